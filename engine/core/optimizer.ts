@@ -1,0 +1,428 @@
+/**
+ * The one step wrapper every strategy runs in. It owns what is common to all strategies:
+ * the seeded generator, best-so-far, generation and evaluation counters, failed/NaN
+ * evaluations, the problem's direction, stop criteria with named reasons, and IPOP/BIPOP
+ * restarts. It is synchronous and pure (the clock is injected); evaluation — in-process,
+ * worker threads or child processes — happens outside, between `ask` and `tell`.
+ *
+ * Its whole state is plain data (`OptimizerState`), written to checkpoints with the state
+ * codec; `Optimizer.restore` continues bit-for-bit.
+ */
+import { createRng, restoreRng, type Rng, type RngState } from './rng';
+import type { SearchSpace, ParamValues } from './search-space';
+import { resolveOptions, type OptionValue, type Strategy, type Metrics } from './strategy';
+import { localStopReasons, type StopCriteria } from './stop';
+
+export type Direction = 'minimize' | 'maximize';
+
+export interface RestartConfig {
+  /** `ipop`: double the population at each restart; `bipop`: alternate large and small populations (Hansen 2009). */
+  mode: 'none' | 'ipop' | 'bipop';
+  /** Maximum number of restarts. Default 9. */
+  maxRestarts?: number;
+  /** Population growth factor per large restart. Default 2. */
+  populationFactor?: number;
+}
+
+export interface OptimizerConfig {
+  strategy: Strategy;
+  /** User-given strategy options (validated and merged with the defaults here). */
+  options?: Record<string, unknown>;
+  space: SearchSpace;
+  seed: number | string;
+  direction?: Direction;
+  stop?: StopCriteria;
+  restarts?: RestartConfig;
+  /** Start point in internal coordinates (default: the search space's start). */
+  start?: Float64Array;
+  now?: () => number;
+}
+
+export interface Candidate {
+  /** Global evaluation index, 0-based, in ask order. */
+  index: number;
+  generation: number;
+  x: Float64Array;
+  params: ParamValues;
+}
+
+export interface EvaluationOutcome {
+  /** User-scale fitness (the problem's direction), or null when the evaluation failed. */
+  fitness: number | null;
+  error?: string;
+}
+
+export interface BestSoFar {
+  index: number;
+  generation: number;
+  x: Float64Array;
+  params: ParamValues;
+  /** In the problem's direction (what the user sees). */
+  fitness: number;
+}
+
+export interface GenerationSummary {
+  generation: number;
+  evaluations: number;
+  failedEvaluations: number;
+  /** Best, median and worst of this generation's successful evaluations (user scale), NaN if none. */
+  min: number;
+  median: number;
+  best: BestSoFar | null;
+  restart: number;
+  metrics: Metrics;
+  stopReason?: string;
+  /** Set when this generation ended a local run and a restart began. */
+  restartedBecause?: string;
+}
+
+export interface OptimizerState {
+  strategyId: string;
+  options: Record<string, OptionValue>;
+  strategyState: unknown;
+  rng: RngState;
+  generation: number;
+  evaluations: number;
+  failedEvaluations: number;
+  consecutiveFailures: number;
+  worstSeen: number | null;
+  best: BestSoFar | null;
+  elapsedMs: number;
+  pending: { generation: number; firstIndex: number; candidates: Float64Array[] } | null;
+  /** Best (internal scale) of each recent generation, for tolFun. */
+  recentBest: number[];
+  /** Per local run: its best (internal scale) and the generation it last improved. */
+  localBest: number;
+  localImprovedAt: number;
+  localStartGeneration: number;
+  restart: {
+    count: number;
+    basePopulation: number;
+    baseStepSize: number | null;
+    largePopulation: number;
+    evaluationsLarge: number;
+    evaluationsSmall: number;
+    currentRegime: 'large' | 'small';
+    localStartEvaluations: number;
+  };
+  stopReason: string | null;
+}
+
+function median(values: number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : 0.5 * (sorted[mid - 1] + sorted[mid]);
+}
+
+export class Optimizer {
+  readonly strategy: Strategy;
+  readonly space: SearchSpace;
+  readonly direction: Direction;
+  readonly stop: StopCriteria;
+  readonly restarts: Required<RestartConfig>;
+  private rng: Rng;
+  private state: OptimizerState;
+  private readonly now: () => number;
+  private sessionStart: number;
+  private readonly start: Float64Array;
+
+  private constructor(config: OptimizerConfig, state: OptimizerState | null) {
+    this.strategy = config.strategy;
+    this.space = config.space;
+    this.direction = config.direction ?? 'minimize';
+    this.stop = config.stop ?? {};
+    this.restarts = {
+      mode: config.restarts?.mode ?? 'none',
+      maxRestarts: config.restarts?.maxRestarts ?? 9,
+      populationFactor: config.restarts?.populationFactor ?? 2,
+    };
+    if (this.restarts.mode !== 'none' && !this.strategy.populationOption) {
+      throw new Error(`restarts.mode ${this.restarts.mode} needs a strategy with a population size (${this.strategy.id} has none)`);
+    }
+    this.now = config.now ?? (() => Date.now());
+    this.sessionStart = this.now();
+    this.start = config.start ?? this.space.start();
+    if (state) {
+      this.state = state;
+      this.rng = restoreRng(state.rng);
+      return;
+    }
+    const options = resolveOptions(this.strategy.options, this.space.dimension, config.options ?? {});
+    this.rng = createRng(config.seed);
+    const populationOption = this.strategy.populationOption;
+    const basePopulation = populationOption ? Number(options[populationOption]) : 0;
+    this.state = {
+      strategyId: this.strategy.id,
+      options,
+      strategyState: null,
+      rng: this.rng.state(),
+      generation: 0,
+      evaluations: 0,
+      failedEvaluations: 0,
+      consecutiveFailures: 0,
+      worstSeen: null,
+      best: null,
+      elapsedMs: 0,
+      pending: null,
+      recentBest: [],
+      localBest: Number.POSITIVE_INFINITY,
+      localImprovedAt: 0,
+      localStartGeneration: 0,
+      restart: {
+        count: 0,
+        basePopulation,
+        baseStepSize: typeof options.stepSize === 'number' ? options.stepSize : null,
+        largePopulation: basePopulation,
+        evaluationsLarge: 0,
+        evaluationsSmall: 0,
+        currentRegime: 'large',
+        localStartEvaluations: 0,
+      },
+      stopReason: null,
+    };
+    this.state.strategyState = this.initStrategy(options, this.start);
+  }
+
+  static create(config: OptimizerConfig): Optimizer {
+    return new Optimizer(config, null);
+  }
+
+  /** Continues from a checkpointed state (decoded with the state codec). */
+  static restore(config: OptimizerConfig, state: OptimizerState): Optimizer {
+    if (state.strategyId !== config.strategy.id) {
+      throw new Error(`checkpoint is for strategy ${state.strategyId}, not ${config.strategy.id}`);
+    }
+    return new Optimizer(config, state);
+  }
+
+  private initStrategy(options: Record<string, OptionValue>, start: Float64Array): unknown {
+    return this.strategy.init(this.rng, Float64Array.from(start), options, {
+      stdDevFloor: this.space.stdDevFloor(),
+    });
+  }
+
+  get generation(): number {
+    return this.state.generation;
+  }
+  get evaluations(): number {
+    return this.state.evaluations;
+  }
+  get failedEvaluations(): number {
+    return this.state.failedEvaluations;
+  }
+  get best(): BestSoFar | null {
+    return this.state.best;
+  }
+  get stopReason(): string | null {
+    return this.state.stopReason;
+  }
+  get options(): Record<string, OptionValue> {
+    return this.state.options;
+  }
+  get strategyState(): unknown {
+    return this.state.strategyState;
+  }
+  get restartCount(): number {
+    return this.state.restart.count;
+  }
+  get elapsedMs(): number {
+    return this.state.elapsedMs + (this.now() - this.sessionStart);
+  }
+
+  /** The strategy's current search distribution (internal coordinates), for plots. */
+  distribution() {
+    return this.strategy.distribution(this.state.strategyState);
+  }
+
+  /** Plain-data snapshot for a checkpoint (encode with the state codec). */
+  snapshot(): OptimizerState {
+    return { ...this.state, rng: this.rng.state(), elapsedMs: this.elapsedMs };
+  }
+
+  private toUser(internal: number): number {
+    return this.direction === 'maximize' ? -internal : internal;
+  }
+  private toInternal(user: number): number {
+    return this.direction === 'maximize' ? -user : user;
+  }
+
+  /** Marks the run stopped on request; the next `ask` returns nothing. */
+  requestStop(reason = 'stopped-by-user'): void {
+    if (!this.state.stopReason) this.state.stopReason = reason;
+  }
+
+  /**
+   * The next generation's candidates. Calling it again before `tell` returns the same ones.
+   * The last generation is cut short so that `maxEvaluations` is never exceeded.
+   */
+  ask(): Candidate[] {
+    if (this.state.stopReason) return [];
+    if (!this.state.pending) {
+      const { candidates, state } = this.strategy.ask(this.rng, this.state.strategyState);
+      this.state.strategyState = state;
+      this.state.pending = { generation: this.state.generation, firstIndex: this.state.evaluations, candidates };
+    }
+    const { generation, firstIndex, candidates } = this.state.pending;
+    const remaining =
+      this.stop.maxEvaluations !== undefined ? this.stop.maxEvaluations - firstIndex : candidates.length;
+    return candidates.slice(0, Math.max(0, Math.min(candidates.length, remaining))).map((x, k) => ({
+      index: firstIndex + k,
+      generation,
+      x,
+      params: this.space.toParams(x),
+    }));
+  }
+
+  /**
+   * Takes the outcomes of the candidates `ask` returned, in the same order. Failed or
+   * non-finite outcomes are told to the strategy as the worst value seen so far.
+   */
+  tell(outcomes: EvaluationOutcome[]): GenerationSummary {
+    const pending = this.state.pending;
+    if (!pending) throw new Error('tell() without a pending ask()');
+    const asked = this.ask();
+    if (outcomes.length !== asked.length) {
+      throw new Error(`tell() expected ${asked.length} outcomes, got ${outcomes.length}`);
+    }
+    const internal: (number | null)[] = outcomes.map((o) =>
+      o.fitness !== null && Number.isFinite(o.fitness) ? this.toInternal(o.fitness) : null,
+    );
+    const valid = internal.filter((v): v is number => v !== null);
+    const failed = internal.length - valid.length;
+    this.state.failedEvaluations += failed;
+    for (const v of internal) this.state.consecutiveFailures = v === null ? this.state.consecutiveFailures + 1 : 0;
+    if (valid.length) {
+      const worst = Math.max(...valid);
+      this.state.worstSeen = this.state.worstSeen === null ? worst : Math.max(this.state.worstSeen, worst);
+    }
+    internal.forEach((value, k) => {
+      if (value === null) return;
+      const best = this.state.best;
+      if (!best || value < this.toInternal(best.fitness)) {
+        this.state.best = {
+          index: asked[k].index,
+          generation: asked[k].generation,
+          x: Float64Array.from(asked[k].x),
+          params: asked[k].params,
+          fitness: this.toUser(value),
+        };
+      }
+    });
+    this.state.evaluations += asked.length;
+    const generationBest = valid.length ? Math.min(...valid) : Number.NaN;
+    const summary: GenerationSummary = {
+      generation: pending.generation,
+      evaluations: this.state.evaluations,
+      failedEvaluations: this.state.failedEvaluations,
+      min: valid.length ? this.toUser(generationBest) : Number.NaN,
+      median: valid.length ? this.toUser(median(valid)) : Number.NaN,
+      best: this.state.best,
+      restart: this.state.restart.count,
+      metrics: {},
+    };
+
+    const cutShort = asked.length < pending.candidates.length;
+    this.state.pending = null;
+    this.state.generation += 1;
+    if (!cutShort) {
+      const substitute = this.state.worstSeen ?? 0;
+      const fitness = Float64Array.from(internal, (v) => (v === null ? substitute : v));
+      const told = this.strategy.tell(this.state.strategyState, pending.candidates, fitness);
+      this.state.strategyState = told.state;
+      summary.metrics = told.metrics;
+    }
+    if (valid.length) {
+      this.state.recentBest.push(generationBest);
+      if (generationBest < this.state.localBest) {
+        this.state.localBest = generationBest;
+        this.state.localImprovedAt = this.state.generation;
+      }
+    }
+    const historyLength = 10 + Math.ceil((30 * this.space.dimension) / Math.max(1, pending.candidates.length));
+    if (this.state.recentBest.length > historyLength) this.state.recentBest.shift();
+
+    const reason = this.checkStop(valid, pending.candidates.length, historyLength);
+    if (reason) {
+      if (localStopReasons.has(reason) && this.canRestart()) {
+        this.beginRestart(pending.candidates.length);
+        summary.restartedBecause = reason;
+      } else {
+        this.state.stopReason = reason;
+        summary.stopReason = reason;
+      }
+    }
+    return summary;
+  }
+
+  private checkStop(valid: number[], lambda: number, historyLength: number): string | undefined {
+    const stop = this.stop;
+    const s = this.state;
+    if (stop.target !== undefined && s.best && this.toInternal(s.best.fitness) <= this.toInternal(stop.target)) {
+      return 'target-reached';
+    }
+    if (stop.maxEvaluations !== undefined && s.evaluations >= stop.maxEvaluations) return 'budget-evaluations';
+    if (stop.maxSeconds !== undefined && this.elapsedMs >= stop.maxSeconds * 1000) return 'budget-seconds';
+    if (s.consecutiveFailures >= (stop.maxConsecutiveFailures ?? Math.max(20, 3 * lambda))) return 'too-many-failures';
+
+    const n = this.space.dimension;
+    const localGenerations = s.generation - s.localStartGeneration;
+    if (valid.length && s.recentBest.length >= historyLength && localGenerations >= historyLength) {
+      const all = [...s.recentBest, ...valid];
+      if (Math.max(...all) - Math.min(...all) < (stop.tolFun ?? 1e-11)) return 'tol-fun';
+    }
+    const distribution = this.strategy.distribution(s.strategyState);
+    const tolX = stop.tolX ?? 1e-11;
+    const stds =
+      distribution.stdDevs ??
+      (distribution.covariance
+        ? Float64Array.from({ length: n }, (_, i) => Math.sqrt(distribution.covariance![i * n + i]))
+        : undefined);
+    if (stds && stds.every((v) => v < tolX)) return 'tol-x';
+    const stagnation = stop.stagnationGenerations ?? Math.floor(100 + (100 * n ** 1.5) / Math.max(1, lambda));
+    if (s.generation - s.localImprovedAt > stagnation && localGenerations > stagnation) return 'stagnation';
+    const internalStop = this.strategy.shouldStop?.(s.strategyState);
+    if (internalStop) return internalStop;
+    return undefined;
+  }
+
+  private canRestart(): boolean {
+    return this.restarts.mode !== 'none' && this.state.restart.count < this.restarts.maxRestarts;
+  }
+
+  /**
+   * IPOP (Auger & Hansen 2005): restart with the population multiplied by `populationFactor`.
+   * BIPOP (Hansen 2009): after the first run, alternate between the growing large-population
+   * regime and short runs with a small random population λ_s = ⌊λ_def·(λ_large/λ_def)^(U²)⌋
+   * and step size σ_def·10^(−2U), choosing the regime that has used fewer evaluations.
+   */
+  private beginRestart(lambda: number): void {
+    const s = this.state;
+    const r = s.restart;
+    const used = s.evaluations - r.localStartEvaluations;
+    if (r.currentRegime === 'large') r.evaluationsLarge += used;
+    else r.evaluationsSmall += used;
+    r.count += 1;
+    const options = { ...s.options };
+    const populationOption = this.strategy.populationOption!;
+    let population: number;
+    if (this.restarts.mode === 'bipop' && r.count > 1 && r.evaluationsSmall < r.evaluationsLarge) {
+      r.currentRegime = 'small';
+      const u = this.rng.uniform();
+      population = Math.max(2, Math.floor(r.basePopulation * (r.largePopulation / r.basePopulation) ** (u * u)));
+      if (r.baseStepSize !== null) options.stepSize = r.baseStepSize * 10 ** (-2 * this.rng.uniform());
+    } else {
+      r.currentRegime = 'large';
+      r.largePopulation = Math.floor(Math.max(lambda, r.largePopulation) * this.restarts.populationFactor);
+      population = r.largePopulation;
+    }
+    options[populationOption] = population;
+    const start = this.space.randomStart(() => this.rng.uniform(), this.start);
+    s.strategyState = this.initStrategy(options, start);
+    s.recentBest = [];
+    s.localBest = Number.POSITIVE_INFINITY;
+    s.localImprovedAt = s.generation;
+    s.localStartGeneration = s.generation;
+    r.localStartEvaluations = s.evaluations;
+  }
+}

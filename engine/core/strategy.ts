@@ -1,0 +1,144 @@
+/**
+ * The strategy contract (after evosax): four verbs over plain, structured-cloneable state.
+ * A strategy works in the search space's internal coordinates (see search-space.ts),
+ * minimises, never sees workers, files or parameter names, and draws randomness only from
+ * the generator it is handed.
+ */
+import type { Rng } from './rng';
+
+export type OptionValue = number | boolean | string;
+
+export interface OptionSpec {
+  /** Default value; for dimension-dependent defaults see `dimensionDefault`. */
+  default: OptionValue;
+  /** Default as a function of the problem dimension n (e.g. population 4 + ⌊3 ln n⌋). */
+  dimensionDefault?: (dimension: number) => OptionValue;
+  /** How the dimension-dependent default is computed, for listings ("4 + floor(3 ln n)"). */
+  defaultText?: string;
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  choices?: readonly string[];
+  description: string;
+}
+
+export type OptionSpecs = Record<string, OptionSpec>;
+
+export type ResolvedOptions<S extends OptionSpecs> = {
+  [K in keyof S]: S[K]['default'] extends number
+    ? number
+    : S[K]['default'] extends boolean
+      ? boolean
+      : string;
+};
+
+/** Shared inputs every strategy's init receives besides its own options. */
+export interface InitContext {
+  /**
+   * Lower bound on the sampling standard deviation per coordinate (internal units).
+   * Non-zero for integer parameters so their rounded values keep moving.
+   */
+  stdDevFloor?: Float64Array;
+}
+
+export interface Distribution {
+  mean: Float64Array;
+  /** Full covariance, row-major n×n, already multiplied by stepSize². */
+  covariance?: Float64Array;
+  /** Per-coordinate standard deviations (stepSize included) when there is no full covariance. */
+  stdDevs?: Float64Array;
+  /** Global step size σ (1 for strategies without one). */
+  stepSize: number;
+}
+
+export type Metrics = Record<string, number>;
+
+export interface AskResult<State> {
+  candidates: Float64Array[];
+  state: State;
+}
+
+export interface TellResult<State> {
+  state: State;
+  metrics: Metrics;
+}
+
+export interface Strategy<State = unknown, Options extends Record<string, OptionValue> = Record<string, OptionValue>> {
+  id: string;
+  title: string;
+  summary: string;
+  /** Source paper / document, shown in listings. */
+  reference?: string;
+  options: OptionSpecs;
+  /** Name of the option holding the population size, if any: IPOP/BIPOP restarts scale it. */
+  populationOption?: string;
+  init(rng: Rng, start: Float64Array, options: Options, context?: InitContext): State;
+  ask(rng: Rng, state: State): AskResult<State>;
+  /** `fitness[i]` belongs to `candidates[i]`, always finite (the step wrapper replaces failures). */
+  tell(state: State, candidates: Float64Array[], fitness: Float64Array): TellResult<State>;
+  distribution(state: State): Distribution;
+  /** Strategy-internal stop condition (e.g. numerical trouble), named like the run's stop reasons. */
+  shouldStop?(state: State): string | undefined;
+}
+
+/** Identity helper that keeps the literal types of a strategy definition. */
+export function defineStrategy<State, Options extends Record<string, OptionValue>>(
+  strategy: Strategy<State, Options>,
+): Strategy<State, Options> {
+  return strategy;
+}
+
+export function defaultOptions(specs: OptionSpecs, dimension: number): Record<string, OptionValue> {
+  const out: Record<string, OptionValue> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    out[name] = spec.dimensionDefault ? spec.dimensionDefault(dimension) : spec.default;
+  }
+  return out;
+}
+
+export class OptionError extends Error {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field} ${message}`);
+    this.name = 'OptionError';
+  }
+}
+
+/**
+ * Merges user options over the defaults for `dimension` and checks each against its spec.
+ * Errors name the field, e.g. `strategy.options.populationSize must be ≥ 2 (got 1)`.
+ */
+export function resolveOptions(
+  specs: OptionSpecs,
+  dimension: number,
+  given: Record<string, unknown> = {},
+  fieldPrefix = 'strategy.options',
+): Record<string, OptionValue> {
+  const resolved = defaultOptions(specs, dimension);
+  for (const [name, value] of Object.entries(given)) {
+    const spec = specs[name];
+    const field = `${fieldPrefix}.${name}`;
+    if (!spec) {
+      const known = Object.keys(specs).join(', ') || 'none';
+      throw new OptionError(field, `is not an option of this strategy (options: ${known})`);
+    }
+    if (value === null || value === undefined) continue;
+    const expected = typeof spec.default;
+    if (typeof value !== expected) {
+      throw new OptionError(field, `must be a ${expected} (got ${JSON.stringify(value)})`);
+    }
+    if (typeof value === 'number') {
+      if (!Number.isFinite(value)) throw new OptionError(field, `must be a finite number (got ${value})`);
+      if (spec.integer && !Number.isInteger(value)) throw new OptionError(field, `must be an integer (got ${value})`);
+      if (spec.min !== undefined && value < spec.min) throw new OptionError(field, `must be ≥ ${spec.min} (got ${value})`);
+      if (spec.max !== undefined && value > spec.max) throw new OptionError(field, `must be ≤ ${spec.max} (got ${value})`);
+    }
+    if (typeof value === 'string' && spec.choices && !spec.choices.includes(value)) {
+      throw new OptionError(field, `must be one of ${spec.choices.join(', ')} (got ${JSON.stringify(value)})`);
+    }
+    resolved[name] = value as OptionValue;
+  }
+  return resolved;
+}

@@ -1,0 +1,19 @@
+/**
+ * Every strategy evobox knows, by id. Adding a strategy is one file in this folder and one
+ * line here; the CLI listing, the GUI options form, checkpoints and the contract tests
+ * pick it up from this map.
+ */
+import type { Strategy } from '../core/strategy';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own state/options types
+type AnyStrategy = Strategy<any, any>;
+
+export const strategies: Record<string, AnyStrategy> = {};
+
+export function getStrategy(id: string): Strategy {
+  const strategy = strategies[id];
+  if (!strategy) {
+    throw new Error(`strategy.name must be one of ${Object.keys(strategies).join(', ')} (got ${JSON.stringify(id)})`);
+  }
+  return strategy as Strategy;
+}

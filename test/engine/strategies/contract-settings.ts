@@ -10,6 +10,6 @@ export interface ContractSettings {
   budget: number;
 }
 
-export const defaultContractSettings: ContractSettings = { options: { stepSize: 1 }, budget: 20_000 };
+export const defaultContractSettings: ContractSettings = { budget: 20_000 };
 
 export const contractSettings: Record<string, ContractSettings> = {};

@@ -252,6 +252,11 @@ export class Optimizer {
     if (!this.state.stopReason) this.state.stopReason = reason;
   }
 
+  /** Lets a run stopped on request continue (resume). */
+  clearStop(): void {
+    if (this.state.stopReason === 'stopped-by-user') this.state.stopReason = null;
+  }
+
   /**
    * The next generation's candidates. Calling it again before `tell` returns the same ones.
    * The last generation is cut short so that `maxEvaluations` is never exceeded.

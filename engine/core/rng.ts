@@ -67,5 +67,5 @@ export function createRng(seed: number | string): Rng {
 }
 
 export function restoreRng(state: RngState): Rng {
-  return wrap(seedrandom.alea('', { state: state.alea }) as unknown as AleaPrng, state.spare);
+  return wrap(seedrandom.alea('', { state: state.alea as never }) as unknown as AleaPrng, state.spare);
 }

@@ -1,0 +1,345 @@
+/**
+ * The `evobox` command line. Exit codes scripts can rely on: 0 a run completed (whatever its
+ * stop reason), 2 invalid input (problem file, flags — the message names the field), 1 any
+ * other failure (objective unusable, every evaluation failing, disk full…).
+ */
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { defaultOptions, OptionError } from '../../core/strategy';
+import { stopReasons } from '../../core/stop';
+import { strategies } from '../../strategies/registry';
+import { loadProblem, ProblemError, type Problem } from '../problem/schema';
+import { exportFormats, exportRun, type ExportFormat } from '../run/export';
+import { probeProblem } from '../run/probe';
+import { prepareOptimizer, resumeRun, startRun, ResumeError } from '../run/runner';
+import type { RunHandle, RunResult } from '../run/types';
+import { evoboxVersion } from '../version';
+import { createProgress } from './progress';
+
+class UsageError extends Error {}
+
+const exitCodes = { ok: 0, failure: 1, invalid: 2 } as const;
+
+function positiveInteger(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a positive integer (got ${JSON.stringify(value)})`);
+    return n;
+  };
+}
+
+function finiteNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${flag} expects a number (got ${JSON.stringify(value)})`);
+    return n;
+  };
+}
+
+function collectOption(value: string, previous: Record<string, unknown>): Record<string, unknown> {
+  const eq = value.indexOf('=');
+  if (eq < 1) throw new InvalidArgumentError(`--option expects name=value (got ${JSON.stringify(value)})`);
+  const raw = value.slice(eq + 1);
+  let parsed: unknown = raw;
+  if (raw === 'true' || raw === 'false') parsed = raw === 'true';
+  else if (raw.trim() !== '' && Number.isFinite(Number(raw))) parsed = Number(raw);
+  return { ...previous, [value.slice(0, eq)]: parsed };
+}
+
+interface RunFlags {
+  strategy?: string;
+  option?: Record<string, unknown>;
+  budget?: number;
+  seconds?: number;
+  target?: number;
+  seed?: number;
+  workers?: number;
+  out?: string;
+  runsDir?: string;
+  json?: boolean;
+  progress?: boolean;
+}
+
+function applyOverrides(problem: Problem, flags: RunFlags): Problem {
+  const strategyChanged = flags.strategy !== undefined && flags.strategy !== problem.strategy.name;
+  return {
+    ...problem,
+    strategy: {
+      name: flags.strategy ?? problem.strategy.name,
+      options: { ...(strategyChanged ? {} : problem.strategy.options), ...flags.option },
+    },
+    budget: {
+      ...problem.budget,
+      ...(flags.budget !== undefined ? { evaluations: flags.budget } : {}),
+      ...(flags.seconds !== undefined ? { seconds: flags.seconds } : {}),
+      ...(flags.target !== undefined ? { target: flags.target } : {}),
+    },
+    seed: flags.seed ?? problem.seed,
+    workers: flags.workers ?? problem.workers,
+  };
+}
+
+function summaryJson(result: RunResult) {
+  return {
+    runDir: result.runDir,
+    best: result.best ? { params: result.best.params, fitness: result.best.fitness } : null,
+    evaluations: result.evaluations,
+    failedEvaluations: result.failedEvaluations,
+    stopReason: result.stopReason,
+    ...(result.error ? { error: result.error } : {}),
+  };
+}
+
+async function follow(handle: RunHandle, json: boolean): Promise<number> {
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write('\nevobox: stopping after this generation (Ctrl-C again to quit at once; the run stays resumable)\n');
+      handle.stop();
+    } else process.exit(130);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const result = await handle.done;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  if (json) process.stdout.write(`${JSON.stringify(summaryJson(result))}\n`);
+  else {
+    const reason = stopReasons[result.stopReason as keyof typeof stopReasons] ?? result.stopReason;
+    process.stdout.write(
+      [
+        `run folder: ${result.runDir}`,
+        `stopped:    ${result.stopReason} (${reason})`,
+        `evaluations: ${result.evaluations} (${result.failedEvaluations} failed) in ${(result.elapsedMs / 1000).toFixed(1)} s`,
+        result.best
+          ? `best:       ${result.best.fitness}\n${Object.entries(result.best.params)
+              .map(([k, v]) => `  ${k} = ${v}`)
+              .join('\n')}`
+          : 'best:       none (no evaluation succeeded)',
+        '',
+      ].join('\n'),
+    );
+  }
+  if (result.error) {
+    process.stderr.write(`evobox: ${result.error}\n`);
+    return exitCodes.failure;
+  }
+  return exitCodes.ok;
+}
+
+function attachProgress(total: number | undefined, flags: { json?: boolean; progress?: boolean }) {
+  const enabled = flags.progress !== false && !flags.json && Boolean(process.stderr.isTTY);
+  return createProgress(total, enabled);
+}
+
+async function runCommand(problemPath: string, flags: RunFlags): Promise<number> {
+  const problem = applyOverrides(loadProblem(problemPath), flags);
+  try {
+    prepareOptimizer(problem); // strategy name and options, before any folder is written
+  } catch (error) {
+    if (error instanceof OptionError) throw new ProblemError(error.message);
+    throw new ProblemError((error as Error).message);
+  }
+  if (flags.out && existsSync(flags.out) && readdirSync(flags.out).length > 0) {
+    throw new UsageError(`--out ${flags.out} exists and is not empty; give a new folder`);
+  }
+  const progress = attachProgress(problem.budget.evaluations, flags);
+  const handle = await startRun(problem, {
+    runDir: flags.out,
+    runsDir: flags.runsDir,
+    problemFile: problemPath,
+    onGeneration: (event) => progress.update(event),
+  });
+  if (!flags.json && !process.stderr.isTTY) process.stderr.write(`evobox: running in ${handle.runDir}\n`);
+  return follow(handle, Boolean(flags.json)).finally(() => progress.stop());
+}
+
+async function resumeCommand(runDir: string, flags: { json?: boolean; progress?: boolean }): Promise<number> {
+  if (!existsSync(runDir)) throw new UsageError(`run folder ${runDir} does not exist`);
+  const progress = attachProgress(undefined, flags);
+  const handle = await resumeRun(runDir, { onGeneration: (event) => progress.update(event) });
+  return follow(handle, Boolean(flags.json)).finally(() => progress.stop());
+}
+
+function formatOptionDefault(spec: { default: unknown; defaultText?: string }): string {
+  return spec.defaultText ?? JSON.stringify(spec.default);
+}
+
+function strategiesCommand(flags: { json?: boolean; dimension?: number }): number {
+  const n = flags.dimension ?? 10;
+  if (flags.json) {
+    const list = Object.values(strategies).map((s) => ({
+      id: s.id,
+      title: s.title,
+      summary: s.summary,
+      reference: s.reference,
+      options: Object.fromEntries(
+        Object.entries(s.options).map(([name, spec]) => [
+          name,
+          { ...spec, dimensionDefault: undefined, defaultFor: defaultOptions({ [name]: spec }, n)[name] },
+        ]),
+      ),
+    }));
+    process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+    return exitCodes.ok;
+  }
+  const lines: string[] = [];
+  for (const s of Object.values(strategies)) {
+    lines.push(`${s.id} — ${s.title}`, `  ${s.summary}`);
+    if (s.reference) lines.push(`  source: ${s.reference}`);
+    for (const [name, spec] of Object.entries(s.options)) {
+      const range = [spec.min !== undefined ? `≥ ${spec.min}` : '', spec.max !== undefined ? `≤ ${spec.max}` : '']
+        .filter(Boolean)
+        .join(', ');
+      const choices = spec.choices ? ` one of ${spec.choices.join('|')}` : '';
+      lines.push(`    --option ${name}=…  default ${formatOptionDefault(spec)}${range ? ` (${range})` : ''}${choices}: ${spec.description}`);
+    }
+    lines.push('');
+  }
+  process.stdout.write(`${lines.join('\n')}`);
+  return exitCodes.ok;
+}
+
+async function probeCommand(problemPath: string, flags: { json?: boolean }): Promise<number> {
+  const problem = loadProblem(problemPath);
+  const report = await probeProblem(problem);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+  } else {
+    const r = report.result;
+    const out = [
+      `protocol:   ${report.protocol}`,
+      `invocation: ${report.invocation}`,
+      `parameters: ${Object.entries(report.params)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}`,
+      r.error ? `FAILED:     ${r.error}` : `fitness:    ${r.fitness}`,
+      ...(r.extras ? [`extras:     ${JSON.stringify(r.extras)}`] : []),
+      `time:       ${r.ms.toFixed(1)} ms`,
+      ...(r.stderrTail ? ['stderr (tail):', r.stderrTail.replace(/^/gm, '  | ')] : []),
+      '',
+    ];
+    process.stdout.write(out.join('\n'));
+  }
+  return report.result.error ? exitCodes.failure : exitCodes.ok;
+}
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('evobox')
+    .description('Optimise the parameters of black-box programs with CMA-ES and other population-based search.')
+    .version(evoboxVersion)
+    .exitOverride()
+    .showHelpAfterError('(run evobox --help for usage)');
+
+  program
+    .command('run')
+    .description('run an optimisation described by a problem file')
+    .argument('<problem>', 'problem file (JSON)')
+    .option('--strategy <id>', 'strategy id (see `evobox strategies`)')
+    .option('--option <name=value>', 'strategy option, repeatable', collectOption, {})
+    .option('--budget <evaluations>', 'evaluation budget', positiveInteger('--budget'))
+    .option('--seconds <s>', 'time budget in seconds', finiteNumber('--seconds'))
+    .option('--target <f>', 'stop when the best fitness reaches this', finiteNumber('--target'))
+    .option('--seed <n>', 'random seed', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed expects a non-negative integer (got ${JSON.stringify(v)})`);
+      return n;
+    })
+    .option('--workers <n>', 'parallel evaluations', positiveInteger('--workers'))
+    .option('--out <dir>', 'run folder to create (default runs/<time>-<name>)')
+    .option('--runs-dir <dir>', 'parent folder for run folders', 'runs')
+    .option('--json', 'print one JSON object with the result on stdout')
+    .option('--no-progress', 'no progress bar')
+    .action(async (problem: string, flags: RunFlags) => setExit(await runCommand(problem, flags)));
+
+  program
+    .command('resume')
+    .description('continue an interrupted run (also after kill -9)')
+    .argument('<runDir>', 'run folder')
+    .option('--json', 'print one JSON object with the result on stdout')
+    .option('--no-progress', 'no progress bar')
+    .action(async (runDir: string, flags: { json?: boolean; progress?: boolean }) => setExit(await resumeCommand(runDir, flags)));
+
+  program
+    .command('export')
+    .description('export a run: best parameters (json), all evaluations (csv) or a command line (cli)')
+    .argument('<runDir>', 'run folder')
+    .addOption(new Option('--format <format>', 'output format').choices([...exportFormats]).default('json'))
+    .option('--output <file>', 'write to a file instead of stdout')
+    .action((runDir: string, flags: { format: ExportFormat; output?: string }) => {
+      if (!existsSync(runDir)) throw new UsageError(`run folder ${runDir} does not exist`);
+      const text = exportRun(resolve(runDir), flags.format);
+      if (flags.output) writeFileSync(flags.output, text);
+      else process.stdout.write(text);
+      setExit(exitCodes.ok);
+    });
+
+  program
+    .command('probe')
+    .description('evaluate the start point once: parsed value, timing, stderr tail')
+    .argument('<problem>', 'problem file (JSON)')
+    .option('--json', 'print the report as JSON')
+    .action(async (problem: string, flags: { json?: boolean }) => setExit(await probeCommand(problem, flags)));
+
+  program
+    .command('strategies')
+    .description('list the strategies with their options, defaults and descriptions')
+    .option('--json', 'as JSON')
+    .option('--dimension <n>', 'dimension for dimension-dependent defaults (JSON)', positiveInteger('--dimension'))
+    .action((flags: { json?: boolean; dimension?: number }) => setExit(strategiesCommand(flags)));
+
+  program
+    .command('serve')
+    .description('serve the evobox UI to a browser on 127.0.0.1 (prints a URL with an access token)')
+    .option('--port <port>', 'port (0 = any free port)', (v) => Number(v), 0)
+    .option('--runs-dir <dir>', 'folder of run folders', 'runs')
+    .option('--open', 'open the URL in a browser')
+    .action(async (flags: { port: number; runsDir: string; open?: boolean }) => {
+      const { startServer } = await import('../../../electron/server/index');
+      const server = await startServer({ port: flags.port, host: '127.0.0.1', runsDir: resolve(flags.runsDir), open: flags.open });
+      process.stdout.write(`evobox UI: ${server.url}\n`);
+      await new Promise<void>((done) => {
+        const close = () => void server.close().then(done);
+        process.once('SIGINT', close);
+        process.once('SIGTERM', close);
+      });
+      setExit(exitCodes.ok);
+    });
+
+  program
+    .command('bench')
+    .description('run the benchmarks (same as npm run bench)')
+    .argument('[names...]', 'which benchmarks')
+    .action(async (names: string[]) => {
+      const { runBenchmarks } = await import('../../../bench/index');
+      setExit(await runBenchmarks(names));
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let code: number = exitCodes.ok;
+  const program = buildProgram((c) => (code = c));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return exitCodes.ok;
+      return exitCodes.invalid; // commander already printed the message
+    }
+    if (error instanceof ProblemError || error instanceof UsageError || error instanceof OptionError) {
+      process.stderr.write(`evobox: ${error.message.split('\n').join('\nevobox: ')}\n`);
+      return exitCodes.invalid;
+    }
+    if (error instanceof ResumeError) {
+      process.stderr.write(`evobox: ${error.message}\n`);
+      return exitCodes.invalid;
+    }
+    process.stderr.write(`evobox: ${(error as Error).message ?? error}\n`);
+    return exitCodes.failure;
+  }
+}

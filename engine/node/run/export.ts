@@ -1,0 +1,79 @@
+/**
+ * Exports of a run: best parameters as JSON, every evaluation as CSV, or a ready command
+ * line that runs the objective once with the best parameters.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { substitute } from '../evaluation/placeholders';
+import { readJournal, readJson } from './files';
+import { loadRunProblem } from './runner';
+import { runFiles } from './run-dir';
+
+export const exportFormats = ['json', 'csv', 'cli'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+interface BestFile {
+  params: Record<string, number>;
+  fitness: number;
+  index: number;
+  evaluations: number;
+}
+
+function readBest(runDir: string): BestFile {
+  const path = join(runDir, runFiles.best);
+  if (!existsSync(path)) throw new Error(`${runDir} has no best parameters yet (no successful evaluation)`);
+  return readJson<BestFile>(path);
+}
+
+function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** POSIX shell quoting, for a command line a user can paste. */
+function shellQuote(word: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export function exportRun(runDirGiven: string, format: ExportFormat): string {
+  const runDir = runDirGiven;
+  const problem = loadRunProblem(runDir);
+  if (format === 'json') {
+    const best = readBest(runDir);
+    return `${JSON.stringify({ name: problem.name, params: best.params, fitness: best.fitness, evaluation: best.index, evaluations: best.evaluations }, null, 2)}\n`;
+  }
+  if (format === 'csv') {
+    const names = problem.parameters.map((p) => p.name);
+    const extraKeys = new Set<string>();
+    const rows: string[][] = [];
+    readJournal(join(runDir, runFiles.journal), (r) => {
+      if (r.extras) for (const key of Object.keys(r.extras)) extraKeys.add(key);
+      rows.push([
+        String(r.index),
+        String(r.generation),
+        ...names.map((n) => csvField(r.params[n])),
+        csvField(r.fitness),
+        csvField(r.ms),
+        csvField(r.worker),
+        csvField(r.error),
+        ...[...extraKeys].map((k) => csvField(r.extras?.[k])),
+      ]);
+    });
+    const extras = [...extraKeys];
+    const header = ['index', 'generation', ...names, 'fitness', 'ms', 'worker', 'error', ...extras].map(csvField);
+    const width = header.length;
+    return `${[header, ...rows.map((row) => [...row, ...Array(Math.max(0, width - row.length)).fill('')])].map((row) => row.join(',')).join('\n')}\n`;
+  }
+  const best = readBest(runDir);
+  const objective = problem.objective;
+  if ('command' in objective) {
+    const words = [objective.command, ...(objective.args ?? []).map((a) => substitute(a, { params: best.params, id: best.index, workdir: '.' }))];
+    const line = words.map(shellQuote).join(' ');
+    if (objective.protocol === 'args') return `${line}\n`;
+    const request = JSON.stringify({ id: best.index, params: best.params });
+    return `printf '%s\\n' ${shellQuote(request)} | ${line}\n`;
+  }
+  const flags = Object.entries(best.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  return `# ${'builtin' in objective ? `built-in ${objective.builtin}` : `module ${objective.module}`} at the best parameters:\n# ${flags}\n`;
+}

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { reflectUnit, SearchSpace } from '../../../engine/core/search-space';
+
+describe('reflectUnit', () => {
+  it('is the identity on [0, 1] and maps every real into [0, 1]', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (u) => reflectUnit(u) === u),
+    );
+    fc.assert(
+      fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), (x) => {
+        const u = reflectUnit(x);
+        return u >= 0 && u <= 1;
+      }),
+    );
+  });
+
+  it('mirrors at the bounds: continuous and symmetric around 0 and 1', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (d) => {
+        return Math.abs(reflectUnit(-d) - reflectUnit(d)) < 1e-12 && Math.abs(reflectUnit(1 + d) - reflectUnit(1 - d)) < 1e-12;
+      }),
+    );
+  });
+});
+
+const bounds = fc
+  .tuple(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.double({ min: 1e-3, max: 1e3, noNaN: true }))
+  .map(([lower, width]) => ({ lower, upper: lower + width }));
+
+describe('SearchSpace', () => {
+  it('round-trips values inside linear bounds', () => {
+    fc.assert(
+      fc.property(bounds, fc.double({ min: 0, max: 1, noNaN: true }), ({ lower, upper }, u) => {
+        const space = new SearchSpace([{ name: 'a', lower, upper }]);
+        const value = lower + u * (upper - lower);
+        const back = space.toParams(space.toInternal({ a: value })).a;
+        return Math.abs(back - value) <= 1e-9 * Math.max(1, Math.abs(value), upper - lower);
+      }),
+    );
+  });
+
+  it('keeps every internal point inside the bounds, log scale included', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-9, max: 1, noNaN: true }),
+        fc.double({ min: 1.5, max: 1e9, noNaN: true }),
+        fc.double({ min: -50, max: 50, noNaN: true }),
+        (lower, factor, x) => {
+          const upper = lower * factor;
+          const space = new SearchSpace([{ name: 'r', lower, upper, scale: 'log' }]);
+          const value = space.toParams([x]).r;
+          return value >= lower && value <= upper;
+        },
+      ),
+    );
+  });
+
+  it('spaces a log-scale parameter evenly in decades', () => {
+    const space = new SearchSpace([{ name: 'R', lower: 10, upper: 1e6, scale: 'log' }]);
+    expect(space.toParams([0]).R).toBeCloseTo(10, 9);
+    expect(space.toParams([0.4]).R).toBeCloseTo(1000, 6);
+    expect(space.toParams([1]).R).toBeCloseTo(1e6, 3);
+    expect(space.toInternal({ R: 1e4 })[0]).toBeCloseTo(0.6, 12);
+  });
+
+  it('rounds integer parameters into their bounds and gives them a step-size floor', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -20, max: 20, noNaN: true }), (x) => {
+        const space = new SearchSpace([{ name: 'stages', lower: 1, upper: 8, type: 'integer' }]);
+        const v = space.toParams([x]).stages;
+        return Number.isInteger(v) && v >= 1 && v <= 8;
+      }),
+    );
+    const space = new SearchSpace([
+      { name: 'stages', lower: 1, upper: 8, type: 'integer' },
+      { name: 'gain', lower: 0, upper: 1 },
+    ]);
+    const floor = space.stdDevFloor()!;
+    expect(floor[0]).toBeGreaterThan(0);
+    expect(floor[0]).toBeLessThan(1 / 7); // below one integer step in internal units
+    expect(floor[1]).toBe(0);
+  });
+
+  it('passes fixed parameters through without a coordinate', () => {
+    const space = new SearchSpace([
+      { name: 'a', lower: 0, upper: 1 },
+      { name: 'mode', fixed: 3 },
+      { name: 'b' },
+    ]);
+    expect(space.dimension).toBe(2);
+    expect(space.toParams([0.25, -7])).toEqual({ a: 0.25, mode: 3, b: -7 });
+  });
+
+  it('starts at init, else the middle of the range', () => {
+    const space = new SearchSpace([
+      { name: 'a', lower: 0, upper: 10, init: 2 },
+      { name: 'b', lower: -1, upper: 1 },
+      { name: 'c', init: 4 },
+    ]);
+    expect(Array.from(space.start())).toEqual([0.2, 0.5, 4]);
+  });
+
+  it('names the field in its errors', () => {
+    expect(() => new SearchSpace([{ name: 'a', lower: 5, upper: 3 }])).toThrow('parameters[0] (a).lower must be < upper (got 5 ≥ 3)');
+    expect(() => new SearchSpace([{ name: 'a', lower: 0, upper: 3, scale: 'log' }])).toThrow(/log.*> 0/);
+    expect(() => new SearchSpace([{ name: 'a', lower: 0, upper: 3, init: 4 }])).toThrow('parameters[0] (a).init must lie within');
+    expect(() => new SearchSpace([{ name: 'a', lower: 0 }])).toThrow('needs both lower and upper');
+  });
+});

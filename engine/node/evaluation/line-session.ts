@@ -1,0 +1,370 @@
+/**
+ * The `line` protocol: one long-lived process per worker, one JSON request per line on its
+ * stdin (`{"id","params"}`, plus `"workdir"` with templates), one reply line per request on
+ * stdout, in order. A worker's whole share of a generation is written at once and the
+ * replies are read as they come (pipelining: a round trip per request costs ~100 µs, a
+ * pipelined request ~4 µs).
+ *
+ * Faults: a process that crashes, times out (no reply within `timeoutSeconds` of the
+ * previous one) or sends an oversized line is killed with its whole process group and
+ * restarted, and the unanswered requests are resent. The request at the head of the queue
+ * when the process died is retried once and then marked failed; an oversized reply fails
+ * its request at once. A process that keeps dying before its first reply fails the rest of
+ * the batch instead of being restarted forever.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { BoundedTail } from './bounded-tail';
+import { readResult, type ExecutableSetup } from './executable-setup';
+import { describeExit, describeSpawnError, killGroup, spawnInGroup } from './process-group';
+import { parseOutput, parseResultObject, type ParsedResult } from './result-parser';
+import { formatBytes, formatSeconds, stderrTailBytes } from './run-process';
+import type { ScratchSpace } from './scratch';
+import type { EvaluationJob, EvaluationResult, EvaluatorOptions } from './types';
+
+/** Deaths before the first reply, in a row, after which the rest of a batch is failed. */
+const maxSilentDeaths = 4;
+/** Attempts for the request that was being answered when the process died. */
+const maxAttempts = 2;
+const closeGraceMs = 1000;
+
+/** One running line process: splits stdout into lines, keeps a stderr tail, reports its end once. */
+class LineProcess {
+  readonly child: ChildProcess;
+  readonly stderr = new BoundedTail(stderrTailBytes);
+  replies = 0;
+  spawnError: string | undefined;
+  exitDescription = 'exited';
+  ended = false;
+  readonly dead: Promise<void>;
+  onLine: ((line: string) => void) | undefined;
+  onOversize: (() => void) | undefined;
+  onDeath: (() => void) | undefined;
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private discarding = false;
+
+  constructor(setup: ExecutableSetup) {
+    this.child = spawnInGroup({
+      command: setup.objective.command,
+      args: [...setup.args],
+      cwd: setup.cwd,
+      env: setup.objective.env,
+      stdin: 'pipe',
+    });
+    let markDead: () => void;
+    this.dead = new Promise((resolve) => (markDead = resolve));
+    let graceTimer: NodeJS.Timeout | undefined;
+    const end = () => {
+      if (this.ended) return;
+      this.ended = true;
+      clearTimeout(graceTimer);
+      this.child.stdout?.destroy();
+      this.child.stderr?.destroy();
+      markDead();
+      this.onDeath?.();
+    };
+    this.child.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.child.pid === undefined) {
+        this.spawnError = describeSpawnError(error, setup.objective.command, setup.cwd);
+        end();
+      }
+    });
+    this.child.on('exit', (code, signal) => {
+      this.exitDescription = describeExit(code, signal);
+      killGroup(this.child);
+      graceTimer = setTimeout(end, closeGraceMs);
+    });
+    this.child.on('close', end);
+    this.child.stdin?.on('error', () => {
+      // EPIPE after the process died; its exit is handled above.
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk));
+    this.child.stdout?.on('data', (chunk: Buffer) => this.receive(chunk, setup.maxOutputBytes));
+  }
+
+  private receive(chunk: Buffer, maxLineBytes: number): void {
+    let start = 0;
+    while (!this.discarding) {
+      const newline = chunk.indexOf(10, start);
+      if (newline < 0) break;
+      const piece = chunk.subarray(start, newline);
+      start = newline + 1;
+      if (this.partialBytes + piece.length > maxLineBytes) return this.oversize();
+      const line = this.partial.length
+        ? Buffer.concat([...this.partial, piece]).toString('utf8')
+        : piece.toString('utf8');
+      this.partial = [];
+      this.partialBytes = 0;
+      // Blank lines are never replies (a stray print()); skipping them keeps the stream in step.
+      if (line.trim() === '') continue;
+      this.replies += 1;
+      this.onLine?.(line);
+    }
+    if (this.discarding || start >= chunk.length) return;
+    const rest = chunk.subarray(start);
+    if (this.partialBytes + rest.length > maxLineBytes) return this.oversize();
+    this.partial.push(rest);
+    this.partialBytes += rest.length;
+  }
+
+  private oversize(): void {
+    this.partial = [];
+    this.partialBytes = 0;
+    this.kill();
+    this.onOversize?.();
+  }
+
+  write(text: string): void {
+    if (!this.ended) this.child.stdin?.write(text);
+  }
+
+  endInput(): void {
+    this.child.stdin?.end();
+  }
+
+  /** Kills the process group; later output is ignored. */
+  kill(): void {
+    this.discarding = true;
+    killGroup(this.child);
+  }
+}
+
+interface PendingRequest {
+  slot: number;
+  job: EvaluationJob;
+  workdir: string | undefined;
+  line: string;
+  attempts: number;
+}
+
+type ExchangeEnd = 'done' | 'timeout' | 'oversize' | 'crash';
+
+export interface LineSessionContext {
+  setup: ExecutableSetup;
+  scratch: ScratchSpace;
+  keepScratch: NonNullable<EvaluatorOptions['keepScratch']>;
+  worker: number;
+  onSpawn?: (pid: number | undefined) => void;
+  isClosing?: () => boolean;
+}
+
+export class LineSession {
+  private process: LineProcess | undefined;
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly context: LineSessionContext) {}
+
+  /** Evaluates a batch through the persistent process; batches run one after another. */
+  evaluate(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
+    const run = this.queue.then(() => this.runBatch(jobs));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private spawn(): LineProcess {
+    const lineProcess = new LineProcess(this.context.setup);
+    this.context.onSpawn?.(lineProcess.child.pid);
+    void lineProcess.dead.then(() => this.context.onSpawn?.(undefined));
+    return lineProcess;
+  }
+
+  private async runBatch(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
+    const { setup, scratch, worker } = this.context;
+    const results: EvaluationResult[] = new Array(jobs.length);
+    const completions: Promise<void>[] = [];
+    const failResult = (error: string, ms: number, stderrTail?: string): EvaluationResult => ({
+      fitness: null,
+      error,
+      ...(stderrTail ? { stderrTail } : {}),
+      ms,
+      worker,
+    });
+
+    const pending: PendingRequest[] = [];
+    await Promise.all(
+      jobs.map(async (job, slot) => {
+        const started = performance.now();
+        let workdir: string | undefined;
+        try {
+          if (setup.needsWorkdir) {
+            workdir = await scratch.create(job.index);
+            await setup.templates.render(workdir, { params: job.params, workdir, id: job.index });
+          }
+        } catch (error) {
+          if (workdir !== undefined) await scratch.remove(workdir);
+          results[slot] = failResult((error as Error).message, performance.now() - started);
+          return;
+        }
+        const request = { id: job.index, params: job.params, ...(workdir !== undefined ? { workdir } : {}) };
+        pending[slot] = { slot, job, workdir, line: `${JSON.stringify(request)}\n`, attempts: 0 };
+      }),
+    );
+    const queue = pending.filter((request) => request !== undefined);
+
+    const finishRequest = (
+      request: PendingRequest,
+      outcome: Promise<ParsedResult>,
+      ms: number,
+      stderrTail: () => string,
+    ) => {
+      completions.push(
+        outcome
+          .catch((error: Error): ParsedResult => ({ error: error.message }))
+          .then(async (parsed) => {
+            let result: EvaluationResult =
+              'error' in parsed
+                ? failResult(parsed.error, ms, stderrTail())
+                : {
+                    fitness: parsed.fitness,
+                    ...(parsed.extras ? { extras: parsed.extras } : {}),
+                    ms,
+                    worker,
+                  };
+            if (request.workdir !== undefined) {
+              const keep =
+                this.context.keepScratch === 'always' ||
+                (this.context.keepScratch === 'failed' && result.fitness === null);
+              if (keep && result.error)
+                result = { ...result, error: `${result.error} (scratch directory kept: ${request.workdir})` };
+              if (!keep) await scratch.remove(request.workdir);
+            }
+            results[request.slot] = result;
+          }),
+      );
+    };
+    const failAll = (reason: string, stderrTail = '') => {
+      for (const request of queue.splice(0))
+        finishRequest(request, Promise.resolve({ error: reason }), 0, () => stderrTail);
+    };
+
+    let silentDeaths = 0;
+    while (queue.length) {
+      if (this.context.isClosing?.()) {
+        failAll('evaluator closed before this evaluation finished');
+        break;
+      }
+      if (this.process?.ended) this.process = undefined;
+      const lineProcess = (this.process ??= this.spawn());
+      const end = await this.exchange(lineProcess, queue, (request, line, ms) =>
+        finishRequest(request, this.parseReply(request, line), ms, () => ''),
+      );
+      if (end === 'done') break;
+
+      this.process = undefined;
+      await lineProcess.dead;
+      if (lineProcess.spawnError) {
+        failAll(lineProcess.spawnError);
+        break;
+      }
+      const stderrTail = lineProcess.stderr.text();
+      silentDeaths = lineProcess.replies === 0 ? silentDeaths + 1 : 0;
+      const reason =
+        end === 'timeout'
+          ? `no reply within ${formatSeconds(setup.timeoutMs)} (line process group killed and restarted)`
+          : end === 'oversize'
+            ? `reply line too large: more than ${formatBytes(setup.maxOutputBytes)} (line process restarted)`
+            : `line process ${lineProcess.exitDescription} while this request was pending (restarted)`;
+      const head = queue[0];
+      if (head) {
+        // An oversized reply would be oversized again; anything else may be a fluke.
+        head.attempts = end === 'oversize' ? maxAttempts : head.attempts + 1;
+        if (head.attempts >= maxAttempts) {
+          queue.shift();
+          const tries = end === 'oversize' ? '' : ` (${head.attempts} attempts)`;
+          finishRequest(head, Promise.resolve({ error: `${reason}${tries}` }), 0, () => stderrTail);
+        }
+      }
+      if (silentDeaths >= maxSilentDeaths) {
+        failAll(
+          `line process keeps dying before its first reply (${silentDeaths} times in a row): ${reason}`,
+          stderrTail,
+        );
+        break;
+      }
+    }
+    await Promise.all(completions);
+    return results;
+  }
+
+  /**
+   * Writes every queued request and hands replies to `onReply` in order until the queue is
+   * empty or the process stops answering. Replies are removed from the queue as they come.
+   */
+  private exchange(
+    lineProcess: LineProcess,
+    queue: PendingRequest[],
+    onReply: (request: PendingRequest, line: string, ms: number) => void,
+  ): Promise<ExchangeEnd> {
+    const timeoutMs = this.context.setup.timeoutMs;
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined;
+      let mark = performance.now();
+      const settle = (end: ExchangeEnd) => {
+        clearTimeout(timer);
+        lineProcess.onLine = undefined;
+        lineProcess.onOversize = undefined;
+        lineProcess.onDeath = undefined;
+        resolve(end);
+      };
+      const arm = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          lineProcess.kill();
+          settle('timeout');
+        }, timeoutMs);
+      };
+      lineProcess.onLine = (line) => {
+        const request = queue.shift()!;
+        const now = performance.now();
+        onReply(request, line, now - mark);
+        mark = now;
+        if (queue.length === 0) settle('done');
+        else arm();
+      };
+      lineProcess.onOversize = () => settle('oversize');
+      lineProcess.onDeath = () => settle('crash');
+      if (lineProcess.ended) return settle('crash');
+      lineProcess.write(queue.map((request) => request.line).join(''));
+      arm();
+    });
+  }
+
+  private async parseReply(request: PendingRequest, line: string): Promise<ParsedResult> {
+    const { setup } = this.context;
+    const trimmed = line.trim();
+    if (setup.regex === undefined && setup.objective.result?.file === undefined && trimmed.startsWith('{')) {
+      let value: unknown;
+      try {
+        value = JSON.parse(trimmed);
+      } catch {
+        return parseOutput(trimmed, undefined, 'reply');
+      }
+      const id = (value as { id?: unknown } | null)?.id;
+      if (typeof id === 'number' && id !== request.job.index) {
+        return {
+          error: `reply id ${id} does not match request id ${request.job.index} (replies must come in request order)`,
+        };
+      }
+      return parseResultObject(value, 'reply');
+    }
+    const values = { params: request.job.params, workdir: request.workdir, id: request.job.index };
+    if (setup.objective.result?.file !== undefined) {
+      return readResult(setup, line, request.workdir ?? setup.cwd, values);
+    }
+    return parseOutput(line, setup.regex, 'reply');
+  }
+
+  /** Closes the process's stdin (a well-behaved script exits on EOF), then kills its group. */
+  async close(): Promise<void> {
+    const lineProcess = this.process;
+    this.process = undefined;
+    if (!lineProcess) return;
+    lineProcess.endInput();
+    const timer = setTimeout(() => lineProcess.kill(), closeGraceMs);
+    await lineProcess.dead;
+    clearTimeout(timer);
+    lineProcess.kill();
+    this.context.onSpawn?.(undefined);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * JS/TS module objectives: `export function evaluate(params, context)` returning a number,
+ * `{ fitness, ...extras }`, or a promise of either. The module is imported once per worker
+ * thread; a throw or a non-finite value fails that evaluation only.
+ */
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { parseResultObject } from './result-parser';
+import type { EvaluationJob, EvaluationResult, ModuleObjectiveConfig, ParamValues } from './types';
+
+export interface ModuleObjectiveContext {
+  /** The evaluation's global index. */
+  id: number;
+  /** The worker evaluating it, 0..workers−1. */
+  worker: number;
+}
+
+export type ModuleObjectiveFunction = (params: ParamValues, context: ModuleObjectiveContext) => unknown;
+
+export async function loadModuleObjective(config: ModuleObjectiveConfig): Promise<ModuleObjectiveFunction> {
+  const exportName = config.export ?? 'evaluate';
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = (await import(pathToFileURL(config.module).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new Error(
+      `cannot load objective.module ${config.module}: ${(error as Error).message.split('\n')[0]}`,
+      { cause: error },
+    );
+  }
+  const fn = namespace[exportName];
+  if (typeof fn !== 'function') {
+    const available = Object.keys(namespace).filter((key) => typeof namespace[key] === 'function');
+    throw new Error(
+      `objective.module ${config.module} has no exported function ${JSON.stringify(exportName)} (exported functions: ${available.join(', ') || 'none'})`,
+    );
+  }
+  return fn as ModuleObjectiveFunction;
+}
+
+/** Extras must survive postMessage and the JSON journal; a JSON round trip guarantees both. */
+function plainExtras(extras: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(extras)) as Record<string, unknown>;
+}
+
+export async function evaluateModuleJob(
+  fn: ModuleObjectiveFunction,
+  job: EvaluationJob,
+  worker: number,
+): Promise<EvaluationResult> {
+  const started = performance.now();
+  try {
+    const parsed = parseResultObject(await fn(job.params, { id: job.index, worker }), 'objective result');
+    const ms = performance.now() - started;
+    if ('error' in parsed) return { fitness: null, error: parsed.error, ms, worker };
+    return {
+      fitness: parsed.fitness,
+      ...(parsed.extras ? { extras: plainExtras(parsed.extras) } : {}),
+      ms,
+      worker,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      fitness: null,
+      error: `objective threw: ${message.split('\n')[0]}`,
+      ms: performance.now() - started,
+      worker,
+    };
+  }
+}

@@ -1,0 +1,92 @@
+/**
+ * The `args` and `json-stdin` protocols: one process per evaluation. The process runs in
+ * the evaluation's scratch directory when templates are used, else in the objective's
+ * working directory.
+ */
+import { performance } from 'node:perf_hooks';
+import { clearStaleResultFile, readResult, type ExecutableSetup } from './executable-setup';
+import { substitute, type PlaceholderValues } from './placeholders';
+import { runProcess } from './run-process';
+import type { ScratchSpace } from './scratch';
+import type { EvaluationJob, EvaluationResult, EvaluatorOptions } from './types';
+
+export interface OneShotContext {
+  setup: ExecutableSetup;
+  scratch: ScratchSpace;
+  keepScratch: NonNullable<EvaluatorOptions['keepScratch']>;
+  worker: number;
+  /** Tells the pool which process is running, so `close()` can kill it. */
+  onSpawn?: (pid: number | undefined) => void;
+  /** True once the evaluator is closing: no new processes are started. */
+  isClosing?: () => boolean;
+}
+
+export async function evaluateOneShot(
+  job: EvaluationJob,
+  context: OneShotContext,
+): Promise<EvaluationResult> {
+  const { setup, scratch, worker } = context;
+  const started = performance.now();
+  const fail = (error: string, stderrTail?: string): EvaluationResult => ({
+    fitness: null,
+    error,
+    ...(stderrTail ? { stderrTail } : {}),
+    ms: performance.now() - started,
+    worker,
+  });
+  if (context.isClosing?.()) return fail('evaluator closed before this evaluation started');
+
+  let workdir: string | undefined;
+  let result: EvaluationResult;
+  try {
+    if (setup.needsWorkdir) workdir = await scratch.create(job.index);
+    const values: PlaceholderValues = { params: job.params, workdir, id: job.index };
+    if (workdir !== undefined) await setup.templates.render(workdir, values);
+    const processCwd = setup.templates.size > 0 && workdir !== undefined ? workdir : setup.cwd;
+    if (workdir === undefined) await clearStaleResultFile(setup, processCwd, values);
+
+    const request = { id: job.index, params: job.params, ...(workdir !== undefined ? { workdir } : {}) };
+    const outcome = await runProcess(
+      {
+        command: setup.objective.command,
+        args: setup.args.map((arg) => substitute(arg, values)),
+        cwd: processCwd,
+        env: setup.objective.env,
+        stdin: setup.objective.protocol === 'json-stdin' ? 'pipe' : 'ignore',
+      },
+      {
+        timeoutMs: setup.timeoutMs,
+        maxOutputBytes: setup.maxOutputBytes,
+        stdinText: setup.objective.protocol === 'json-stdin' ? `${JSON.stringify(request)}\n` : undefined,
+        onSpawn: context.onSpawn,
+      },
+    );
+    if (outcome.failure) {
+      result = fail(outcome.failure, outcome.stderrTail);
+    } else {
+      const parsed = await readResult(setup, outcome.stdout, processCwd, values);
+      result =
+        'error' in parsed
+          ? fail(parsed.error, outcome.stderrTail)
+          : {
+              fitness: parsed.fitness,
+              ...(parsed.extras ? { extras: parsed.extras } : {}),
+              ms: performance.now() - started,
+              worker,
+            };
+    }
+  } catch (error) {
+    result = fail((error as Error).message);
+  }
+
+  if (workdir !== undefined) {
+    const keep =
+      context.keepScratch === 'always' || (context.keepScratch === 'failed' && result.fitness === null);
+    if (keep) {
+      if (result.error) result.error += ` (scratch directory kept: ${workdir})`;
+    } else {
+      await scratch.remove(workdir);
+    }
+  }
+  return result;
+}

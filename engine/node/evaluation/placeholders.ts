@@ -1,0 +1,53 @@
+/**
+ * `{name}` placeholders in argument arrays, templates and result-file paths. Parameter
+ * values are written with full precision (JavaScript's shortest round-trip form, so
+ * Python's float() reads back the identical double) and integers as integers.
+ */
+import type { ParamValues } from './types';
+
+const placeholderPattern = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
+
+export function formatNumber(value: number): string {
+  if (Object.is(value, -0)) return '0';
+  return String(value);
+}
+
+export interface PlaceholderValues {
+  params: ParamValues;
+  workdir?: string;
+  id: number;
+}
+
+function lookup(name: string, values: PlaceholderValues): string | undefined {
+  if (Object.hasOwn(values.params, name)) return formatNumber(values.params[name]);
+  if (name === 'workdir') return values.workdir;
+  if (name === 'id') return String(values.id);
+  return undefined;
+}
+
+/** Replaces every known placeholder; unknown `{…}` text is left as it is (templates may contain braces). */
+export function substitute(text: string, values: PlaceholderValues): string {
+  return text.replace(placeholderPattern, (whole, name: string) => lookup(name, values) ?? whole);
+}
+
+/** Names used as placeholders in a text. */
+export function placeholdersIn(text: string): string[] {
+  return [...text.matchAll(placeholderPattern)].map((match) => match[1]);
+}
+
+/**
+ * Checks that the placeholders in the argument array all name a parameter, `workdir` or `id`,
+ * so a typo fails when the run starts instead of passing "{lenght}" to the program.
+ */
+export function checkArgPlaceholders(args: readonly string[], parameterNames: readonly string[]): void {
+  const known = new Set([...parameterNames, 'workdir', 'id']);
+  args.forEach((arg, i) => {
+    for (const name of placeholdersIn(arg)) {
+      if (!known.has(name)) {
+        throw new Error(
+          `objective.args[${i}] uses {${name}}, which is not a parameter (expected one of ${[...known].join(', ')})`,
+        );
+      }
+    }
+  });
+}

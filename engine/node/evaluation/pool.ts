@@ -1,0 +1,245 @@
+/**
+ * The evaluation pool: evaluates a generation in parallel and returns the results in job
+ * order, whatever order they finish in, so strategies never see concurrency.
+ *
+ * - Built-ins: in the calling thread when workers ≤ 1 (a 1 µs function would drown in
+ *   thread messaging); otherwise one contiguous chunk per thread.
+ * - JS modules: piscina threads (imported once per thread), in contiguous chunks.
+ * - `line` executables: each thread owns one persistent process; the generation is split
+ *   into one contiguous chunk per thread so each process gets its share pipelined.
+ * - `args` / `json-stdin`: one task per job; piscina's queue keeps `workers` processes busy.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Piscina } from 'piscina';
+import { builtinFunctions } from '../../objectives/builtin';
+import { prepareExecutable } from './executable-setup';
+import { createBuiltinRunner, type RunnerSettings } from './objective-runner';
+import {
+  isBuiltinObjective,
+  isExecutableObjective,
+  isModuleObjective,
+  type EvaluationJob,
+  type EvaluationResult,
+  type Evaluator,
+  type EvaluatorOptions,
+  type ObjectiveConfig,
+} from './types';
+import type { WorkerInit, WorkerTask } from './worker';
+import { WorkerControl } from './worker-control';
+
+export type { Evaluator, EvaluatorOptions } from './types';
+
+/** How often `close()` re-sends SIGKILL to children started while it was closing. */
+const closeKillIntervalMs = 50;
+
+function resolveDimension(objective: ObjectiveConfig, options: EvaluatorOptions): number {
+  const names = options.parameterNames.length;
+  if (!isBuiltinObjective(objective)) return options.dimension ?? names;
+  const fixed = builtinFunctions[objective.builtin]?.fixedDimension;
+  const dimension = options.dimension ?? (names || objective.dimension || fixed || 10);
+  if (names && dimension !== names) {
+    throw new Error(
+      `objective.builtin ${objective.builtin} got dimension ${dimension} but ${names} parameters`,
+    );
+  }
+  return dimension;
+}
+
+/** The worker file next to this one; under TypeScript source it is loaded through tsx. */
+function workerLocation(): { filename: string; execArgv: string[] } {
+  const here = import.meta.url;
+  const extension = here.endsWith('.ts') ? '.ts' : '.js';
+  const filename = fileURLToPath(new URL(`./worker${extension}`, here));
+  if (extension === '.js') return { filename, execArgv: [] };
+  // An absolute loader URL, so it resolves whatever the process's working directory.
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
+  return { filename, execArgv: ['--import', tsx] };
+}
+
+/** Splits jobs into at most `parts` contiguous, nearly equal chunks. */
+export function contiguousChunks<T>(items: readonly T[], parts: number): T[][] {
+  const count = Math.max(1, Math.min(parts, items.length));
+  const chunks: T[][] = [];
+  for (let k = 0; k < count; k++) {
+    const from = Math.floor((k * items.length) / count);
+    const to = Math.floor(((k + 1) * items.length) / count);
+    if (to > from) chunks.push(items.slice(from, to));
+  }
+  return chunks;
+}
+
+function stripJob(job: EvaluationJob): EvaluationJob {
+  // Only index and params cross to the thread (x is informational, params are what objectives see).
+  return { index: job.index, params: job.params, ...(job.x ? { x: Array.from(job.x) } : {}) };
+}
+
+class InProcessEvaluator implements Evaluator {
+  readonly workers = 1;
+  private closed = false;
+
+  constructor(private readonly runner: ReturnType<typeof createBuiltinRunner>) {}
+
+  async evaluate(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
+    if (this.closed) throw new Error('evaluator is closed');
+    return this.runner.evaluateSync(jobs);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+class PoolEvaluator implements Evaluator {
+  private readonly piscina: Piscina<WorkerTask, EvaluationResult[] | null>;
+  private readonly control: WorkerControl;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private closing: Promise<void> | undefined;
+  private poolError: Error | undefined;
+
+  constructor(
+    private readonly objective: ObjectiveConfig,
+    private readonly settings: RunnerSettings,
+    private readonly ownedScratch: string | undefined,
+  ) {
+    const buffer = WorkerControl.allocate(settings.workers);
+    this.control = new WorkerControl(buffer);
+    const { filename, execArgv } = workerLocation();
+    const workerData: WorkerInit = { objective, settings, control: buffer };
+    this.piscina = new Piscina({
+      filename,
+      execArgv,
+      workerData,
+      minThreads: settings.workers,
+      maxThreads: settings.workers,
+      idleTimeout: Number.POSITIVE_INFINITY,
+      concurrentTasksPerWorker: 1,
+      atomics: 'disabled',
+    });
+    // An error outside a task (e.g. the worker file failing to load) must not crash the host.
+    this.piscina.on('error', (error: Error) => (this.poolError = error));
+  }
+
+  get workers(): number {
+    return this.settings.workers;
+  }
+
+  private split(jobs: EvaluationJob[]): EvaluationJob[][] {
+    const { objective, settings } = this;
+    if (isExecutableObjective(objective) && objective.protocol !== 'line') return jobs.map((job) => [job]);
+    // Modules: a few chunks per thread balance uneven evaluation times.
+    const parts = isModuleObjective(objective) ? 4 * settings.workers : settings.workers;
+    return contiguousChunks(jobs, parts);
+  }
+
+  async evaluate(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
+    if (this.closing) throw new Error('evaluator is closed');
+    const chunks = this.split(jobs.map(stripJob));
+    const run = Promise.all(
+      chunks.map((chunk) =>
+        this.piscina.run({ kind: 'evaluate', jobs: chunk }).then(
+          (results) => results ?? [],
+          (error: Error): EvaluationResult[] =>
+            chunk.map(() => ({
+              fitness: null,
+              error: `worker thread failed: ${error.message}`,
+              ms: 0,
+              worker: -1,
+            })),
+        ),
+      ),
+    );
+    this.inFlight.add(run);
+    try {
+      const results = (await run).flat();
+      if (results.length !== jobs.length) {
+        throw new Error(
+          `evaluation pool returned ${results.length} results for ${jobs.length} jobs${this.poolError ? `: ${this.poolError.message}` : ''}`,
+        );
+      }
+      return results;
+    } finally {
+      this.inFlight.delete(run);
+    }
+  }
+
+  private killChildren(): void {
+    for (const pid of this.control.pids()) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    this.control.setClosing();
+    // Evaluations still running (a user pressed Stop): kill their processes so they end now.
+    if (this.inFlight.size) {
+      this.killChildren();
+      const timer = setInterval(() => this.killChildren(), closeKillIntervalMs);
+      await Promise.allSettled([...this.inFlight]);
+      clearInterval(timer);
+    }
+    if (isExecutableObjective(this.objective) && this.objective.protocol === 'line') {
+      // One shutdown task per thread (the barrier keeps a thread from taking two): each
+      // closes its process's stdin so a well-behaved script can exit on its own.
+      const threads = this.settings.workers;
+      await Promise.allSettled(
+        Array.from({ length: threads }, () => this.piscina.run({ kind: 'shutdown', threads })),
+      );
+    }
+    await this.piscina.destroy();
+    this.killChildren();
+    if (this.ownedScratch) rmSync(this.ownedScratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Creates the evaluator for an objective. Configuration errors (unknown built-in, bad
+ * regex, unknown placeholder, missing module file) throw here, before any evaluation.
+ */
+export async function createEvaluator(
+  objective: ObjectiveConfig,
+  options: EvaluatorOptions,
+): Promise<Evaluator> {
+  const workers = Math.max(1, Math.floor(options.workers ?? 1));
+  const dimension = resolveDimension(objective, options);
+  const settings: RunnerSettings = {
+    workers,
+    cwd: options.cwd,
+    scratchDir: options.scratchDir,
+    seed: options.seed ?? 0,
+    dimension,
+    parameterNames: [...options.parameterNames],
+    keepScratch: options.keepScratch ?? 'never',
+    maxOutputBytes: options.maxOutputBytes,
+  };
+
+  if (isBuiltinObjective(objective)) {
+    const runner = createBuiltinRunner(objective, settings, 0); // validates name and dimension
+    if (workers <= 1) return new InProcessEvaluator(runner);
+  } else if (isModuleObjective(objective)) {
+    if (!existsSync(objective.module)) throw new Error(`objective.module ${objective.module} does not exist`);
+  } else if (isExecutableObjective(objective)) {
+    prepareExecutable(objective, settings);
+  } else {
+    throw new Error('objective must have one of "builtin", "module" or "command"');
+  }
+
+  let ownedScratch: string | undefined;
+  if (settings.scratchDir === undefined && isExecutableObjective(objective)) {
+    ownedScratch = mkdtempSync(join(tmpdir(), 'evobox-scratch-'));
+    settings.scratchDir = ownedScratch;
+  }
+  return new PoolEvaluator(objective, settings, ownedScratch);
+}

@@ -1,0 +1,37 @@
+/**
+ * The piscina worker: one per thread. It builds its objective runner on first use and keeps
+ * it for the thread's life — a JS module stays imported, a `line` process stays running.
+ */
+import { workerData } from 'piscina';
+import { createObjectiveRunner, type ObjectiveRunner, type RunnerSettings } from './objective-runner';
+import type { EvaluationJob, EvaluationResult, ObjectiveConfig } from './types';
+import { WorkerControl } from './worker-control';
+
+export interface WorkerInit {
+  objective: ObjectiveConfig;
+  settings: RunnerSettings;
+  control: SharedArrayBuffer;
+}
+
+export type WorkerTask = { kind: 'evaluate'; jobs: EvaluationJob[] } | { kind: 'shutdown'; threads: number };
+
+const init = workerData as WorkerInit;
+const control = new WorkerControl(init.control);
+const workerId = control.claimWorkerId();
+let runner: ObjectiveRunner | undefined;
+
+function getRunner(): ObjectiveRunner {
+  runner ??= createObjectiveRunner(init.objective, init.settings, workerId, {
+    onSpawn: (pid) => control.setPid(workerId, pid),
+    isClosing: () => control.isClosing(),
+  });
+  return runner;
+}
+
+export default async function handle(task: WorkerTask): Promise<EvaluationResult[] | null> {
+  if (task.kind === 'evaluate') return getRunner().evaluate(task.jobs);
+  await runner?.close();
+  runner = undefined;
+  control.arriveAndWait(task.threads, 5000);
+  return null;
+}

@@ -1,0 +1,179 @@
+/**
+ * Turns the run loop's per-generation events into what crosses to the renderer. Fast
+ * objectives produce thousands of generations per second; the backend batches them every
+ * ~75 ms and, within a batch, sends the bulky parts (samples, full covariance of a large
+ * problem) only for the last few generations. The scalars every chart needs (best, min,
+ * median, step size, axis ratio, mean) are kept for every generation.
+ */
+import type { FailureInfo, GenerationView, RunProgressBatch } from '../ipc-contract';
+import type { GenerationEvent } from '../../engine/node/run/types';
+
+export interface CompactionLimits {
+  /** Generations at the end of a batch that keep their samples. */
+  samplesTail: number;
+  /** Dimension up to which every generation keeps its full covariance. */
+  covarianceDimension: number;
+  /** Dimension up to which the axis ratio is computed for every generation (else last of batch). */
+  eigenDimension: number;
+  /** Failure records per batch (the counts in the views stay exact). */
+  failures: number;
+}
+
+export const defaultLimits: CompactionLimits = {
+  samplesTail: 32,
+  covarianceDimension: 12,
+  eigenDimension: 24,
+  failures: 100,
+};
+
+/**
+ * Eigenvalues of a symmetric n×n matrix (row-major) by cyclic Jacobi rotations. Small n
+ * only (the plots' axis ratio); converges quadratically, a handful of sweeps.
+ */
+export function symmetricEigenvalues(matrix: ArrayLike<number>, n: number): number[] {
+  const a = Float64Array.from(matrix);
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
+    if (off < 1e-30) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q];
+        if (apq === 0) continue;
+        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p];
+          const akq = a[k * n + q];
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k];
+          const aqk = a[q * n + k];
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+      }
+    }
+  }
+  return Array.from({ length: n }, (_, i) => a[i * n + i]);
+}
+
+/** √(λ_max / λ_min) of the distribution's covariance; max/min of the stdDevs without one. */
+export function axisRatio(
+  distribution: GenerationEvent['distribution'],
+  eigenDimension = defaultLimits.eigenDimension,
+): number | null {
+  if (!distribution) return null;
+  const n = distribution.mean.length;
+  if (distribution.covariance && distribution.covariance.length === n * n && n <= eigenDimension) {
+    const values = symmetricEigenvalues(distribution.covariance, n);
+    const max = Math.max(...values);
+    const min = Math.min(...values);
+    return min > 0 ? Math.sqrt(max / min) : null;
+  }
+  const stds =
+    distribution.stdDevs ??
+    (distribution.covariance
+      ? Array.from({ length: n }, (_, i) => Math.sqrt(Math.max(0, distribution.covariance![i * n + i])))
+      : null);
+  if (!stds || stds.length === 0) return 1;
+  const max = Math.max(...stds);
+  const min = Math.min(...stds);
+  return min > 0 ? max / min : null;
+}
+
+/** One batch of a run's events, compacted. */
+export function compactBatch(
+  runDir: string,
+  events: readonly GenerationEvent[],
+  limits: CompactionLimits = defaultLimits,
+): RunProgressBatch {
+  const failures: FailureInfo[] = [];
+  const generations = events.map((event, k): GenerationView => {
+    const isTail = k >= events.length - limits.samplesTail;
+    const isLast = k === events.length - 1;
+    for (const failure of event.failures) if (failures.length < limits.failures) failures.push(failure);
+    const distribution = event.distribution;
+    const n = distribution?.mean.length ?? 0;
+    const keepCovariance = isLast || n <= limits.covarianceDimension;
+    const metricRatio = event.metrics.axisRatio;
+    const ratio =
+      n > limits.eigenDimension && !isLast && Number.isFinite(metricRatio)
+        ? metricRatio
+        : axisRatio(distribution, isLast ? Math.max(limits.eigenDimension, 64) : limits.eigenDimension);
+    return {
+      generation: event.generation,
+      evaluations: event.evaluations,
+      failedEvaluations: event.failedEvaluations,
+      elapsedMs: event.elapsedMs,
+      min: event.min,
+      median: event.median,
+      best: event.best,
+      metrics: event.metrics,
+      ...(isTail ? { samples: event.samples, sampleFitness: event.sampleFitness } : {}),
+      distribution: distribution
+        ? {
+            mean: distribution.mean,
+            stepSize: distribution.stepSize,
+            ...(distribution.covariance && keepCovariance ? { covariance: distribution.covariance } : {}),
+            ...(distribution.stdDevs
+              ? { stdDevs: distribution.stdDevs }
+              : distribution.covariance && !keepCovariance
+                ? {
+                    stdDevs: Array.from({ length: n }, (_, i) =>
+                      Math.sqrt(distribution.covariance![i * n + i]),
+                    ),
+                  }
+                : {}),
+          }
+        : null,
+      axisRatio: ratio,
+      restart: event.restart,
+      ...(event.restartedBecause ? { restartedBecause: event.restartedBecause } : {}),
+      ...(event.stopReason ? { stopReason: event.stopReason } : {}),
+    };
+  });
+  return { runDir, generations, failures };
+}
+
+/**
+ * Collects events per run and hands them on as compacted batches at most every
+ * `intervalMs`; `flush` sends what is pending at once (before a status change, so the
+ * last generations arrive before "finished").
+ */
+export class EventBatcher {
+  private readonly pending = new Map<string, GenerationEvent[]>();
+  private timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly send: (batch: RunProgressBatch) => void,
+    private readonly intervalMs = 75,
+    private readonly limits: CompactionLimits = defaultLimits,
+  ) {}
+
+  add(event: GenerationEvent): void {
+    const list = this.pending.get(event.runDir);
+    if (list) list.push(event);
+    else this.pending.set(event.runDir, [event]);
+    if (!this.timer) this.timer = setTimeout(() => this.flush(), this.intervalMs);
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const [runDir, events] of this.pending) {
+      if (events.length > 0) this.send(compactBatch(runDir, events, this.limits));
+    }
+    this.pending.clear();
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending.clear();
+  }
+}

@@ -1,0 +1,21 @@
+/**
+ * The one place the desktop backend touches the engine's Node API. Everything the UI
+ * backend needs from engine/node goes through these names, so an engine change is one
+ * edit here.
+ */
+export {
+  loadProblem,
+  parseProblem,
+  problemToJson,
+  ProblemError,
+  type Problem,
+} from '../../engine/node/problem/schema';
+export { startRun, resumeRun, loadRunProblem } from '../../engine/node/run/runner';
+export { exportRun } from '../../engine/node/run/export';
+export { probeProblem, type ProbeReport } from '../../engine/node/run/probe';
+export { readJournal, readJson, type JournalRecord } from '../../engine/node/run/files';
+export { runFiles, type RunMeta } from '../../engine/node/run/run-dir';
+export { evoboxVersion } from '../../engine/node/version';
+export { strategies } from '../../engine/strategies/registry';
+export { builtinFunctions } from '../../engine/objectives/index';
+export type { GenerationEvent, RunHandle, RunResult, RunStatus } from '../../engine/node/run/types';

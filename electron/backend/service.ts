@@ -1,0 +1,289 @@
+/**
+ * The backend behind both transports: the Electron engine host (utility process) and the
+ * browser-mode HTTP server call `invoke(channel, payload)` and forward `emit`ted events.
+ * Every request is validated against the IPC contract here, whatever transport it came
+ * through. Runs execute in this process (their evaluations on the engine's worker threads);
+ * progress events are batched before they leave.
+ */
+import { basename, resolve } from 'node:path';
+import {
+  parseRequest,
+  RequestError,
+  type AppInfo,
+  type EventChannel,
+  type EventPayloads,
+  type ExportFormat,
+  type InvokeChannel,
+  type InvokeResponses,
+  type OptionInfo,
+  type ProbeResult,
+  type RunStatus,
+  type RunStatusEvent,
+  type StrategyInfo,
+  type ValidationResult,
+} from '../ipc-contract';
+import { EventBatcher } from './compact-events';
+import {
+  evoboxVersion,
+  exportRun,
+  parseProblem,
+  probeProblem,
+  resumeRun,
+  startRun,
+  strategies,
+  type GenerationEvent,
+  type RunHandle,
+  type RunResult,
+} from './engine';
+import { listExamples, listFolder, openProblem, problemFromExecutable, saveProblem } from './problem-files';
+import { listRuns, readRun } from './run-history';
+
+export type EmitEvent = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
+
+export interface BackendOptions {
+  mode: AppInfo['mode'];
+  runsDir: string;
+  examplesDir: string;
+  /** Folder the browser-mode file picker starts in. */
+  cwd?: string;
+  emit: EmitEvent;
+  /** Batching interval of progress events (50–100 ms keeps charts smooth and IPC light). */
+  batchIntervalMs?: number;
+}
+
+const exportFiles: Record<ExportFormat, { suffix: string; mimeType: string }> = {
+  json: { suffix: 'best.json', mimeType: 'application/json' },
+  csv: { suffix: 'evaluations.csv', mimeType: 'text/csv' },
+  cli: { suffix: 'command.sh', mimeType: 'text/x-shellscript' },
+};
+
+export function strategyInfos(dimension: number): StrategyInfo[] {
+  return Object.values(strategies).map((strategy) => ({
+    id: strategy.id,
+    title: strategy.title,
+    summary: strategy.summary,
+    ...(strategy.reference ? { reference: strategy.reference } : {}),
+    ...(strategy.populationOption ? { populationOption: strategy.populationOption } : {}),
+    options: Object.entries(strategy.options).map(([name, spec]): OptionInfo => {
+      const value = spec.dimensionDefault ? spec.dimensionDefault(dimension) : spec.default;
+      return {
+        name,
+        type: typeof spec.default as OptionInfo['type'],
+        default: value,
+        ...(spec.defaultText ? { defaultText: spec.defaultText } : {}),
+        ...(spec.min !== undefined ? { min: spec.min } : {}),
+        ...(spec.max !== undefined ? { max: spec.max } : {}),
+        ...(spec.integer ? { integer: true } : {}),
+        ...(spec.choices ? { choices: [...spec.choices] } : {}),
+        description: spec.description,
+      };
+    }),
+  }));
+}
+
+export class Backend {
+  private readonly runs = new Map<string, RunHandle>();
+  private readonly batcher: EventBatcher;
+  private readonly runsDir: string;
+
+  constructor(private readonly options: BackendOptions) {
+    this.runsDir = resolve(options.runsDir);
+    this.batcher = new EventBatcher(
+      (batch) => options.emit('run:progress', batch),
+      options.batchIntervalMs ?? 75,
+    );
+  }
+
+  /** Validates and answers one request. Throws RequestError for bad payloads, Error for failures. */
+  async invoke<C extends InvokeChannel>(channel: C, payload: unknown): Promise<InvokeResponses[C]> {
+    return (await this.dispatch(channel, payload)) as InvokeResponses[C];
+  }
+
+  private get defaultStrategy(): string {
+    return strategies['cma-es'] ? 'cma-es' : (Object.keys(strategies)[0] ?? 'cma-es');
+  }
+
+  private async dispatch(channel: InvokeChannel, payload: unknown): Promise<unknown> {
+    switch (channel) {
+      case 'app:info': {
+        parseRequest(channel, payload);
+        const info: AppInfo = {
+          mode: this.options.mode,
+          version: evoboxVersion,
+          runsDir: this.runsDir,
+          examplesDir: this.options.examplesDir,
+          cwd: this.options.cwd ?? process.cwd(),
+          builtinHeatMaps: true,
+        };
+        return info;
+      }
+      case 'examples:list':
+        parseRequest(channel, payload);
+        return listExamples(this.options.examplesDir);
+      case 'fs:list': {
+        const { dir } = parseRequest(channel, payload);
+        return listFolder(dir || this.options.cwd || process.cwd());
+      }
+      case 'problem:open':
+        return openProblem(parseRequest(channel, payload).path);
+      case 'problem:from-executable':
+        return problemFromExecutable(parseRequest(channel, payload).path, this.defaultStrategy);
+      case 'problem:validate': {
+        const { draft, baseDir } = parseRequest(channel, payload);
+        try {
+          const problem = parseProblem(draft, baseDir);
+          const free = problem.parameters.filter((p) => p.fixed === undefined).map((p) => p.name);
+          const result: ValidationResult = { ok: true, dimension: free.length, freeNames: free };
+          return result;
+        } catch (error) {
+          const result: ValidationResult = { ok: false, errors: (error as Error).message.split('\n') };
+          return result;
+        }
+      }
+      case 'problem:save': {
+        const { draft, baseDir, path } = parseRequest(channel, payload);
+        return saveProblem(draft, baseDir, path);
+      }
+      case 'problem:probe': {
+        const { draft, baseDir } = parseRequest(channel, payload);
+        const problem = parseProblem(draft, baseDir);
+        const report = await probeProblem(problem);
+        const result: ProbeResult = {
+          params: report.params,
+          fitness: report.result.fitness,
+          ms: report.result.ms,
+          ...(report.result.error ? { error: report.result.error } : {}),
+          ...(report.result.stderrTail ? { stderrTail: report.result.stderrTail } : {}),
+          ...(report.result.extras ? { extras: report.result.extras } : {}),
+        };
+        return result;
+      }
+      case 'strategies:list':
+        return strategyInfos(parseRequest(channel, payload).dimension);
+      case 'run:start': {
+        const { draft, baseDir, problemPath } = parseRequest(channel, payload);
+        const problem = parseProblem(draft, baseDir);
+        const ref: { runDir?: string } = {};
+        const handle = await startRun(problem, {
+          runsDir: this.runsDir,
+          ...(problemPath ? { problemFile: problemPath } : {}),
+          ...this.callbacks(ref),
+        });
+        ref.runDir = this.track(handle);
+        return { runDir: handle.runDir };
+      }
+      case 'run:control': {
+        const { runDir, action } = parseRequest(channel, payload);
+        const handle = this.runs.get(resolve(runDir));
+        if (!handle) throw new Error(`no run in progress in ${runDir}`);
+        if (action === 'pause') handle.pause();
+        else if (action === 'resume') handle.resume();
+        else handle.stop();
+        return { status: handle.status };
+      }
+      case 'run:resume-dir': {
+        const runDir = resolve(parseRequest(channel, payload).runDir);
+        if (this.runs.has(runDir)) throw new Error(`${runDir} is already running`);
+        const ref: { runDir?: string } = {};
+        const handle = await resumeRun(runDir, this.callbacks(ref));
+        ref.runDir = this.track(handle);
+        return { runDir: handle.runDir };
+      }
+      case 'runs:list':
+        parseRequest(channel, payload);
+        return listRuns(this.runsDir, this.activeStatuses());
+      case 'runs:read': {
+        const { runDir, maxPoints } = parseRequest(channel, payload);
+        const dir = resolve(runDir);
+        return readRun(dir, maxPoints ?? 5000, this.runs.get(dir)?.status);
+      }
+      case 'run:export': {
+        const { runDir, format } = parseRequest(channel, payload);
+        const content = exportRun(resolve(runDir), format);
+        const file = exportFiles[format];
+        return { filename: `${basename(runDir)}-${file.suffix}`, mimeType: file.mimeType, content };
+      }
+      case 'dialog:open-file':
+      case 'dialog:save-file':
+        parseRequest(channel, payload);
+        throw new RequestError(`${channel} is only available in the desktop app`);
+      default: {
+        const unknown: never = channel;
+        throw new RequestError(`unknown channel ${String(unknown)}`);
+      }
+    }
+  }
+
+  /**
+   * Callbacks for one run. The run folder is known only once startRun returns, so status
+   * changes go through `ref`; pause/resume can only happen after that. The end of a run is
+   * reported from `done`, with its result.
+   */
+  private callbacks(ref: { runDir?: string }) {
+    return {
+      onGeneration: (event: GenerationEvent) => this.batcher.add(event),
+      onStatus: (status: RunStatus) => {
+        if (ref.runDir && (status === 'running' || status === 'paused'))
+          this.emitStatus({ runDir: ref.runDir, status });
+      },
+    };
+  }
+
+  private emitStatus(event: RunStatusEvent): void {
+    this.batcher.flush();
+    this.options.emit('run:status', event);
+  }
+
+  private track(handle: RunHandle): string {
+    const runDir = resolve(handle.runDir);
+    this.runs.set(runDir, handle);
+    this.emitStatus({ runDir, status: handle.status });
+    handle.done
+      .then((result: RunResult) => {
+        this.runs.delete(runDir);
+        this.emitStatus({
+          runDir,
+          status: result.error ? 'failed' : 'finished',
+          result: {
+            stopReason: result.stopReason,
+            evaluations: result.evaluations,
+            failedEvaluations: result.failedEvaluations,
+            elapsedMs: result.elapsedMs,
+            best: result.best,
+            ...(result.error ? { error: result.error } : {}),
+          },
+        });
+      })
+      .catch((error: unknown) => {
+        this.runs.delete(runDir);
+        this.emitStatus({
+          runDir,
+          status: 'failed',
+          result: {
+            stopReason: 'error',
+            evaluations: 0,
+            failedEvaluations: 0,
+            elapsedMs: 0,
+            best: null,
+            error: (error as Error).message ?? String(error),
+          },
+        });
+      });
+    return runDir;
+  }
+
+  private activeStatuses(): Map<string, RunStatus> {
+    return new Map([...this.runs].map(([dir, handle]) => [dir, handle.status]));
+  }
+
+  /** Stops every run this backend started and waits (bounded) for their files to be written. */
+  async dispose(timeoutMs = 10_000): Promise<void> {
+    const pending = [...this.runs.values()].map((handle) => {
+      handle.stop();
+      return handle.done.catch(() => undefined);
+    });
+    await Promise.race([Promise.all(pending), new Promise((done) => setTimeout(done, timeoutMs).unref())]);
+    this.batcher.flush();
+    this.batcher.dispose();
+  }
+}

@@ -1,0 +1,371 @@
+/**
+ * The one contract between the UI and the backend. Electron main + preload, the utility
+ * process that hosts the engine, the browser-mode HTTP/SSE server and the Svelte renderer
+ * all use these channel names, request schemas and response types, so the two transports
+ * (Electron IPC and HTTP + server-sent events) cannot drift apart.
+ *
+ * Requests are validated with zod at every boundary they cross; responses come from the
+ * trusted backend and are described by TypeScript types only.
+ *
+ * Pure TypeScript: no Node, no DOM, no engine imports (the renderer bundles this file).
+ */
+import { z } from 'zod';
+import type { EventChannel, InvokeChannel } from './ipc-channels';
+
+export {
+  electronOnlyChannels,
+  eventChannelNames,
+  invokeChannelNames,
+  isEventChannel,
+  isInvokeChannel,
+  type EventChannel,
+  type InvokeChannel,
+} from './ipc-channels';
+
+/* ------------------------------------------------------------------ shared shapes */
+
+/** Longest path string any request may carry. */
+const MAX_PATH = 4096;
+const path = z.string().min(1).max(MAX_PATH);
+
+/** One row of the parameter table, as in the problem file. */
+export const parameterSchema = z
+  .object({
+    name: z.string().max(200),
+    lower: z.number().optional(),
+    upper: z.number().optional(),
+    scale: z.enum(['linear', 'log']).optional(),
+    type: z.enum(['real', 'integer']).optional(),
+    init: z.number().optional(),
+    fixed: z.number().optional(),
+  })
+  .strict();
+
+export type ParameterRow = z.infer<typeof parameterSchema>;
+
+/**
+ * A problem as the UI edits it: the problem-file JSON. Loose on purpose — the engine's
+ * problem schema is the authority and reports field-named errors; this only bounds the
+ * payload's shape and size before it reaches the engine.
+ */
+export const problemDraftSchema = z
+  .object({
+    name: z.string().max(200),
+    description: z.string().max(10_000).optional(),
+    objective: z.record(z.string(), z.unknown()),
+    parameters: z.array(parameterSchema).max(10_000).optional(),
+    strategy: z
+      .object({ name: z.string().max(200), options: z.record(z.string(), z.unknown()).optional() })
+      .strict()
+      .optional(),
+    budget: z
+      .object({
+        evaluations: z.number().optional(),
+        seconds: z.number().optional(),
+        target: z.number().optional(),
+      })
+      .strict()
+      .optional(),
+    seed: z.number().optional(),
+    workers: z.number().optional(),
+  })
+  .passthrough();
+
+export type ProblemDraft = z.infer<typeof problemDraftSchema>;
+
+export const exportFormats = ['json', 'csv', 'cli'] as const;
+export type ExportFormat = (typeof exportFormats)[number];
+
+export type RunStatus = 'running' | 'paused' | 'finished' | 'failed';
+
+/* ------------------------------------------------------------------ request schemas */
+
+const empty = z.object({}).strict();
+const draftWithBase = z.object({ draft: problemDraftSchema, baseDir: path }).strict();
+
+/** Request payload schema of every invoke channel. */
+export const requestSchemas = {
+  /** Where the UI runs, the runs folder, the bundled examples folder. */
+  'app:info': empty,
+  /** Bundled examples: examples/<name>/problem.json. */
+  'examples:list': empty,
+  /** Browser mode's file picker: a folder's entries. Empty `dir` means the working folder. */
+  'fs:list': z.object({ dir: z.string().max(MAX_PATH).optional() }).strict(),
+  /** Reads a problem file for editing (does not require it to be valid). */
+  'problem:open': z.object({ path }).strict(),
+  /** A starting problem around an executable chosen by the user. */
+  'problem:from-executable': z.object({ path }).strict(),
+  /** Runs the engine's problem schema over a draft. */
+  'problem:validate': draftWithBase,
+  /** Writes a draft as a problem file the CLI accepts. */
+  'problem:save': z.object({ draft: problemDraftSchema, baseDir: path, path }).strict(),
+  /** Evaluates the start point once. */
+  'problem:probe': draftWithBase,
+  /** Every registered strategy with option metadata, defaults resolved for `dimension`. */
+  'strategies:list': z.object({ dimension: z.number().int().min(1).max(100_000) }).strict(),
+  'run:start': z.object({ draft: problemDraftSchema, baseDir: path, problemPath: path.optional() }).strict(),
+  'run:control': z.object({ runDir: path, action: z.enum(['pause', 'resume', 'stop']) }).strict(),
+  /** Continues an interrupted run from its folder. */
+  'run:resume-dir': z.object({ runDir: path }).strict(),
+  /** Past and current runs in the runs folder, newest first. */
+  'runs:list': empty,
+  /** One run's curve, best, problem and failures, read from its folder. */
+  'runs:read': z
+    .object({ runDir: path, maxPoints: z.number().int().min(10).max(100_000).optional() })
+    .strict(),
+  'run:export': z.object({ runDir: path, format: z.enum(exportFormats) }).strict(),
+  /** Electron only: native open dialog. */
+  'dialog:open-file': z.object({ kind: z.enum(['executable', 'problem']) }).strict(),
+  /** Electron only: native save dialog, then writes `content`. */
+  'dialog:save-file': z
+    .object({ suggestedName: z.string().min(1).max(255), content: z.string().max(200_000_000) })
+    .strict(),
+} as const satisfies Record<InvokeChannel, z.ZodType>;
+
+export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof requestSchemas)[C]>;
+
+export class RequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+/** Validates a request payload; the error names the channel and the offending field. */
+export function parseRequest<C extends InvokeChannel>(
+  channel: C,
+  payload: unknown,
+): z.output<(typeof requestSchemas)[C]> {
+  const schema = requestSchemas[channel];
+  const result = schema.safeParse(payload ?? {});
+  if (!result.success) {
+    const detail = result.error.issues
+      .map((issue) => `${issue.path.map(String).join('.') || '(payload)'}: ${issue.message}`)
+      .join('; ');
+    throw new RequestError(`${channel}: invalid request (${detail})`);
+  }
+  return result.data as z.output<(typeof requestSchemas)[C]>;
+}
+
+/* ------------------------------------------------------------------ response types */
+
+export interface AppInfo {
+  mode: 'electron' | 'browser';
+  version: string;
+  runsDir: string;
+  examplesDir: string;
+  /** Folder the file browser starts in. */
+  cwd: string;
+  /** A built-in objective is tabulated in the renderer for heat maps. */
+  builtinHeatMaps: boolean;
+}
+
+export interface ExampleInfo {
+  name: string;
+  path: string;
+  description?: string;
+  /** Objective kind, for the list's badge. */
+  kind: 'builtin' | 'module' | 'command' | 'unknown';
+}
+
+export interface FileEntry {
+  name: string;
+  path: string;
+  kind: 'dir' | 'file';
+  executable: boolean;
+}
+
+export interface FileListing {
+  dir: string;
+  parent: string | null;
+  entries: FileEntry[];
+}
+
+export interface OpenedProblem {
+  draft: ProblemDraft;
+  baseDir: string;
+  /** File the draft came from (absent for a new problem around an executable). */
+  path?: string;
+  /** The engine's complaint when the file does not validate (it is still opened for editing). */
+  error?: string;
+}
+
+export type ValidationResult =
+  { ok: true; dimension: number; freeNames: string[] } | { ok: false; errors: string[] };
+
+export interface ProbeResult {
+  params: Record<string, number>;
+  fitness: number | null;
+  ms: number;
+  error?: string;
+  stderrTail?: string;
+  stdoutTail?: string;
+  extras?: Record<string, unknown>;
+}
+
+export interface OptionInfo {
+  name: string;
+  type: 'number' | 'boolean' | 'string';
+  /** Default for the requested dimension (dimensionDefault applied). */
+  default: number | boolean | string;
+  defaultText?: string;
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  choices?: string[];
+  description: string;
+}
+
+export interface StrategyInfo {
+  id: string;
+  title: string;
+  summary: string;
+  reference?: string;
+  populationOption?: string;
+  options: OptionInfo[];
+}
+
+export interface RunStarted {
+  runDir: string;
+}
+
+export interface RunSummary {
+  runDir: string;
+  name: string;
+  createdAt: string;
+  status: RunStatus | 'interrupted';
+  strategy?: string;
+  evaluations: number;
+  bestFitness: number | null;
+  stopReason?: string;
+}
+
+/** Per-generation series of a run, decimated to at most `maxPoints` generations. */
+export interface RunCurve {
+  evaluations: number[];
+  bestSoFar: (number | null)[];
+  generationMin: (number | null)[];
+  generationMedian: (number | null)[];
+}
+
+export interface FailureInfo {
+  index: number;
+  error: string;
+  stderrTail?: string;
+}
+
+export interface RunDetail {
+  summary: RunSummary;
+  problem: ProblemDraft | null;
+  best: { params: Record<string, number>; fitness: number } | null;
+  curve: RunCurve;
+  failures: FailureInfo[];
+  failedEvaluations: number;
+}
+
+export interface ExportedFile {
+  filename: string;
+  mimeType: string;
+  content: string;
+}
+
+export interface InvokeResponses {
+  'app:info': AppInfo;
+  'examples:list': ExampleInfo[];
+  'fs:list': FileListing;
+  'problem:open': OpenedProblem;
+  'problem:from-executable': OpenedProblem;
+  'problem:validate': ValidationResult;
+  /** The saved draft with relative paths rewritten against the new file's folder. */
+  'problem:save': OpenedProblem;
+  'problem:probe': ProbeResult;
+  'strategies:list': StrategyInfo[];
+  'run:start': RunStarted;
+  'run:control': { status: RunStatus };
+  'run:resume-dir': RunStarted;
+  'runs:list': RunSummary[];
+  'runs:read': RunDetail;
+  'run:export': ExportedFile;
+  'dialog:open-file': { path: string } | null;
+  'dialog:save-file': { path: string } | null;
+}
+
+/* ------------------------------------------------------------------ events */
+
+/** A search distribution in internal coordinates (as engine/node/run/types.ts). */
+export interface DistributionView {
+  mean: number[];
+  /** Row-major n×n including σ²; omitted for large n except on the last event of a batch. */
+  covariance?: number[];
+  stdDevs?: number[];
+  stepSize: number;
+}
+
+/** One generation as the UI needs it. */
+export interface GenerationView {
+  generation: number;
+  evaluations: number;
+  failedEvaluations: number;
+  elapsedMs: number;
+  min: number | null;
+  median: number | null;
+  best: { params: Record<string, number>; fitness: number; index: number } | null;
+  metrics: Record<string, number>;
+  /** Internal coordinates; omitted on all but the last few events of a large batch. */
+  samples?: number[][];
+  sampleFitness?: (number | null)[];
+  distribution: DistributionView | null;
+  /** √(largest / smallest eigenvalue) of the covariance (or of the stdDevs²). */
+  axisRatio: number | null;
+  restart: number;
+  restartedBecause?: string;
+  stopReason?: string;
+}
+
+export interface RunProgressBatch {
+  runDir: string;
+  generations: GenerationView[];
+  failures: FailureInfo[];
+}
+
+export interface RunStatusEvent {
+  runDir: string;
+  status: RunStatus;
+  result?: {
+    stopReason: string;
+    evaluations: number;
+    failedEvaluations: number;
+    elapsedMs: number;
+    best: { params: Record<string, number>; fitness: number } | null;
+    error?: string;
+  };
+}
+
+export interface EventPayloads {
+  'run:progress': RunProgressBatch;
+  'run:status': RunStatusEvent;
+}
+
+// Every event channel has a payload type and vice versa.
+type AssertSame<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+export const eventChannelsMatch: AssertSame<keyof EventPayloads, EventChannel> = true;
+export const invokeChannelsMatch: AssertSame<keyof InvokeResponses, InvokeChannel> = true;
+
+/* ------------------------------------------------------------------ the API the renderer sees */
+
+export type InvokeResult<C extends InvokeChannel> = InvokeResponses[C];
+
+export interface EvoboxApi {
+  readonly mode: 'electron' | 'browser';
+  invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponses[C]>;
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+/** The object the Electron preload puts on `window.evobox`. */
+export interface PreloadBridge {
+  invoke(channel: string, request: unknown): Promise<unknown>;
+  on(event: string, listener: (payload: unknown) => void): () => void;
+}
+
+/** Wire format of an invoke answer (HTTP body, and IPC between main and the engine host). */
+export type InvokeEnvelope = { ok: true; value: unknown } | { ok: false; error: string };

@@ -1,0 +1,40 @@
+/**
+ * Every bundled example runs as the README says (`evobox run examples/<name>/problem.json`)
+ * and completes without failed evaluations.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..');
+const examples = readdirSync(join(root, 'examples'))
+  .flatMap((name) =>
+    readdirSync(join(root, 'examples', name))
+      .filter((file) => file === 'problem.json' || file.endsWith('.problem.json'))
+      .map((file) => `${name}/${file}`),
+  )
+  .filter((path) => existsSync(join(root, 'examples', path)))
+  .sort();
+
+describe('examples', () => {
+  it('exist', () => {
+    expect(examples.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(examples)('%s runs to completion', (path) => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'evobox-example-'));
+    const out = spawnSync(
+      process.execPath,
+      [join(root, 'bin/evobox.mjs'), 'run', join('examples', path), '--json', '--runs-dir', runsDir],
+      { cwd: root, encoding: 'utf8', timeout: 120_000 },
+    );
+    expect(out.stderr).toBe('');
+    expect(out.status).toBe(0);
+    const result = JSON.parse(out.stdout);
+    expect(result.failedEvaluations).toBe(0);
+    expect(Number.isFinite(result.best.fitness)).toBe(true);
+    expect(result.evaluations).toBeGreaterThan(0);
+  });
+});

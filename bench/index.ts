@@ -15,7 +15,9 @@ export async function runBenchmarks(names: string[]): Promise<number> {
   for (const name of selected) {
     const load = benchmarks[name];
     if (!load) {
-      process.stderr.write(`unknown benchmark ${name}; available: ${Object.keys(benchmarks).join(', ') || 'none yet'}\n`);
+      process.stderr.write(
+        `unknown benchmark ${name}; available: ${Object.keys(benchmarks).join(', ') || 'none yet'}\n`,
+      );
       return 2;
     }
     const bench = await load();

@@ -138,7 +138,9 @@ export class Optimizer {
       populationFactor: config.restarts?.populationFactor ?? 2,
     };
     if (this.restarts.mode !== 'none' && !this.strategy.populationOption) {
-      throw new Error(`restarts.mode ${this.restarts.mode} needs a strategy with a population size (${this.strategy.id} has none)`);
+      throw new Error(
+        `restarts.mode ${this.restarts.mode} needs a strategy with a population size (${this.strategy.id} has none)`,
+      );
     }
     this.now = config.now ?? (() => Date.now());
     this.sessionStart = this.now();
@@ -266,7 +268,11 @@ export class Optimizer {
     if (!this.state.pending) {
       const { candidates, state } = this.strategy.ask(this.rng, this.state.strategyState);
       this.state.strategyState = state;
-      this.state.pending = { generation: this.state.generation, firstIndex: this.state.evaluations, candidates };
+      this.state.pending = {
+        generation: this.state.generation,
+        firstIndex: this.state.evaluations,
+        candidates,
+      };
     }
     const { generation, firstIndex, candidates } = this.state.pending;
     const remaining =
@@ -296,7 +302,8 @@ export class Optimizer {
     const valid = internal.filter((v): v is number => v !== null);
     const failed = internal.length - valid.length;
     this.state.failedEvaluations += failed;
-    for (const v of internal) this.state.consecutiveFailures = v === null ? this.state.consecutiveFailures + 1 : 0;
+    for (const v of internal)
+      this.state.consecutiveFailures = v === null ? this.state.consecutiveFailures + 1 : 0;
     if (valid.length) {
       const worst = Math.max(...valid);
       this.state.worstSeen = this.state.worstSeen === null ? worst : Math.max(this.state.worstSeen, worst);
@@ -344,7 +351,8 @@ export class Optimizer {
         this.state.localImprovedAt = this.state.generation;
       }
     }
-    const historyLength = 10 + Math.ceil((30 * this.space.dimension) / Math.max(1, pending.candidates.length));
+    const historyLength =
+      10 + Math.ceil((30 * this.space.dimension) / Math.max(1, pending.candidates.length));
     if (this.state.recentBest.length > historyLength) this.state.recentBest.shift();
 
     const reason = this.checkStop(valid, pending.candidates.length, historyLength);
@@ -363,12 +371,18 @@ export class Optimizer {
   private checkStop(valid: number[], lambda: number, historyLength: number): string | undefined {
     const stop = this.stop;
     const s = this.state;
-    if (stop.target !== undefined && s.best && this.toInternal(s.best.fitness) <= this.toInternal(stop.target)) {
+    if (
+      stop.target !== undefined &&
+      s.best &&
+      this.toInternal(s.best.fitness) <= this.toInternal(stop.target)
+    ) {
       return 'target-reached';
     }
-    if (stop.maxEvaluations !== undefined && s.evaluations >= stop.maxEvaluations) return 'budget-evaluations';
+    if (stop.maxEvaluations !== undefined && s.evaluations >= stop.maxEvaluations)
+      return 'budget-evaluations';
     if (stop.maxSeconds !== undefined && this.elapsedMs >= stop.maxSeconds * 1000) return 'budget-seconds';
-    if (s.consecutiveFailures >= (stop.maxConsecutiveFailures ?? Math.max(20, 3 * lambda))) return 'too-many-failures';
+    if (s.consecutiveFailures >= (stop.maxConsecutiveFailures ?? Math.max(20, 3 * lambda)))
+      return 'too-many-failures';
 
     const n = this.space.dimension;
     const localGenerations = s.generation - s.localStartGeneration;
@@ -414,7 +428,10 @@ export class Optimizer {
     if (this.restarts.mode === 'bipop' && r.count > 1 && r.evaluationsSmall < r.evaluationsLarge) {
       r.currentRegime = 'small';
       const u = this.rng.uniform();
-      population = Math.max(2, Math.floor(r.basePopulation * (r.largePopulation / r.basePopulation) ** (u * u)));
+      population = Math.max(
+        2,
+        Math.floor(r.basePopulation * (r.largePopulation / r.basePopulation) ** (u * u)),
+      );
       if (r.baseStepSize !== null) options.stepSize = r.baseStepSize * 10 ** (-2 * this.rng.uniform());
     } else {
       r.currentRegime = 'large';

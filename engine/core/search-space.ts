@@ -57,7 +57,10 @@ export class SearchSpace {
       if (spec.lower !== undefined && spec.upper !== undefined && !(spec.lower < spec.upper)) {
         throw new Error(`${where}.lower must be < upper (got ${spec.lower} ≥ ${spec.upper})`);
       }
-      if (log && ((spec.lower !== undefined && spec.lower <= 0) || (spec.upper !== undefined && spec.upper <= 0))) {
+      if (
+        log &&
+        ((spec.lower !== undefined && spec.lower <= 0) || (spec.upper !== undefined && spec.upper <= 0))
+      ) {
         throw new Error(`${where} has scale "log", so lower and upper must be > 0`);
       }
       if ((spec.lower === undefined) !== (spec.upper === undefined)) {
@@ -66,7 +69,10 @@ export class SearchSpace {
       for (const key of ['init', 'fixed'] as const) {
         const value = spec[key];
         if (value === undefined) continue;
-        if ((spec.lower !== undefined && value < spec.lower) || (spec.upper !== undefined && value > spec.upper)) {
+        if (
+          (spec.lower !== undefined && value < spec.lower) ||
+          (spec.upper !== undefined && value > spec.upper)
+        ) {
           throw new Error(`${where}.${key} must lie within [lower, upper] (got ${value})`);
         }
         if (log && value <= 0) throw new Error(`${where}.${key} must be > 0 on a log scale (got ${value})`);
@@ -77,7 +83,8 @@ export class SearchSpace {
       const high = bounded ? (log ? Math.log10(spec.upper!) : spec.upper!) : 1;
       this.coordinates.push({ spec, bounded, log, integer: spec.type === 'integer', low, width: high - low });
     });
-    if (this.coordinates.length === 0) throw new Error('parameters must contain at least one non-fixed parameter');
+    if (this.coordinates.length === 0)
+      throw new Error('parameters must contain at least one non-fixed parameter');
   }
 
   /** Number of internal coordinates (free parameters). */

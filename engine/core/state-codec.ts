@@ -29,7 +29,8 @@ export function encodeState(value: unknown): Json {
 
 function decodeNumber(value: unknown): number {
   if (typeof value === 'number') return value;
-  if (value !== null && typeof value === 'object' && '$num' in value) return Number((value as { $num: string }).$num);
+  if (value !== null && typeof value === 'object' && '$num' in value)
+    return Number((value as { $num: string }).$num);
   throw new TypeError(`expected a number in encoded state, got ${JSON.stringify(value)}`);
 }
 

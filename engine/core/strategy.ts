@@ -63,7 +63,10 @@ export interface TellResult<State> {
   metrics: Metrics;
 }
 
-export interface Strategy<State = unknown, Options extends Record<string, OptionValue> = Record<string, OptionValue>> {
+export interface Strategy<
+  State = unknown,
+  Options extends Record<string, OptionValue> = Record<string, OptionValue>,
+> {
   id: string;
   title: string;
   summary: string;
@@ -131,12 +134,18 @@ export function resolveOptions(
     }
     if (typeof value === 'number') {
       if (!Number.isFinite(value)) throw new OptionError(field, `must be a finite number (got ${value})`);
-      if (spec.integer && !Number.isInteger(value)) throw new OptionError(field, `must be an integer (got ${value})`);
-      if (spec.min !== undefined && value < spec.min) throw new OptionError(field, `must be ≥ ${spec.min} (got ${value})`);
-      if (spec.max !== undefined && value > spec.max) throw new OptionError(field, `must be ≤ ${spec.max} (got ${value})`);
+      if (spec.integer && !Number.isInteger(value))
+        throw new OptionError(field, `must be an integer (got ${value})`);
+      if (spec.min !== undefined && value < spec.min)
+        throw new OptionError(field, `must be ≥ ${spec.min} (got ${value})`);
+      if (spec.max !== undefined && value > spec.max)
+        throw new OptionError(field, `must be ≤ ${spec.max} (got ${value})`);
     }
     if (typeof value === 'string' && spec.choices && !spec.choices.includes(value)) {
-      throw new OptionError(field, `must be one of ${spec.choices.join(', ')} (got ${JSON.stringify(value)})`);
+      throw new OptionError(
+        field,
+        `must be one of ${spec.choices.join(', ')} (got ${JSON.stringify(value)})`,
+      );
     }
     resolved[name] = value as OptionValue;
   }

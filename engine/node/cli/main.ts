@@ -24,7 +24,8 @@ const exitCodes = { ok: 0, failure: 1, invalid: 2 } as const;
 function positiveInteger(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a positive integer (got ${JSON.stringify(value)})`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${flag} expects a positive integer (got ${JSON.stringify(value)})`);
     return n;
   };
 }
@@ -32,7 +33,8 @@ function positiveInteger(flag: string) {
 function finiteNumber(flag: string) {
   return (value: string): number => {
     const n = Number(value);
-    if (!Number.isFinite(n)) throw new InvalidArgumentError(`${flag} expects a number (got ${JSON.stringify(value)})`);
+    if (!Number.isFinite(n))
+      throw new InvalidArgumentError(`${flag} expects a number (got ${JSON.stringify(value)})`);
     return n;
   };
 }
@@ -96,7 +98,9 @@ async function follow(handle: RunHandle, json: boolean): Promise<number> {
   const onSignal = () => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write('\nevobox: stopping after this generation (Ctrl-C again to quit at once; the run stays resumable)\n');
+      process.stderr.write(
+        '\nevobox: stopping after this generation (Ctrl-C again to quit at once; the run stays resumable)\n',
+      );
       handle.stop();
     } else process.exit(130);
   };
@@ -190,11 +194,16 @@ function strategiesCommand(flags: { json?: boolean; dimension?: number }): numbe
     lines.push(`${s.id} — ${s.title}`, `  ${s.summary}`);
     if (s.reference) lines.push(`  source: ${s.reference}`);
     for (const [name, spec] of Object.entries(s.options)) {
-      const range = [spec.min !== undefined ? `≥ ${spec.min}` : '', spec.max !== undefined ? `≤ ${spec.max}` : '']
+      const range = [
+        spec.min !== undefined ? `≥ ${spec.min}` : '',
+        spec.max !== undefined ? `≤ ${spec.max}` : '',
+      ]
         .filter(Boolean)
         .join(', ');
       const choices = spec.choices ? ` one of ${spec.choices.join('|')}` : '';
-      lines.push(`    --option ${name}=…  default ${formatOptionDefault(spec)}${range ? ` (${range})` : ''}${choices}: ${spec.description}`);
+      lines.push(
+        `    --option ${name}=…  default ${formatOptionDefault(spec)}${range ? ` (${range})` : ''}${choices}: ${spec.description}`,
+      );
     }
     lines.push('');
   }
@@ -228,7 +237,9 @@ async function probeCommand(problemPath: string, flags: { json?: boolean }): Pro
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('evobox')
-    .description('Optimise the parameters of black-box programs with CMA-ES and other population-based search.')
+    .description(
+      'Optimise the parameters of black-box programs with CMA-ES and other population-based search.',
+    )
     .version(evoboxVersion)
     .exitOverride()
     .showHelpAfterError('(run evobox --help for usage)');
@@ -244,7 +255,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--target <f>', 'stop when the best fitness reaches this', finiteNumber('--target'))
     .option('--seed <n>', 'random seed', (v) => {
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--seed expects a non-negative integer (got ${JSON.stringify(v)})`);
+      if (!Number.isInteger(n) || n < 0)
+        throw new InvalidArgumentError(`--seed expects a non-negative integer (got ${JSON.stringify(v)})`);
       return n;
     })
     .option('--workers <n>', 'parallel evaluations', positiveInteger('--workers'))
@@ -260,7 +272,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<runDir>', 'run folder')
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--no-progress', 'no progress bar')
-    .action(async (runDir: string, flags: { json?: boolean; progress?: boolean }) => setExit(await resumeCommand(runDir, flags)));
+    .action(async (runDir: string, flags: { json?: boolean; progress?: boolean }) =>
+      setExit(await resumeCommand(runDir, flags)),
+    );
 
   program
     .command('export')
@@ -281,13 +295,19 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .description('evaluate the start point once: parsed value, timing, stderr tail')
     .argument('<problem>', 'problem file (JSON)')
     .option('--json', 'print the report as JSON')
-    .action(async (problem: string, flags: { json?: boolean }) => setExit(await probeCommand(problem, flags)));
+    .action(async (problem: string, flags: { json?: boolean }) =>
+      setExit(await probeCommand(problem, flags)),
+    );
 
   program
     .command('strategies')
     .description('list the strategies with their options, defaults and descriptions')
     .option('--json', 'as JSON')
-    .option('--dimension <n>', 'dimension for dimension-dependent defaults (JSON)', positiveInteger('--dimension'))
+    .option(
+      '--dimension <n>',
+      'dimension for dimension-dependent defaults (JSON)',
+      positiveInteger('--dimension'),
+    )
     .action((flags: { json?: boolean; dimension?: number }) => setExit(strategiesCommand(flags)));
 
   program
@@ -298,7 +318,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--open', 'open the URL in a browser')
     .action(async (flags: { port: number; runsDir: string; open?: boolean }) => {
       const { startServer } = await import('../../../electron/server/index');
-      const server = await startServer({ port: flags.port, host: '127.0.0.1', runsDir: resolve(flags.runsDir), open: flags.open });
+      const server = await startServer({
+        port: flags.port,
+        host: '127.0.0.1',
+        runsDir: resolve(flags.runsDir),
+        open: flags.open,
+      });
       process.stdout.write(`evobox UI: ${server.url}\n`);
       await new Promise<void>((done) => {
         const close = () => void server.close().then(done);
@@ -328,7 +353,12 @@ export async function main(argv: string[]): Promise<number> {
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return exitCodes.ok;
+      if (
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.exitCode === 0
+      )
+        return exitCodes.ok;
       return exitCodes.invalid; // commander already printed the message
     }
     if (error instanceof ProblemError || error instanceof UsageError || error instanceof OptionError) {

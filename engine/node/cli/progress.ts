@@ -9,7 +9,9 @@ export interface ProgressView {
 
 function formatFitness(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(3) : value.toPrecision(6);
+  return Math.abs(value) >= 1e4 || (Math.abs(value) < 1e-3 && value !== 0)
+    ? value.toExponential(3)
+    : value.toPrecision(6);
 }
 
 export function createProgress(total: number | undefined, enabled: boolean): ProgressView {

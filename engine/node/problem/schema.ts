@@ -37,7 +37,9 @@ const commandObjective = z
     timeoutSeconds: z.number().positive().optional(),
     env: z.record(z.string(), z.string()).optional(),
     cwd: z.string().optional(),
-    templates: z.array(z.object({ source: z.string().min(1), target: z.string().min(1) }).strict()).optional(),
+    templates: z
+      .array(z.object({ source: z.string().min(1), target: z.string().min(1) }).strict())
+      .optional(),
     result: z
       .object({ regex: z.string().min(1).optional(), file: z.string().min(1).optional() })
       .strict()
@@ -48,7 +50,12 @@ const commandObjective = z
 
 const parameter = z
   .object({
-    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, _ . - (not starting with a digit)'),
+    name: z
+      .string()
+      .regex(
+        /^[A-Za-z_][A-Za-z0-9_.-]*$/,
+        'expected a name of letters, digits, _ . - (not starting with a digit)',
+      ),
     lower: finite.optional(),
     upper: finite.optional(),
     scale: z.enum(['linear', 'log']).optional(),
@@ -181,7 +188,9 @@ function checkExecutable(path: string): void {
   try {
     accessSync(path, constants.X_OK);
   } catch {
-    throw new ProblemError(`objective.command: ${path} is not executable (chmod +x it, or run it through an interpreter)`);
+    throw new ProblemError(
+      `objective.command: ${path} is not executable (chmod +x it, or run it through an interpreter)`,
+    );
   }
 }
 
@@ -217,7 +226,9 @@ function parseObjective(raw: Record<string, unknown>, baseDir: string): Objectiv
         throw new ProblemError(`objective.templates[${i}].source: ${source} does not exist`);
       }
       if (isAbsolute(t.target) || t.target.split(/[\\/]/).includes('..')) {
-        throw new ProblemError(`objective.templates[${i}].target: expected a relative path inside the work folder`);
+        throw new ProblemError(
+          `objective.templates[${i}].target: expected a relative path inside the work folder`,
+        );
       }
       return { source, target: t.target };
     });
@@ -229,7 +240,8 @@ function parseObjective(raw: Record<string, unknown>, baseDir: string): Objectiv
         throw new ProblemError(`objective.result.regex: ${(error as Error).message}`);
       }
       const groups = new RegExp(`${regex.source}|`).exec('')!.length - 1;
-      if (groups < 1) throw new ProblemError('objective.result.regex: expected one capture group around the number');
+      if (groups < 1)
+        throw new ProblemError('objective.result.regex: expected one capture group around the number');
     }
     return {
       ...objective,
@@ -242,7 +254,8 @@ function parseObjective(raw: Record<string, unknown>, baseDir: string): Objectiv
 }
 
 function defaultParameters(objective: Objective): ParameterSpec[] {
-  if (!('builtin' in objective)) throw new ProblemError('parameters: required (a list of {name, lower, upper, …})');
+  if (!('builtin' in objective))
+    throw new ProblemError('parameters: required (a list of {name, lower, upper, …})');
   const fn = builtinFunctions[objective.builtin];
   const n = fn.fixedDimension ?? objective.dimension ?? 2;
   const [lower, upper] = fn.domain;
@@ -256,7 +269,8 @@ export function parseProblem(json: unknown, baseDir: string): Problem {
   const parameters = file.parameters ?? defaultParameters(objective);
   const names = new Set<string>();
   parameters.forEach((p, i) => {
-    if (names.has(p.name)) throw new ProblemError(`parameters[${i}].name: duplicate name ${JSON.stringify(p.name)}`);
+    if (names.has(p.name))
+      throw new ProblemError(`parameters[${i}].name: duplicate name ${JSON.stringify(p.name)}`);
     names.add(p.name);
   });
   try {
@@ -271,7 +285,9 @@ export function parseProblem(json: unknown, baseDir: string): Problem {
       throw new ProblemError(`parameters: ${fn.id} takes ${fn.fixedDimension} parameter(s) (got ${free})`);
     }
     if (objective.dimension !== undefined && objective.dimension !== free) {
-      throw new ProblemError(`objective.dimension: ${objective.dimension} does not match the ${free} parameters`);
+      throw new ProblemError(
+        `objective.dimension: ${objective.dimension} does not match the ${free} parameters`,
+      );
     }
   }
   return {
@@ -296,7 +312,9 @@ export function loadProblem(path: string): Problem {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new ProblemError(`cannot read problem file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    throw new ProblemError(
+      `cannot read problem file ${path}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+    );
   }
   let json: unknown;
   try {

@@ -27,7 +27,8 @@ function readBest(runDir: string): BestFile {
 
 function csvField(value: unknown): string {
   if (value === null || value === undefined) return '';
-  const text = typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
+  const text =
+    typeof value === 'string' ? value : typeof value === 'number' ? String(value) : JSON.stringify(value);
   return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
@@ -61,19 +62,28 @@ export function exportRun(runDirGiven: string, format: ExportFormat): string {
       ]);
     });
     const extras = [...extraKeys];
-    const header = ['index', 'generation', ...names, 'fitness', 'ms', 'worker', 'error', ...extras].map(csvField);
+    const header = ['index', 'generation', ...names, 'fitness', 'ms', 'worker', 'error', ...extras].map(
+      csvField,
+    );
     const width = header.length;
     return `${[header, ...rows.map((row) => [...row, ...Array(Math.max(0, width - row.length)).fill('')])].map((row) => row.join(',')).join('\n')}\n`;
   }
   const best = readBest(runDir);
   const objective = problem.objective;
   if ('command' in objective) {
-    const words = [objective.command, ...(objective.args ?? []).map((a) => substitute(a, { params: best.params, id: best.index, workdir: '.' }))];
+    const words = [
+      objective.command,
+      ...(objective.args ?? []).map((a) =>
+        substitute(a, { params: best.params, id: best.index, workdir: '.' }),
+      ),
+    ];
     const line = words.map(shellQuote).join(' ');
     if (objective.protocol === 'args') return `${line}\n`;
     const request = JSON.stringify({ id: best.index, params: best.params });
     return `printf '%s\\n' ${shellQuote(request)} | ${line}\n`;
   }
-  const flags = Object.entries(best.params).map(([k, v]) => `${k}=${v}`).join(' ');
+  const flags = Object.entries(best.params)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   return `# ${'builtin' in objective ? `built-in ${objective.builtin}` : `module ${objective.module}`} at the best parameters:\n# ${flags}\n`;
 }

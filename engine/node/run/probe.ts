@@ -36,11 +36,17 @@ export async function probeProblem(problem: Problem, params?: Record<string, num
     const objective = problem.objective;
     const invocation =
       'command' in objective
-        ? [objective.command, ...(objective.args ?? []).map((a) => substitute(a, { params: point, id: 0, workdir: '<workdir>' }))].join(' ')
+        ? [
+            objective.command,
+            ...(objective.args ?? []).map((a) =>
+              substitute(a, { params: point, id: 0, workdir: '<workdir>' }),
+            ),
+          ].join(' ')
         : 'module' in objective
           ? `${objective.module} → ${objective.export ?? 'evaluate'}(params)`
           : `built-in ${objective.builtin}`;
-    const protocol = 'command' in objective ? objective.protocol : 'module' in objective ? 'module' : 'builtin';
+    const protocol =
+      'command' in objective ? objective.protocol : 'module' in objective ? 'module' : 'builtin';
     return { params: point, result, invocation, protocol };
   } finally {
     await evaluator.close();

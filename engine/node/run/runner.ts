@@ -7,7 +7,12 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { Optimizer, type EvaluationOutcome, type GenerationSummary, type OptimizerState } from '../../core/optimizer';
+import {
+  Optimizer,
+  type EvaluationOutcome,
+  type GenerationSummary,
+  type OptimizerState,
+} from '../../core/optimizer';
 import { SearchSpace } from '../../core/search-space';
 import { decodeState, encodeState } from '../../core/state-codec';
 import { getStrategy } from '../../strategies/registry';
@@ -84,7 +89,8 @@ class Run implements RunHandle {
   }
 
   /** Wall clock minus paused time: what time budgets count. */
-  readonly clock = (): number => Date.now() - this.pausedTotal - (this.pausedSince ? Date.now() - this.pausedSince : 0);
+  readonly clock = (): number =>
+    Date.now() - this.pausedTotal - (this.pausedSince ? Date.now() - this.pausedSince : 0);
 
   private setStatus(status: RunStatus): void {
     this.status = status;
@@ -120,7 +126,9 @@ class Run implements RunHandle {
       }
       return undefined;
     });
-    const jobs = candidates.filter((_, k) => !records[k]).map((c) => ({ index: c.index, params: c.params, x: Array.from(c.x) }));
+    const jobs = candidates
+      .filter((_, k) => !records[k])
+      .map((c) => ({ index: c.index, params: c.params, x: Array.from(c.x) }));
     if (jobs.length > 0) {
       const results = await this.evaluator.evaluate(jobs);
       let j = 0;
@@ -174,11 +182,18 @@ class Run implements RunHandle {
     this.lastCheckpoint = Date.now();
   }
 
-  private event(summary: GenerationSummary, records: JournalRecord[], samples: Float64Array[]): GenerationEvent {
+  private event(
+    summary: GenerationSummary,
+    records: JournalRecord[],
+    samples: Float64Array[],
+  ): GenerationEvent {
     const distribution = this.optimizer.distribution();
     const n = distribution.mean.length;
     let stdDevs = distribution.stdDevs ? Array.from(distribution.stdDevs) : undefined;
-    const covariance = distribution.covariance && n <= maxCovarianceDimension ? Array.from(distribution.covariance) : undefined;
+    const covariance =
+      distribution.covariance && n <= maxCovarianceDimension
+        ? Array.from(distribution.covariance)
+        : undefined;
     if (distribution.covariance && !covariance) {
       stdDevs = Array.from({ length: n }, (_, i) => Math.sqrt(distribution.covariance![i * n + i]));
     }
@@ -197,8 +212,17 @@ class Run implements RunHandle {
       sampleFitness: records.map((r) => r.fitness),
       failures: records
         .filter((r) => r.error)
-        .map((r) => ({ index: r.index, error: r.error!, ...(r.stderrTail ? { stderrTail: r.stderrTail } : {}) })),
-      distribution: { mean: Array.from(distribution.mean), covariance, stdDevs, stepSize: distribution.stepSize },
+        .map((r) => ({
+          index: r.index,
+          error: r.error!,
+          ...(r.stderrTail ? { stderrTail: r.stderrTail } : {}),
+        })),
+      distribution: {
+        mean: Array.from(distribution.mean),
+        covariance,
+        stdDevs,
+        stepSize: distribution.stepSize,
+      },
       restart: summary.restart,
       ...(summary.restartedBecause ? { restartedBecause: summary.restartedBecause } : {}),
       ...(summary.stopReason ? { stopReason: summary.stopReason } : {}),
@@ -306,9 +330,11 @@ async function launch(
 
 /** Starts a new run of `problem` in a new run folder. Invalid strategy options throw before anything is written. */
 export async function startRun(problem: Problem, options: StartOptions = {}): Promise<RunHandle> {
-  let pausedClock: (() => number) | undefined;
-  const optimizer = Optimizer.create({ ...optimizerConfig(problem), now: () => (pausedClock ?? Date.now)() });
-  const runDir = options.runDir ? resolve(options.runDir) : createRunDir(resolve(options.runsDir ?? 'runs'), problem.name);
+  const clock = { now: () => Date.now() }; // becomes the run's pause-aware clock once it exists
+  const optimizer = Optimizer.create({ ...optimizerConfig(problem), now: () => clock.now() });
+  const runDir = options.runDir
+    ? resolve(options.runDir)
+    : createRunDir(resolve(options.runsDir ?? 'runs'), problem.name);
   mkdirSync(runDir, { recursive: true });
   const meta: RunMeta = {
     evoboxVersion,
@@ -319,7 +345,7 @@ export async function startRun(problem: Problem, options: StartOptions = {}): Pr
   writeJsonAtomic(join(runDir, runFiles.problem), problemToJson(problem));
   writeJsonAtomic(join(runDir, runFiles.meta), meta);
   const run = await launch(runDir, problem, optimizer, new Map(), options);
-  pausedClock = run.clock;
+  clock.now = run.clock;
   return run;
 }
 
@@ -328,7 +354,8 @@ export class ResumeError extends Error {}
 /** Loads a run folder's problem (as it was run). */
 export function loadRunProblem(runDir: string): Problem {
   const problemPath = join(runDir, runFiles.problem);
-  if (!existsSync(problemPath)) throw new ResumeError(`${runDir} is not a run folder (no ${runFiles.problem})`);
+  if (!existsSync(problemPath))
+    throw new ResumeError(`${runDir} is not a run folder (no ${runFiles.problem})`);
   const meta = readJson<RunMeta>(join(runDir, runFiles.meta));
   return parseProblem(readJson(problemPath), meta.baseDir);
 }
@@ -339,8 +366,8 @@ export function loadRunProblem(runDir: string): Problem {
 export async function resumeRun(runDirGiven: string, options: RunCallbacks = {}): Promise<RunHandle> {
   const runDir = resolve(runDirGiven);
   const problem = loadRunProblem(runDir);
-  let pausedClock: (() => number) | undefined;
-  const config = { ...optimizerConfig(problem), now: () => (pausedClock ?? Date.now)() };
+  const clock = { now: () => Date.now() };
+  const config = { ...optimizerConfig(problem), now: () => clock.now() };
   const checkpointPath = join(runDir, runFiles.checkpoint);
   let optimizer: Optimizer;
   if (existsSync(checkpointPath)) {
@@ -359,6 +386,6 @@ export async function resumeRun(runDirGiven: string, options: RunCallbacks = {})
   }
   if (optimizer.stopReason === 'stopped-by-user') optimizer.clearStop();
   const run = await launch(runDir, problem, optimizer, replay, options);
-  pausedClock = run.clock;
+  clock.now = run.clock;
   return run;
 }

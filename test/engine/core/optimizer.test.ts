@@ -15,7 +15,10 @@ interface ProbeState {
   told: number[][];
 }
 
-const probeStrategy = defineStrategy<ProbeState, { populationSize: number; stepSize: number; shrink: number }>({
+const probeStrategy = defineStrategy<
+  ProbeState,
+  { populationSize: number; stepSize: number; shrink: number }
+>({
   id: 'probe',
   title: 'probe',
   summary: 'test strategy that records what it is told',
@@ -25,7 +28,13 @@ const probeStrategy = defineStrategy<ProbeState, { populationSize: number; stepS
     stepSize: { default: 0.5, min: 0, description: 'initial step size' },
     shrink: { default: 1, min: 0, description: 'step-size factor per generation' },
   },
-  init: (_rng, start, o) => ({ mean: start, stepSize: o.stepSize, shrink: o.shrink, populationSize: o.populationSize, told: [] }),
+  init: (_rng, start, o) => ({
+    mean: start,
+    stepSize: o.stepSize,
+    shrink: o.shrink,
+    populationSize: o.populationSize,
+    told: [],
+  }),
   ask(rng, state) {
     const candidates = Array.from({ length: state.populationSize }, () =>
       Float64Array.from(state.mean, (m) => m + state.stepSize * rng.gaussian()),
@@ -34,11 +43,19 @@ const probeStrategy = defineStrategy<ProbeState, { populationSize: number; stepS
   },
   tell(state, _candidates, fitness) {
     return {
-      state: { ...state, stepSize: state.stepSize * state.shrink, told: [...state.told, Array.from(fitness)] },
+      state: {
+        ...state,
+        stepSize: state.stepSize * state.shrink,
+        told: [...state.told, Array.from(fitness)],
+      },
       metrics: { stepSize: state.stepSize },
     };
   },
-  distribution: (state) => ({ mean: state.mean, stdDevs: state.mean.map(() => state.stepSize), stepSize: state.stepSize }),
+  distribution: (state) => ({
+    mean: state.mean,
+    stdDevs: state.mean.map(() => state.stepSize),
+    stepSize: state.stepSize,
+  }),
 });
 
 const space = new SearchSpace([{ name: 'a' }, { name: 'b' }]);
@@ -76,7 +93,12 @@ describe('Optimizer', () => {
   it('tells failed and non-finite evaluations as the worst value seen', () => {
     const opt = Optimizer.create({ strategy: probeStrategy, space, seed: 1 });
     opt.ask();
-    const summary = opt.tell([{ fitness: 3 }, { fitness: null, error: 'exit code 1' }, { fitness: NaN }, { fitness: 1 }]);
+    const summary = opt.tell([
+      { fitness: 3 },
+      { fitness: null, error: 'exit code 1' },
+      { fitness: NaN },
+      { fitness: 1 },
+    ]);
     const told = (opt.strategyState as ProbeState).told[0];
     expect(told).toEqual([3, 3, 3, 1]);
     expect(summary.failedEvaluations).toBe(2);
@@ -85,7 +107,12 @@ describe('Optimizer', () => {
   });
 
   it('stops with too-many-failures when every evaluation fails', () => {
-    const opt = Optimizer.create({ strategy: probeStrategy, space, seed: 1, stop: { maxEvaluations: 100_000 } });
+    const opt = Optimizer.create({
+      strategy: probeStrategy,
+      space,
+      seed: 1,
+      stop: { maxEvaluations: 100_000 },
+    });
     while (!opt.stopReason) opt.tell(opt.ask().map(() => ({ fitness: null })));
     expect(opt.stopReason).toBe('too-many-failures');
     expect(opt.evaluations).toBeLessThanOrEqual(24);
@@ -117,7 +144,12 @@ describe('Optimizer', () => {
     while (!shrinking.stopReason) shrinking.tell(shrinking.ask().map((c) => ({ fitness: sphere(c.params) })));
     expect(shrinking.stopReason).toBe('tol-x');
 
-    const flat = Optimizer.create({ strategy: probeStrategy, space, seed: 3, stop: { stagnationGenerations: 5, tolFun: 0 } });
+    const flat = Optimizer.create({
+      strategy: probeStrategy,
+      space,
+      seed: 3,
+      stop: { stagnationGenerations: 5, tolFun: 0 },
+    });
     let value = 10;
     while (!flat.stopReason) flat.tell(flat.ask().map(() => ({ fitness: (value += 1) })));
     expect(flat.stopReason).toBe('stagnation');
@@ -167,17 +199,23 @@ describe('Optimizer', () => {
   });
 
   it('rejects unknown and out-of-range options, naming the field', () => {
-    expect(() => Optimizer.create({ strategy: probeStrategy, space, seed: 1, options: { popsize: 3 } })).toThrow(
-      'strategy.options.popsize is not an option of this strategy',
-    );
-    expect(() => Optimizer.create({ strategy: probeStrategy, space, seed: 1, options: { populationSize: 2.5 } })).toThrow(
-      'strategy.options.populationSize must be an integer (got 2.5)',
-    );
+    expect(() =>
+      Optimizer.create({ strategy: probeStrategy, space, seed: 1, options: { popsize: 3 } }),
+    ).toThrow('strategy.options.popsize is not an option of this strategy');
+    expect(() =>
+      Optimizer.create({ strategy: probeStrategy, space, seed: 1, options: { populationSize: 2.5 } }),
+    ).toThrow('strategy.options.populationSize must be an integer (got 2.5)');
   });
 
   it('counts time budgets with the injected clock', () => {
     let now = 0;
-    const opt = Optimizer.create({ strategy: probeStrategy, space, seed: 1, stop: { maxSeconds: 1 }, now: () => now });
+    const opt = Optimizer.create({
+      strategy: probeStrategy,
+      space,
+      seed: 1,
+      stop: { maxSeconds: 1 },
+      now: () => now,
+    });
     opt.tell(opt.ask().map(() => ({ fitness: 1 })));
     expect(opt.stopReason).toBeNull();
     now = 1500;

@@ -4,9 +4,7 @@ import { reflectUnit, SearchSpace } from '../../../engine/core/search-space';
 
 describe('reflectUnit', () => {
   it('is the identity on [0, 1] and maps every real into [0, 1]', () => {
-    fc.assert(
-      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (u) => reflectUnit(u) === u),
-    );
+    fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (u) => reflectUnit(u) === u));
     fc.assert(
       fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), (x) => {
         const u = reflectUnit(x);
@@ -18,7 +16,10 @@ describe('reflectUnit', () => {
   it('mirrors at the bounds: continuous and symmetric around 0 and 1', () => {
     fc.assert(
       fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (d) => {
-        return Math.abs(reflectUnit(-d) - reflectUnit(d)) < 1e-12 && Math.abs(reflectUnit(1 + d) - reflectUnit(1 - d)) < 1e-12;
+        return (
+          Math.abs(reflectUnit(-d) - reflectUnit(d)) < 1e-12 &&
+          Math.abs(reflectUnit(1 + d) - reflectUnit(1 - d)) < 1e-12
+        );
       }),
     );
   });
@@ -102,9 +103,13 @@ describe('SearchSpace', () => {
   });
 
   it('names the field in its errors', () => {
-    expect(() => new SearchSpace([{ name: 'a', lower: 5, upper: 3 }])).toThrow('parameters[0] (a).lower must be < upper (got 5 ≥ 3)');
+    expect(() => new SearchSpace([{ name: 'a', lower: 5, upper: 3 }])).toThrow(
+      'parameters[0] (a).lower must be < upper (got 5 ≥ 3)',
+    );
     expect(() => new SearchSpace([{ name: 'a', lower: 0, upper: 3, scale: 'log' }])).toThrow(/log.*> 0/);
-    expect(() => new SearchSpace([{ name: 'a', lower: 0, upper: 3, init: 4 }])).toThrow('parameters[0] (a).init must lie within');
+    expect(() => new SearchSpace([{ name: 'a', lower: 0, upper: 3, init: 4 }])).toThrow(
+      'parameters[0] (a).init must lie within',
+    );
     expect(() => new SearchSpace([{ name: 'a', lower: 0 }])).toThrow('needs both lower and upper');
   });
 });

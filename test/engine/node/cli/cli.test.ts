@@ -22,13 +22,32 @@ const scratch = () => mkdtempSync(join(tmpdir(), 'evobox-cli-'));
 describe('evobox CLI', () => {
   it('runs a problem and prints exactly one JSON object with --json', () => {
     const out = join(scratch(), 'run');
-    const { code, stdout } = evobox(['run', join(fixtures, 'line.problem.json'), '--json', '--out', out, '--budget', '60']);
+    const { code, stdout } = evobox([
+      'run',
+      join(fixtures, 'line.problem.json'),
+      '--json',
+      '--out',
+      out,
+      '--budget',
+      '60',
+    ]);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const result = JSON.parse(lines[0]);
-    expect(Object.keys(result).sort()).toEqual(['best', 'evaluations', 'failedEvaluations', 'runDir', 'stopReason']);
-    expect(result).toMatchObject({ runDir: out, evaluations: 60, failedEvaluations: 0, stopReason: 'budget-evaluations' });
+    expect(Object.keys(result).sort()).toEqual([
+      'best',
+      'evaluations',
+      'failedEvaluations',
+      'runDir',
+      'stopReason',
+    ]);
+    expect(result).toMatchObject({
+      runDir: out,
+      evaluations: 60,
+      failedEvaluations: 0,
+      stopReason: 'budget-evaluations',
+    });
     expect(Object.keys(result.best.params)).toEqual(['x', 'y', 'n']);
     expect(typeof result.best.fitness).toBe('number');
 
@@ -45,7 +64,14 @@ describe('evobox CLI', () => {
   it('exits 2 naming the field for an invalid problem file or flag', () => {
     const dir = scratch();
     const bad = join(dir, 'bad.json');
-    writeFileSync(bad, JSON.stringify({ name: 'b', objective: { builtin: 'sphere' }, parameters: [{ name: 'x', lower: 1, upper: 0 }] }));
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        name: 'b',
+        objective: { builtin: 'sphere' },
+        parameters: [{ name: 'x', lower: 1, upper: 0 }],
+      }),
+    );
     const invalid = evobox(['run', bad, '--json']);
     expect(invalid.code).toBe(2);
     expect(invalid.stderr).toContain('parameters[0] (x).lower must be < upper');
@@ -65,7 +91,13 @@ describe('evobox CLI', () => {
   });
 
   it('exits 1 with a clear message when every evaluation fails', () => {
-    const { code, stdout, stderr } = evobox(['run', join(fixtures, 'always-fails.problem.json'), '--json', '--runs-dir', scratch()]);
+    const { code, stdout, stderr } = evobox([
+      'run',
+      join(fixtures, 'always-fails.problem.json'),
+      '--json',
+      '--runs-dir',
+      scratch(),
+    ]);
     expect(code).toBe(1);
     expect(JSON.parse(stdout).stopReason).toBe('too-many-failures');
     expect(stderr).toContain('evobox probe');
@@ -74,7 +106,10 @@ describe('evobox CLI', () => {
   it('lists strategies with options, defaults and descriptions', () => {
     const { code, stdout } = evobox(['strategies', '--json']);
     expect(code).toBe(0);
-    const list = JSON.parse(stdout) as { id: string; options: Record<string, { description: string; defaultFor: unknown }> }[];
+    const list = JSON.parse(stdout) as {
+      id: string;
+      options: Record<string, { description: string; defaultFor: unknown }>;
+    }[];
     const cma = list.find((s) => s.id === 'cma-es')!;
     expect(cma.options.populationSize.defaultFor).toBe(10);
     expect(cma.options.populationSize.description.length).toBeGreaterThan(5);
@@ -92,7 +127,10 @@ describe('evobox CLI', () => {
     const reference = JSON.parse(evobox(['run', problem, '--json', '--out', join(scratch(), 'ref')]).stdout);
 
     const out = join(scratch(), 'killed');
-    const child = spawn(process.execPath, [bin, 'run', problem, '--json', '--out', out], { cwd: root, stdio: 'ignore' });
+    const child = spawn(process.execPath, [bin, 'run', problem, '--json', '--out', out], {
+      cwd: root,
+      stdio: 'ignore',
+    });
     const journal = join(out, 'journal.jsonl');
     await new Promise<void>((done, fail) => {
       const started = Date.now();

@@ -55,14 +55,26 @@ describe('problem schema', () => {
       (p: Record<string, unknown>) => ((p.parameters as Record<string, unknown>[])[1].upper = 0),
       'parameters[1] (stages).lower must be < upper (got 1 ≥ 0)',
     ],
-    ['bad protocol', (p: Record<string, unknown>) => ((p.objective as Record<string, unknown>).protocol = 'pipe'), 'objective.protocol'],
+    [
+      'bad protocol',
+      (p: Record<string, unknown>) => ((p.objective as Record<string, unknown>).protocol = 'pipe'),
+      'objective.protocol',
+    ],
     [
       'unknown objective field',
       (p: Record<string, unknown>) => ((p.objective as Record<string, unknown>).timeout = 3),
       'objective.timeout: unknown field',
     ],
-    ['no objective kind', (p: Record<string, unknown>) => (p.objective = { args: [] }), 'objective: expected one of the fields'],
-    ['missing command', (p: Record<string, unknown>) => ((p.objective as Record<string, unknown>).command = './nope.py'), 'does not exist'],
+    [
+      'no objective kind',
+      (p: Record<string, unknown>) => (p.objective = { args: [] }),
+      'objective: expected one of the fields',
+    ],
+    [
+      'missing command',
+      (p: Record<string, unknown>) => ((p.objective as Record<string, unknown>).command = './nope.py'),
+      'does not exist',
+    ],
     [
       'not executable',
       (p: Record<string, unknown>) => ((p.objective as Record<string, unknown>).command = './plain.txt'),
@@ -70,7 +82,8 @@ describe('problem schema', () => {
     ],
     [
       'regex without a group',
-      (p: Record<string, unknown>) => ((p.objective as Record<string, unknown>).result = { regex: 'cost=\\S+' }),
+      (p: Record<string, unknown>) =>
+        ((p.objective as Record<string, unknown>).result = { regex: 'cost=\\S+' }),
       'objective.result.regex: expected one capture group',
     ],
     ['workers below 1', (p: Record<string, unknown>) => (p.workers = 0), 'workers:'],
@@ -79,7 +92,11 @@ describe('problem schema', () => {
       (p: Record<string, unknown>) => ((p.parameters as Record<string, unknown>[])[1].name = 'R'),
       'parameters[1].name: duplicate name "R"',
     ],
-    ['unknown builtin', (p: Record<string, unknown>) => (p.objective = { builtin: 'spere' }), 'objective.builtin: expected one of'],
+    [
+      'unknown builtin',
+      (p: Record<string, unknown>) => (p.objective = { builtin: 'spere' }),
+      'objective.builtin: expected one of',
+    ],
   ])('rejects %s with a message naming the field', (_label, change, message) => {
     expect(() => parseProblem(withChange(change), dir)).toThrow(message);
   });

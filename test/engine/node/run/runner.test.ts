@@ -20,7 +20,12 @@ function journal(runDir: string): JournalRecord[] {
 describe('runs', () => {
   it('writes the run folder: problem, journal, checkpoint, best, result', async () => {
     const problem = parseProblem(
-      { name: 'sphere', objective: { builtin: 'sphere', dimension: 4 }, budget: { evaluations: 400 }, seed: 3 },
+      {
+        name: 'sphere',
+        objective: { builtin: 'sphere', dimension: 4 },
+        budget: { evaluations: 400 },
+        seed: 3,
+      },
       fixtures,
     );
     const events: GenerationEvent[] = [];
@@ -57,25 +62,25 @@ describe('runs', () => {
     const problem = loadProblem(join(fixtures, 'slow.problem.json'));
     const reference = await (await startRun(problem, { runsDir: scratch() })).done;
 
-    let handleRef: Awaited<ReturnType<typeof startRun>> | undefined;
+    const ref: { handle?: Awaited<ReturnType<typeof startRun>> } = {};
     let paused = false;
     let generationsWhilePaused = 0;
     const run = await startRun(problem, {
       runsDir: scratch(),
       onGeneration: (e) => {
         if (paused) generationsWhilePaused++;
-        if (e.generation === 3 && handleRef) {
-          handleRef.pause();
+        if (e.generation === 3 && ref.handle) {
+          ref.handle.pause();
           paused = true;
           setTimeout(() => {
             paused = false;
-            handleRef!.resume();
+            ref.handle!.resume();
           }, 150);
         }
-        if (e.generation === 10) handleRef?.stop();
+        if (e.generation === 10) ref.handle?.stop();
       },
     });
-    handleRef = run;
+    ref.handle = run;
     const stopped = await run.done;
     expect(generationsWhilePaused).toBe(0);
     expect(stopped.stopReason).toBe('stopped-by-user');

@@ -17,7 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { BoundedTail } from './bounded-tail';
 import { readResult, type ExecutableSetup } from './executable-setup';
 import { describeExit, describeSpawnError, killGroup, spawnInGroup } from './process-group';
-import { parseOutput, parseResultObject, type ParsedResult } from './result-parser';
+import { parseOutput, parseResultLine, parseResultObject, type ParsedResult } from './result-parser';
 import { formatBytes, formatSeconds, stderrTailBytes } from './run-process';
 import type { ScratchSpace } from './scratch';
 import type { EvaluationJob, EvaluationResult, EvaluatorOptions } from './types';
@@ -338,7 +338,7 @@ export class LineSession {
       try {
         value = JSON.parse(trimmed);
       } catch {
-        return parseOutput(trimmed, undefined, 'reply');
+        return parseResultLine(trimmed, 'reply');
       }
       const id = (value as { id?: unknown } | null)?.id;
       if (typeof id === 'number' && id !== request.job.index) {
@@ -352,7 +352,7 @@ export class LineSession {
     if (setup.objective.result?.file !== undefined) {
       return readResult(setup, line, request.workdir ?? setup.cwd, values);
     }
-    return parseOutput(line, setup.regex, 'reply');
+    return setup.regex ? parseOutput(line, setup.regex, 'reply') : parseResultLine(line, 'reply');
   }
 
   /** Closes the process's stdin (a well-behaved script exits on EOF), then kills its group. */

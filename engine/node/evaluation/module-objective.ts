@@ -3,6 +3,7 @@
  * `{ fitness, ...extras }`, or a promise of either. The module is imported once per worker
  * thread; a throw or a non-finite value fails that evaluation only.
  */
+import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { parseResultObject } from './result-parser';
@@ -17,11 +18,31 @@ export interface ModuleObjectiveContext {
 
 export type ModuleObjectiveFunction = (params: ParamValues, context: ModuleObjectiveContext) => unknown;
 
+/**
+ * Imports a module by path. On Node 20 a worker thread gets tsx's require hook but not its
+ * ESM hooks, so a TypeScript module that `import()` cannot load is required instead
+ * (tsx compiles it to CommonJS on the fly).
+ */
+async function importModule(path: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ERR_UNKNOWN_FILE_EXTENSION') throw error;
+    try {
+      return createRequire(import.meta.url)(path) as Record<string, unknown>;
+    } catch {
+      throw new Error(`${(error as Error).message} (TypeScript objectives need evobox to run under tsx)`, {
+        cause: error,
+      });
+    }
+  }
+}
+
 export async function loadModuleObjective(config: ModuleObjectiveConfig): Promise<ModuleObjectiveFunction> {
   const exportName = config.export ?? 'evaluate';
   let namespace: Record<string, unknown>;
   try {
-    namespace = (await import(pathToFileURL(config.module).href)) as Record<string, unknown>;
+    namespace = await importModule(config.module);
   } catch (error) {
     throw new Error(
       `cannot load objective.module ${config.module}: ${(error as Error).message.split('\n')[0]}`,

@@ -1,0 +1,211 @@
+/**
+ * The piscina pool: same results in job order for any worker count, persistent `line`
+ * processes per thread, module objectives in threads, and a clean close — no threads,
+ * processes or grandchildren left behind.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { contiguousChunks, createEvaluator } from '../../../../engine/node/evaluation/pool';
+import type {
+  EvaluationJob,
+  EvaluationResult,
+  EvaluatorOptions,
+  ObjectiveConfig,
+} from '../../../../engine/node/evaluation/types';
+import {
+  fixture,
+  fixtures,
+  isAlive,
+  processesMatching,
+  python,
+  temporaryDirectory,
+  waitFor,
+} from './helpers';
+
+const names = ['x', 'y'];
+const options = (workers: number, extra: Partial<EvaluatorOptions> = {}): EvaluatorOptions => ({
+  workers,
+  cwd: fixtures,
+  parameterNames: names,
+  seed: 7,
+  ...extra,
+});
+
+function grid(count: number): EvaluationJob[] {
+  return Array.from({ length: count }, (_, index) => ({
+    index,
+    params: { x: ((index * 7) % 11) / 3 - 1, y: ((index * 5) % 13) / 4 - 2 },
+  }));
+}
+
+async function evaluateWith(objective: ObjectiveConfig, jobs: EvaluationJob[], workers: number) {
+  const evaluator = await createEvaluator(objective, options(workers));
+  try {
+    return await evaluator.evaluate(jobs);
+  } finally {
+    await evaluator.close();
+  }
+}
+
+const outcome = (results: EvaluationResult[]) =>
+  results.map(({ fitness, error, extras }) => ({ fitness, error, extras }));
+
+describe('contiguousChunks', () => {
+  it('splits into nearly equal contiguous parts, in order', () => {
+    expect(contiguousChunks([1, 2, 3, 4, 5, 6, 7], 3)).toEqual([
+      [1, 2],
+      [3, 4],
+      [5, 6, 7],
+    ]);
+    expect(contiguousChunks([1, 2], 4)).toEqual([[1], [2]]);
+    expect(contiguousChunks([], 3)).toEqual([]);
+  });
+});
+
+describe('evaluation pool', () => {
+  it('1 and 3 workers give identical results in job order (args, slowest first)', async () => {
+    // Earlier jobs sleep longer, so with 3 workers they finish last.
+    const objective: ObjectiveConfig = {
+      command: python,
+      args: [
+        '-c',
+        'import sys, time; time.sleep(float(sys.argv[1])); print(float(sys.argv[2]) ** 2)',
+        '{x}',
+        '{y}',
+      ],
+      protocol: 'args',
+    };
+    const jobs = [0.3, 0.2, 0.1, 0, 0].map((sleep, index) => ({ index, params: { x: sleep, y: index - 2 } }));
+    const one = await evaluateWith(objective, jobs, 1);
+    const three = await evaluateWith(objective, jobs, 3);
+    expect(outcome(one).map((r) => r.fitness)).toEqual([4, 1, 0, 1, 4]);
+    expect(outcome(three)).toEqual(outcome(one));
+    expect(new Set(one.map((r) => r.worker))).toEqual(new Set([0]));
+    expect(three.every((r) => r.worker >= 0 && r.worker < 3)).toBe(true);
+    expect(new Set(three.map((r) => r.worker)).size).toBeGreaterThan(1);
+  });
+
+  it('line: one persistent process per thread, each fed a contiguous chunk', async () => {
+    const dir = temporaryDirectory();
+    const startsLog = join(dir.path, 'starts.log');
+    try {
+      const objective: ObjectiveConfig = {
+        command: python,
+        args: [fixture('line-server.py'), startsLog],
+        protocol: 'line',
+      };
+      const jobs = grid(30);
+      const one = await evaluateWith(objective, jobs, 1);
+      const evaluator = await createEvaluator(objective, options(3));
+      const first = await evaluator.evaluate(jobs);
+      const second = await evaluator.evaluate(jobs);
+      await evaluator.close();
+      expect(one.map((r) => r.fitness)).toEqual(jobs.map(({ params: { x, y } }) => x * x + y));
+      expect(outcome(first)).toEqual(outcome(one));
+      expect(outcome(second)).toEqual(outcome(one));
+      // Contiguous chunks: workers change only twice along the batch.
+      const switches = first.filter((r, k) => k > 0 && r.worker !== first[k - 1].worker).length;
+      expect(switches).toBe(2);
+      expect(new Set(first.map((r) => r.worker))).toEqual(new Set([0, 1, 2]));
+      // 1 process for the 1-worker pool, 3 for the 3-worker pool (reused by the second batch); all gone now.
+      const pids = readFileSync(startsLog, 'utf8').trim().split('\n').map(Number);
+      expect(pids).toHaveLength(4);
+      expect(await waitFor(() => pids.every((pid) => !isAlive(pid)))).toBe(true);
+      expect(processesMatching(startsLog)).toEqual([]);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('module objectives run in threads: numbers, extras, promises, throws, NaN', async () => {
+    const objective: ObjectiveConfig = { module: join(fixtures, 'objective.mjs') };
+    const jobs = [1, 2, 3, 5, 13, 0].map((x, index) => ({ index, params: { x, y: -2 } }));
+    const one = await evaluateWith(objective, jobs, 1);
+    const three = await evaluateWith(objective, jobs, 3);
+    expect(one.map((r) => r.fitness)).toEqual([0, 1, 4, null, null, 1]);
+    expect(one[1].extras).toEqual({ worker: 0 });
+    expect(one[2].extras).toEqual({ note: 'three' });
+    expect(one[3].error).toBe('objective result is NaN');
+    expect(one[4].error).toBe('objective threw: unlucky x');
+    expect(three.map((r) => r.fitness)).toEqual(one.map((r) => r.fitness));
+    expect(three.every((r) => r.worker >= 0 && r.worker < 3)).toBe(true);
+  });
+
+  it('module objectives: a named export, a TypeScript module, a broken export name', async () => {
+    const job = [{ index: 0, params: { x: 4, y: 1 } }];
+    const [negated] = await evaluateWith(
+      { module: join(fixtures, 'objective.mjs'), export: 'negated' },
+      job,
+      1,
+    );
+    expect(negated.fitness).toBe(-18);
+    const [typescript] = await evaluateWith({ module: join(fixtures, 'objective.ts') }, job, 2);
+    expect(typescript.fitness).toBe(5);
+    const [missing] = await evaluateWith({ module: join(fixtures, 'objective.mjs'), export: 'nope' }, job, 1);
+    expect(missing.error).toMatch(
+      /has no exported function "nope" \(exported functions: evaluate, negated\)/,
+    );
+  });
+
+  it('built-ins: in-process for 1 worker, chunked threads for 3, identical (noise included)', async () => {
+    const jobs = grid(40);
+    for (const noise of [0, 0.1]) {
+      const objective: ObjectiveConfig = { builtin: 'rosenbrock', noise };
+      const one = await evaluateWith(objective, jobs, 1);
+      const three = await evaluateWith(objective, jobs, 3);
+      expect(outcome(three)).toEqual(outcome(one));
+      if (noise === 0)
+        expect(one[0].fitness).toBe(
+          100 * (jobs[0].params.y - jobs[0].params.x ** 2) ** 2 + (1 - jobs[0].params.x) ** 2,
+        );
+      expect(new Set(three.map((r) => r.worker))).toEqual(new Set([0, 1, 2]));
+    }
+  });
+
+  it('close() during an evaluation kills its processes and grandchildren at once', async () => {
+    const dir = temporaryDirectory();
+    try {
+      const objective: ObjectiveConfig = {
+        command: fixture('hang-with-grandchild.py'),
+        args: [join(dir.path, '{id}.pid')],
+        protocol: 'args',
+        timeoutSeconds: 60,
+      };
+      const evaluator = await createEvaluator(objective, options(2));
+      const pending = evaluator.evaluate(grid(2));
+      const pidFiles = [0, 1].map((id) => join(dir.path, `${id}.pid`));
+      expect(
+        await waitFor(
+          () => pidFiles.every((file) => existsSync(file) && readFileSync(file, 'utf8') !== ''),
+          10_000,
+        ),
+      ).toBe(true);
+      const started = Date.now();
+      await evaluator.close();
+      const results = await pending;
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(results.map((r) => r.fitness)).toEqual([null, null]);
+      const grandchildren = pidFiles.map((file) => Number(readFileSync(file, 'utf8')));
+      expect(await waitFor(() => grandchildren.every((pid) => !isAlive(pid)))).toBe(true);
+      await expect(evaluator.evaluate(grid(1))).rejects.toThrow(/evaluator is closed/);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('rejects bad configurations before evaluating anything', async () => {
+    await expect(createEvaluator({ builtin: 'nope' }, options(1))).rejects.toThrow(
+      /objective\.builtin must be one of/,
+    );
+    await expect(createEvaluator({ module: '/nonexistent/objective.mjs' }, options(1))).rejects.toThrow(
+      /does not exist/,
+    );
+    await expect(
+      createEvaluator({ command: python, protocol: 'args', result: { regex: 'cost=\\S+' } }, options(1)),
+    ).rejects.toThrow(/one capture group/);
+    await expect(
+      createEvaluator({ command: python, protocol: 'args', result: { file: 'out.txt' } }, options(2)),
+    ).rejects.toThrow(/would be shared by 2 parallel evaluations/);
+  });
+});

@@ -4,11 +4,22 @@
  * pick it up from this map.
  */
 import type { Strategy } from '../core/strategy';
+import { learnedSigma } from './learned-sigma';
+import { openAiEs } from './openai-es';
+import { reinforce } from './reinforce';
+import { snes } from './snes';
+import { xnes } from './xnes';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own state/options types
 type AnyStrategy = Strategy<any, any>;
 
-export const strategies: Record<string, AnyStrategy> = {};
+export const strategies: Record<string, AnyStrategy> = {
+  'openai-es': openAiEs,
+  xnes,
+  snes,
+  'learned-sigma': learnedSigma,
+  reinforce,
+};
 
 export function getStrategy(id: string): Strategy {
   const strategy = strategies[id];

@@ -22,6 +22,8 @@ export interface ExecutableSetup {
   args: readonly string[];
   /** Working directory when the evaluation has no scratch directory of its own. */
   cwd: string;
+  /** The problem file's folder: the `{problemdir}` placeholder. */
+  problemDir: string;
   templates: TemplateSet;
   regex: RegExp | undefined;
   timeoutMs: number;
@@ -63,9 +65,8 @@ export function prepareExecutable(
         );
       }
     });
-  } else {
-    checkArgPlaceholders(args, options.parameterNames);
   }
+  checkArgPlaceholders(args, options.parameterNames);
   const templates = new TemplateSet(objective.templates ?? []);
   const regex =
     objective.result?.regex !== undefined ? compileResultRegex(objective.result.regex) : undefined;
@@ -89,6 +90,7 @@ export function prepareExecutable(
     objective,
     args,
     cwd: objective.cwd ?? options.cwd,
+    problemDir: options.cwd,
     templates,
     regex,
     timeoutMs: timeoutSeconds * 1000,

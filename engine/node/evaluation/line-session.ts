@@ -19,6 +19,7 @@ import { readResult, type ExecutableSetup } from './executable-setup';
 import { describeExit, describeSpawnError, killGroup, spawnInGroup } from './process-group';
 import { parseOutput, parseResultLine, parseResultObject, type ParsedResult } from './result-parser';
 import { formatBytes, formatSeconds, stderrTailBytes } from './run-process';
+import { substitute } from './placeholders';
 import type { ScratchSpace } from './scratch';
 import type { EvaluationJob, EvaluationResult, EvaluatorOptions } from './types';
 
@@ -47,7 +48,7 @@ class LineProcess {
   constructor(setup: ExecutableSetup) {
     this.child = spawnInGroup({
       command: setup.objective.command,
-      args: [...setup.args],
+      args: setup.args.map((arg) => substitute(arg, { params: {}, id: -1, problemdir: setup.problemDir })),
       cwd: setup.cwd,
       env: setup.objective.env,
       stdin: 'pipe',
@@ -189,7 +190,12 @@ export class LineSession {
         try {
           if (setup.needsWorkdir) {
             workdir = await scratch.create(job.index);
-            await setup.templates.render(workdir, { params: job.params, workdir, id: job.index });
+            await setup.templates.render(workdir, {
+              params: job.params,
+              workdir,
+              id: job.index,
+              problemdir: setup.problemDir,
+            });
           }
         } catch (error) {
           if (workdir !== undefined) await scratch.remove(workdir);
@@ -348,7 +354,12 @@ export class LineSession {
       }
       return parseResultObject(value, 'reply');
     }
-    const values = { params: request.job.params, workdir: request.workdir, id: request.job.index };
+    const values = {
+      params: request.job.params,
+      workdir: request.workdir,
+      id: request.job.index,
+      problemdir: setup.problemDir,
+    };
     if (setup.objective.result?.file !== undefined) {
       return readResult(setup, line, request.workdir ?? setup.cwd, values);
     }

@@ -40,7 +40,12 @@ export async function evaluateOneShot(
   let result: EvaluationResult;
   try {
     if (setup.needsWorkdir) workdir = await scratch.create(job.index);
-    const values: PlaceholderValues = { params: job.params, workdir, id: job.index };
+    const values: PlaceholderValues = {
+      params: job.params,
+      workdir,
+      id: job.index,
+      problemdir: setup.problemDir,
+    };
     if (workdir !== undefined) await setup.templates.render(workdir, values);
     const processCwd = setup.templates.size > 0 && workdir !== undefined ? workdir : setup.cwd;
     if (workdir === undefined) await clearStaleResultFile(setup, processCwd, values);

@@ -16,12 +16,15 @@ export interface PlaceholderValues {
   params: ParamValues;
   workdir?: string;
   id: number;
+  /** The problem file's folder (the evaluator's `cwd`), for scripts next to the problem file. */
+  problemdir?: string;
 }
 
 function lookup(name: string, values: PlaceholderValues): string | undefined {
   if (Object.hasOwn(values.params, name)) return formatNumber(values.params[name]);
   if (name === 'workdir') return values.workdir;
   if (name === 'id') return String(values.id);
+  if (name === 'problemdir') return values.problemdir;
   return undefined;
 }
 
@@ -36,11 +39,11 @@ export function placeholdersIn(text: string): string[] {
 }
 
 /**
- * Checks that the placeholders in the argument array all name a parameter, `workdir` or `id`,
+ * Checks that the placeholders in the argument array all name a parameter, `workdir`, `id` or `problemdir`,
  * so a typo fails when the run starts instead of passing "{lenght}" to the program.
  */
 export function checkArgPlaceholders(args: readonly string[], parameterNames: readonly string[]): void {
-  const known = new Set([...parameterNames, 'workdir', 'id']);
+  const known = new Set([...parameterNames, 'workdir', 'id', 'problemdir']);
   args.forEach((arg, i) => {
     for (const name of placeholdersIn(arg)) {
       if (!known.has(name)) {

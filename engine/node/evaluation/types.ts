@@ -59,7 +59,12 @@ export interface ResultConfig {
 export interface ExecutableObjectiveConfig {
   /** Absolute path, or a bare name looked up on PATH. */
   command: string;
-  /** Argument array; `{name}` placeholders for parameters plus `{workdir}` and `{id}`. */
+  /**
+   * Argument array; `{name}` placeholders for parameters plus `{workdir}` (the evaluation's
+   * scratch directory), `{id}` (the evaluation index) and `{problemdir}` (the problem file's
+   * folder — with templates the process runs in its scratch directory, so a script next to
+   * the problem file is `{problemdir}/script.py`).
+   */
   args?: string[];
   protocol: ExecutableProtocol;
   /** Per evaluation (for `line`: per reply). Default 30. */

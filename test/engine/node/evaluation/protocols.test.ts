@@ -33,16 +33,22 @@ describe('args protocol', () => {
     expect(results.every((r) => r.worker === 0 && r.ms > 0 && r.error === undefined)).toBe(true);
   });
 
-  it('writes numbers with full precision, {id} and {workdir}, and runs in the objective cwd', async () => {
+  it('writes numbers with full precision, {id}, {workdir}, {problemdir}, and runs in objective.cwd', async () => {
     const result = await evaluateOne(
-      { command: fixture('echo-args.py'), args: ['{x}', '{y}', '{id}', '{workdir}'], protocol: 'args' },
+      {
+        command: fixture('echo-args.py'),
+        args: ['{x}', '{y}', '{id}', '{workdir}', '{problemdir}/data.csv'],
+        protocol: 'args',
+        cwd: fixtures,
+      },
       { x: 0.1 + 0.2, y: 3 },
     );
     const extras = result.extras as { argv: string[]; cwd: string };
     expect(extras.argv.slice(0, 3)).toEqual(['0.30000000000000004', '3', '0']);
     expect(extras.argv[3]).toMatch(/eval-0-/);
     expect(existsSync(extras.argv[3])).toBe(false); // scratch directory removed after success
-    expect(extras.cwd).toBe(executables);
+    expect(extras.argv[4]).toBe(`${executables}/data.csv`); // the evaluator's cwd: the problem file's folder
+    expect(extras.cwd).toBe(fixtures);
   });
 
   it('adds objective.env to the environment', async () => {

@@ -30,10 +30,12 @@
  *                                            ∇_Σ J = ½ E[(f−b)(Σ⁻¹(x−μ)(x−μ)ᵀΣ⁻¹ − Σ⁻¹)]
  *   (5) Adam (or SGD) on θ = (u, δ):  μ ← μ − α_μ L Adam(∇_u),  L ← L T(−α_Σ Adam(∇_δ))
  *
- * Floating point still needs finite numbers and a covariance that Cholesky can factor:
- * after each step the factor is rescaled so that the largest standard deviation stays in
- * [1e−100, 1e20], and when a cheap upper bound on the condition number of Σ exceeds 1e12,
- * Σ gets a ridge tr(Σ)·1e−12 and is refactored. Neither limit is reached in sensible runs.
+ * Floating point still needs finite numbers and a covariance that Cholesky can factor, also
+ * under adversarial fitness: each component of the step (5) is clipped to [−2, 2] (a
+ * trust region: no single step changes a standard deviation by more than e²); after each
+ * step the factor is rescaled so that the largest standard deviation stays in
+ * [1e−100, 1e20]; and when a cheap upper bound on the condition number of Σ exceeds 1e12,
+ * Σ gets a ridge tr(Σ)·1e−12 and is refactored. None of this is reached in sensible runs.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
 import { centredRanks } from './openai-es';
@@ -140,6 +142,7 @@ export type LearnedSigmaOptions = ResolvedOptions<typeof options>;
 const maxStdDev = 1e20;
 const minStdDev = 1e-100;
 const maxCondition = 1e12;
+const maxStep = 2;
 
 /** L as a dense row-major n×n matrix. */
 function factorOf(state: Pick<LearnedSigmaState, 'dimension' | 'logDiagonal' | 'lower'>): Float64Array {
@@ -174,6 +177,12 @@ function covarianceOf(factor: Float64Array, n: number): Float64Array {
     }
   }
   return covariance;
+}
+
+function identityTimes(value: number, n: number): Float64Array {
+  const out = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) out[i * n + i] = value;
+  return out;
 }
 
 /** Cholesky factor of a symmetric positive definite matrix (null if it is not numerically PD). */
@@ -237,7 +246,8 @@ function guardFactor(factor: Float64Array, n: number, floor: Float64Array): Floa
       let trace = 0;
       for (let i = 0; i < n; i++) trace += covariance[i * n + i];
       for (let i = 0; i < n; i++) covariance[i * n + i] += trace / maxCondition;
-      out = cholesky(covariance, n) ?? out;
+      // Last resort if rounding still defeats Cholesky: an isotropic Σ of the same trace.
+      out = cholesky(covariance, n) ?? identityTimes(Math.sqrt(trace / n), n);
     }
   }
   if (floor.length) {
@@ -368,9 +378,9 @@ export const learnedSigma = defineStrategy<LearnedSigmaState, LearnedSigmaOption
       const z = state.noise[k];
       let offset = 2 * n;
       for (let i = 0; i < n; i++) {
-        gradient[i] += weight * z[i];
-        gradient[n + i] += weight * (z[i] * z[i] - 1);
-        if (state.full) for (let j = 0; j < i; j++) gradient[offset++] += weight * z[i] * z[j];
+        gradient[i] += weight * z[i]; // Eq. (3)
+        gradient[n + i] += weight * (z[i] * z[i] - 1); // Eq. (4), diagonal
+        if (state.full) for (let j = 0; j < i; j++) gradient[offset++] += weight * z[i] * z[j]; // Eq. (4), lower
       }
     }
 
@@ -387,18 +397,21 @@ export const learnedSigma = defineStrategy<LearnedSigmaState, LearnedSigmaOption
         ? firstMoment[p] / firstCorrection / (Math.sqrt(secondMoment[p] / secondCorrection) + 1e-8)
         : g,
     );
+    const clip = (step: number): number => Math.max(-maxStep, Math.min(maxStep, step));
 
     const factor = factorOf(state);
     const mean = Float64Array.from(state.mean);
+    const meanStep = Float64Array.from({ length: n }, (_, j) => clip(state.meanLearningRate * direction[j]));
     for (let i = 0; i < n; i++) {
-      for (let j = 0; j <= i; j++) mean[i] -= state.meanLearningRate * factor[i * n + j] * direction[j]; // μ ← μ − α_μ L ∇_u
+      for (let j = 0; j <= i; j++) mean[i] -= factor[i * n + j] * meanStep[j]; // μ ← μ − α_μ L ∇_u
     }
     const relative = new Float64Array(n * n); // T, lower-triangular with positive diagonal
     let offset = 2 * n;
     for (let i = 0; i < n; i++) {
-      relative[i * n + i] = Math.exp(-state.covarianceLearningRate * direction[n + i]);
-      if (state.full)
-        for (let j = 0; j < i; j++) relative[i * n + j] = -state.covarianceLearningRate * direction[offset++];
+      relative[i * n + i] = Math.exp(clip(-state.covarianceLearningRate * direction[n + i]));
+      if (!state.full) continue;
+      for (let j = 0; j < i; j++)
+        relative[i * n + j] = clip(-state.covarianceLearningRate * direction[offset++]);
     }
     const updated = new Float64Array(n * n); // L ← L T
     for (let i = 0; i < n; i++) {

@@ -116,9 +116,14 @@ export const requestSchemas = {
   'run:export': z.object({ runDir: path, format: z.enum(exportFormats) }).strict(),
   /** Electron only: native open dialog. */
   'dialog:open-file': z.object({ kind: z.enum(['executable', 'problem']) }).strict(),
-  /** Electron only: native save dialog, then writes `content`. */
+  /** Electron only: native save dialog; writes `content` there when given, and returns the path. */
   'dialog:save-file': z
-    .object({ suggestedName: z.string().min(1).max(255), content: z.string().max(200_000_000) })
+    .object({
+      suggestedName: z.string().min(1).max(255),
+      content: z.string().max(200_000_000).optional(),
+      /** Starting folder of the dialog. */
+      defaultDir: z.string().max(MAX_PATH).optional(),
+    })
     .strict(),
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 

@@ -19,7 +19,7 @@ function readJsonFile(path: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
 }
 
@@ -111,37 +111,47 @@ export function saveProblem(draft: ProblemDraft, baseDir: string, path: string):
   return { draft: relocated, baseDir: toDir, path: absolute };
 }
 
+/** Bundled examples: `examples/<folder>/problem.json` and `examples/<folder>/<name>.problem.json`. */
 export function listExamples(examplesDir: string): ExampleInfo[] {
-  let names: string[];
+  let folders: string[];
   try {
-    names = readdirSync(examplesDir).sort();
+    folders = readdirSync(examplesDir).sort();
   } catch {
     return [];
   }
   const out: ExampleInfo[] = [];
-  for (const name of names) {
-    const path = join(examplesDir, name, 'problem.json');
-    let json: Record<string, unknown>;
+  for (const folder of folders) {
+    let files: string[];
     try {
-      json = readJsonFile(path) as Record<string, unknown>;
+      files = readdirSync(join(examplesDir, folder)).sort();
     } catch {
       continue;
     }
-    const objective = (json.objective ?? {}) as Record<string, unknown>;
-    const kind: ExampleInfo['kind'] =
-      'builtin' in objective
-        ? 'builtin'
-        : 'module' in objective
-          ? 'module'
-          : 'command' in objective
-            ? 'command'
-            : 'unknown';
-    out.push({
-      name,
-      path,
-      kind,
-      ...(typeof json.description === 'string' ? { description: json.description } : {}),
-    });
+    for (const file of files) {
+      if (file !== 'problem.json' && !file.endsWith('.problem.json')) continue;
+      const path = join(examplesDir, folder, file);
+      let json: Record<string, unknown>;
+      try {
+        json = readJsonFile(path) as Record<string, unknown>;
+      } catch {
+        continue;
+      }
+      const objective = (json.objective ?? {}) as Record<string, unknown>;
+      const kind: ExampleInfo['kind'] =
+        'builtin' in objective
+          ? 'builtin'
+          : 'module' in objective
+            ? 'module'
+            : 'command' in objective
+              ? 'command'
+              : 'unknown';
+      out.push({
+        name: file === 'problem.json' ? folder : `${folder}/${file.slice(0, -'.problem.json'.length)}`,
+        path,
+        kind,
+        ...(typeof json.description === 'string' ? { description: json.description } : {}),
+      });
+    }
   }
   return out;
 }

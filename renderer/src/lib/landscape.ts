@@ -6,7 +6,7 @@
  * cells filled from the nearest filled one), which is what a 2-D executable problem has.
  */
 import { SearchSpace, type ParameterSpec } from '../../../engine/core/search-space';
-import { builtinFunctions } from '../../../engine/objectives/builtin';
+import { builtinFunctions } from '../../../engine/objectives/index';
 import type { ParameterRow } from '../../../electron/ipc-contract';
 
 export interface Landscape {

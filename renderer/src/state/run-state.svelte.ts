@@ -1,0 +1,50 @@
+/**
+ * One run as the Run view shows it: live (events from the backend) or reopened from the
+ * history (curve read from its folder). The series is plain data; `version` is the only
+ * reactive signal charts listen to, so pushing 1e5 generations does not make Svelte track
+ * 1e5 array entries.
+ */
+import type { ParameterRow, RunStatus, RunStatusEvent } from '../../../electron/ipc-contract';
+import { RunSeries } from '../lib/run-series';
+
+export interface RunContext {
+  name: string;
+  objective: Record<string, unknown>;
+  parameters: ParameterRow[];
+  budget: { evaluations?: number; seconds?: number; target?: number };
+  direction: 'minimize' | 'maximize';
+}
+
+export class RunState {
+  readonly runDir: string;
+  readonly context: RunContext;
+  readonly live: boolean;
+  series: RunSeries;
+  status = $state<RunStatus | 'interrupted'>('running');
+  result = $state<RunStatusEvent['result'] | null>(null);
+  version = $state(0);
+  /** Best parameters of a reopened run (live runs take them from the series). */
+  savedBest = $state<{ params: Record<string, number>; fitness: number } | null>(null);
+
+  constructor(runDir: string, context: RunContext, live: boolean, series = new RunSeries()) {
+    this.runDir = runDir;
+    this.context = context;
+    this.live = live;
+    this.series = series;
+  }
+
+  touch(): void {
+    this.version = this.series.version;
+  }
+
+  get best(): { params: Record<string, number>; fitness: number } | null {
+    void this.version;
+    return this.series.last?.best ?? this.result?.best ?? this.savedBest;
+  }
+
+  get evaluations(): number {
+    void this.version;
+    const last = this.series.evaluations.length;
+    return last ? this.series.evaluations[last - 1] : (this.result?.evaluations ?? 0);
+  }
+}

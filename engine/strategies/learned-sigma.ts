@@ -35,7 +35,7 @@
  * trust region: no single step changes a standard deviation by more than e²); after each
  * step the factor is rescaled so that the largest standard deviation stays in
  * [1e−100, 1e20]; and when a cheap upper bound on the condition number of Σ exceeds 1e12,
- * Σ gets a ridge tr(Σ)·1e−12 and is refactored. None of this is reached in sensible runs.
+ * Σ gets a ridge tr(Σ)·1e−12 and is refactored. Ordinary runs rarely or never hit these limits.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
 import { centredRanks } from './openai-es';

@@ -20,13 +20,15 @@
  * dimension. With `learnSigma: false` σ stays at `stepSize`, the seed's first choice
  * ("it's probably safest to go small").
  *
- * What it is good and bad at: it is the simplest unbiased gradient estimator, works with a
- * batch of one, tolerates noisy losses and needs no ranking, so it fits training a model
- * through a non-differentiable black box (seed 000). But it uses each evaluation weakly:
- * the baseline lags when the loss drops quickly, σ is one number for all coordinates (no
- * scaling or correlation learning), and σ only shrinks, never grows, so a too-small σ
- * crawls on long slopes and badly scaled problems are slow. Prefer snes/xnes/cma-es when
- * evaluations are expensive.
+ * What it is good and bad at: it is the simplest score-function gradient estimator, works
+ * with a batch of one (on the 10-D sphere that is also its most sample-efficient setting),
+ * tolerates noisy losses and needs no ranking, so it fits training a model through a
+ * non-differentiable black box (seed 000). But it uses each evaluation weakly: the baseline
+ * lags when the loss drops quickly, σ is one number for all coordinates (no scaling or
+ * correlation learning, so an ellipsoid with condition 1e6 is out of reach), and σ grows
+ * only when wider samples do better, not on a slope (the score of ln σ is even in ε), so a
+ * too-small σ crawls on long slopes. Prefer snes/xnes/cma-es when evaluations are
+ * expensive.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
 

@@ -67,7 +67,10 @@ export interface ExecutableObjectiveConfig {
    */
   args?: string[];
   protocol: ExecutableProtocol;
-  /** Per evaluation (for `line`: per reply). Default 30. */
+  /**
+   * Per evaluation. For `line`: per reply, counted from the previous reply (for a fresh
+   * process the first reply's time includes its start-up). Default 30.
+   */
   timeoutSeconds?: number;
   /** Added to (and overriding) the inherited environment. */
   env?: Record<string, string>;

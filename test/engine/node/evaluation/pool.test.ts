@@ -3,6 +3,7 @@
  * processes per thread, module objectives in threads, and a clean close — no threads,
  * processes or grandchildren left behind.
  */
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -189,6 +190,42 @@ describe('evaluation pool', () => {
       const grandchildren = pidFiles.map((file) => Number(readFileSync(file, 'utf8')));
       expect(await waitFor(() => grandchildren.every((pid) => !isAlive(pid)))).toBe(true);
       await expect(evaluator.evaluate(grid(1))).rejects.toThrow(/evaluator is closed/);
+    } finally {
+      dir.remove();
+    }
+  });
+
+  it('close() leaves nothing running: children dead, no threads or handles, the host exits', async () => {
+    const dir = temporaryDirectory();
+    try {
+      const reportFile = join(dir.path, 'report.json');
+      const exitCode = await new Promise<number | null>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            join(fixtures, 'pool-exit.ts'),
+            fixture('line-server.py'),
+            join(dir.path, 'starts.log'),
+            reportFile,
+          ],
+          { stdio: 'ignore', timeout: 30_000 },
+        );
+        child.on('error', reject);
+        child.on('exit', resolve);
+      });
+      expect(exitCode).toBe(0);
+      const report = JSON.parse(readFileSync(reportFile, 'utf8')) as {
+        fitness: number[];
+        children: number;
+        aliveChildren: number[];
+        resources: string[];
+      };
+      expect(report.fitness).toEqual(Array.from({ length: 8 }, (_, k) => (20 + k) ** 2));
+      expect(report.children).toBe(2);
+      expect(report.aliveChildren).toEqual([]);
+      expect(report.resources).toEqual([]);
     } finally {
       dir.remove();
     }

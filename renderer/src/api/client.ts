@@ -11,7 +11,7 @@ declare global {
 
 export function createApi(): EvoboxApi | { error: string } {
   if (window.evobox) return createIpcApi(window.evobox);
-  let storage: Storage | null = null;
+  let storage: Storage | null;
   try {
     storage = window.sessionStorage;
   } catch {

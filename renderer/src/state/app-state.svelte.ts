@@ -105,7 +105,10 @@ export class AppState {
    * Batches of runs the view has not attached to yet: over HTTP the first events can
    * overtake the answer to run:start. Bounded, and replayed when the run is attached.
    */
+  // Plain buffers, deliberately not reactive.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private early = new Map<string, RunProgressBatch[]>();
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private earlyStatus = new Map<string, RunStatusEvent>();
 
   constructor(api: EvoboxApi) {
@@ -345,8 +348,8 @@ export class AppState {
   async loadHistory(): Promise<void> {
     try {
       this.history = await this.api.invoke('runs:list', {});
-      const known = new Set(this.history.map((r) => r.runDir));
-      this.compared = this.compared.filter((d) => known.has(d.summary.runDir));
+      const known = this.history.map((r) => r.runDir);
+      this.compared = this.compared.filter((d) => known.includes(d.summary.runDir));
     } catch (error) {
       this.error = errorText(error);
     }

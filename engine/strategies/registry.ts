@@ -4,6 +4,8 @@
  * pick it up from this map.
  */
 import type { Strategy } from '../core/strategy';
+import { cmaEs } from './cma-es';
+import { sepCmaEs } from './sep-cma-es';
 import { learnedSigma } from './learned-sigma';
 import { openAiEs } from './openai-es';
 import { reinforce } from './reinforce';
@@ -14,6 +16,8 @@ import { xnes } from './xnes';
 type AnyStrategy = Strategy<any, any>;
 
 export const strategies: Record<string, AnyStrategy> = {
+  'cma-es': cmaEs,
+  'sep-cma-es': sepCmaEs,
   'openai-es': openAiEs,
   xnes,
   snes,

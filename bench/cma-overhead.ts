@@ -1,0 +1,111 @@
+/**
+ * Strategy overhead of CMA-ES and sep-CMA-ES: microseconds per generation for ask + sphere
+ * evaluation + tell at the default population size, the quantity pycma's reference table
+ * reports (see ../shared/reference/pycma-4.4.0.md). Prints wall-clock and CPU time per
+ * generation, each the median of three repetitions (CPU time is the steadier one on a busy
+ * machine). Run: npx tsx bench/cma-overhead.ts [--quick]
+ */
+import { createRng } from '../engine/core/rng';
+import type { Strategy } from '../engine/core/strategy';
+import { builtinFunctions } from '../engine/objectives/builtin';
+import { cmaEs } from '../engine/strategies/cma-es';
+import { sepCmaEs } from '../engine/strategies/sep-cma-es';
+import { defaultPopulationSize } from '../engine/strategies/cma/parameters';
+
+interface Case {
+  label: string;
+  strategy: Strategy;
+  dimension: number;
+  /** Generations timed per repetition. */
+  generations: number;
+  /** pycma 4.4.0 on this machine kind (reference table), µs per generation. */
+  pycma: number;
+}
+
+const quick = process.argv.includes('--quick');
+const cases: Case[] = [
+  { label: 'full CMA', strategy: cmaEs as Strategy, dimension: 10, generations: 6000, pycma: 328.5 },
+  { label: 'full CMA', strategy: cmaEs as Strategy, dimension: 100, generations: 2000, pycma: 1065.8 },
+  { label: 'full CMA', strategy: cmaEs as Strategy, dimension: 1000, generations: 120, pycma: 33412.7 },
+  { label: 'sep-CMA', strategy: sepCmaEs as Strategy, dimension: 1000, generations: 1200, pycma: 1644.1 },
+  { label: 'sep-CMA', strategy: sepCmaEs as Strategy, dimension: 10000, generations: 150, pycma: 15970.9 },
+];
+
+function cpuMs(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1000;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1];
+}
+
+interface Timing {
+  wall: number;
+  cpu: number;
+  ask: number;
+  evaluate: number;
+  tell: number;
+}
+
+/**
+ * Times `generations` generations on the sphere; re-initialises (outside the wall-clock timing,
+ * inside the CPU time) whenever the strategy stops.
+ */
+function run(c: Case, seed: number): Timing {
+  const n = c.dimension;
+  const sphere = builtinFunctions.sphere.create(n);
+  const rng = createRng(seed);
+  const start = Float64Array.from({ length: n }, () => -3 + 6 * rng.uniform());
+  const options = {
+    populationSize: defaultPopulationSize(n),
+    stepSize: 2,
+    activeCma: true,
+    eigenInterval: 0,
+  };
+  let state = c.strategy.init(rng, start, options);
+  let ask = 0;
+  let evaluate = 0;
+  let tell = 0;
+  const cpu0 = cpuMs();
+  const generations = quick ? Math.ceil(c.generations / 10) : c.generations;
+  for (let g = 0; g < generations; g++) {
+    const t0 = performance.now();
+    const asked = c.strategy.ask(rng, state);
+    const t1 = performance.now();
+    const fitness = Float64Array.from(asked.candidates, (x) => sphere(x));
+    const t2 = performance.now();
+    state = c.strategy.tell(asked.state, asked.candidates, fitness).state;
+    const t3 = performance.now();
+    ask += t1 - t0;
+    evaluate += t2 - t1;
+    tell += t3 - t2;
+    // Keep timing a working strategy: far beyond 1e-8 the sphere run only measures denormals.
+    if (c.strategy.shouldStop?.(state) || fitness[0] < 1e-100) state = c.strategy.init(rng, start, options);
+  }
+  const perGeneration = (ms: number) => (ms * 1000) / generations;
+  return {
+    wall: perGeneration(ask + evaluate + tell),
+    cpu: perGeneration(cpuMs() - cpu0),
+    ask: perGeneration(ask),
+    evaluate: perGeneration(evaluate),
+    tell: perGeneration(tell),
+  };
+}
+
+const format = (us: number) => (us >= 10_000 ? `${(us / 1000).toFixed(1)} ms` : `${us.toFixed(1)} µs`);
+
+console.log('| variant | n | λ | µs/generation (wall) | cpu | ask | eval | tell | pycma | speed-up |');
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+for (const c of cases) {
+  run({ ...c, generations: Math.ceil(c.generations / 20) }, 99); // warm-up: let the JIT settle
+  const timings = [1, 2, 3].map((seed) => run(c, seed));
+  const pick = (key: keyof Timing) => median(timings.map((t) => t[key]));
+  const wall = pick('wall');
+  console.log(
+    `| ${c.label} | ${c.dimension} | ${defaultPopulationSize(c.dimension)} | ${format(wall)} | ${format(pick('cpu'))} | ` +
+      `${format(pick('ask'))} | ${format(pick('evaluate'))} | ${format(pick('tell'))} | ${format(c.pycma)} | ` +
+      `${(c.pycma / wall).toFixed(1)}× |`,
+  );
+}

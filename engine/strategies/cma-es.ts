@@ -1,0 +1,419 @@
+/**
+ * CMA-ES: the (μ/μ_W, λ) evolution strategy with covariance matrix adaptation — cumulative
+ * step-size adaptation (CSA), rank-one and rank-μ covariance update, and active CMA (negative
+ * weights for the worse half), with the default parameters of
+ * N. Hansen, "The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772, Appendix A.
+ *
+ * Candidates are sampled as x_k = m + σ·B·D·z_k with C = B·D²·Bᵀ. The eigendecomposition is
+ * O(n³), so it is refreshed only every few generations ("lazy update", tutorial §B.2 / the
+ * `purecmaes` reference code); in between, B and D are those of a slightly older C while C
+ * itself is updated every generation. The state is plain data (Float64Arrays, numbers, flat
+ * row-major matrices) and `tell` never mutates the state it is given: a checkpoint written
+ * from an earlier state stays valid.
+ *
+ * Integer parameters (`context.stdDevFloor`): after each update, any C_ii with
+ * σ·√C_ii < floor_i is raised to (floor_i/σ)². Adding to the diagonal keeps C positive
+ * definite; the sampling distribution follows at the next eigendecomposition. When the other
+ * coordinates keep converging this drives the condition number up until the
+ * `strategy-converged` stop below ends the local run (IPOP/BIPOP then restart).
+ */
+import type { Rng } from '../core/rng';
+import {
+  defineStrategy,
+  type Distribution,
+  type InitContext,
+  type Metrics,
+  type OptionSpec,
+} from '../core/strategy';
+import { symmetricEigen } from './cma/eigen';
+import { multiplyVector, sampleFromBasis, symmetricDecayAndOuterProducts } from './cma/dense-kernels';
+import { cmaParameters, defaultPopulationSize, rankByFitness, type CmaParameters } from './cma/parameters';
+
+export interface CmaEsState {
+  dimension: number;
+  parameters: CmaParameters;
+  /** Generations between eigendecompositions of C. */
+  eigenInterval: number;
+  /** Completed generations (tells), g in the tutorial. */
+  generation: number;
+  mean: Float64Array;
+  stepSize: number;
+  /** Conjugate evolution path p_σ (step-size control). */
+  pathSigma: Float64Array;
+  /** Evolution path p_c (rank-one update). */
+  pathC: Float64Array;
+  /** C, row-major n×n, symmetric. */
+  covariance: Float64Array;
+  /** B: orthonormal eigenvectors of C as columns, row-major n×n (from the last decomposition). */
+  basis: Float64Array;
+  /** D: square roots of the eigenvalues of C, matching the columns of B. */
+  scales: Float64Array;
+  /** Generation at which B and D were last computed. */
+  eigenGeneration: number;
+  /** λ_max/λ_min of C at the last decomposition. */
+  conditionNumber: number;
+  /** The z_k ~ N(0, I) behind the last asked candidates, λ×n (null before the first ask). */
+  noise: Float64Array | null;
+  stdDevFloor: Float64Array | null;
+  /** Set when the numerics broke down (failed or indefinite decomposition, non-finite σ). */
+  trouble: string | null;
+}
+
+/**
+ * Hansen's `purecma.py` postpones the eigendecomposition by 0.5/(n·(c1+cμ)) generations
+ * ("such that eig takes 2 times the time of tell in ≥ 20-D"); the tutorial's MATLAB code uses
+ * 0.1/(n·(c1+cμ)). Over that many generations C changes by only ~0.5/n of itself.
+ */
+const LAZY_GAP_FACTOR = 0.5;
+/** pycma's `tolconditioncov`: beyond this, rounding dominates the smallest axes of C. */
+const MAX_CONDITION = 1e14;
+
+const options = {
+  populationSize: {
+    default: 6,
+    dimensionDefault: defaultPopulationSize,
+    defaultText: '4 + floor(3 ln n)',
+    integer: true,
+    min: 2,
+    description: 'candidates per generation λ; the best μ = ⌊λ/2⌋ are recombined into the new mean',
+  },
+  stepSize: {
+    default: 0.3,
+    min: 1e-12,
+    description: "initial step size σ₀ in internal units (one unit spans a bounded parameter's whole range)",
+  },
+  activeCma: {
+    default: true,
+    description:
+      'active covariance update: the worse half of each generation gets negative weights (tutorial Eq. (53)), which learns ill-conditioned problems faster',
+  },
+  eigenInterval: {
+    default: 0,
+    min: 0,
+    integer: true,
+    description:
+      'generations between eigendecompositions of C (an O(n³) step); 0 = automatic, max(1, ⌈0.5/(n·(c1+cμ))⌉) as in Hansen’s purecma',
+  },
+} satisfies Record<string, OptionSpec>;
+
+interface CmaEsOptions extends Record<string, number | boolean | string> {
+  populationSize: number;
+  stepSize: number;
+  activeCma: boolean;
+  eigenInterval: number;
+}
+
+/**
+ * Scratch for ask/tell, reused across generations and never part of the state (allocating
+ * typed arrays is slow in V8, and ask/tell are synchronous, so sharing one buffer is safe).
+ */
+let scratch = new Float64Array(0);
+function scratchBuffer(size: number): Float64Array {
+  if (scratch.length < size) scratch = new Float64Array(size);
+  return scratch;
+}
+
+function identity(n: number): Float64Array {
+  const m = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) m[i * n + i] = 1;
+  return m;
+}
+
+/** Raises C_ii so that σ·√C_ii ≥ floor_i; returns whether anything changed. */
+function applyStdDevFloor(
+  n: number,
+  covariance: Float64Array,
+  stepSize: number,
+  floor: Float64Array | null,
+): boolean {
+  if (!floor) return false;
+  let raised = false;
+  for (let i = 0; i < n; i++) {
+    const minVariance = (floor[i] / stepSize) ** 2;
+    if (covariance[i * n + i] < minVariance) {
+      covariance[i * n + i] = minVariance;
+      raised = true;
+    }
+  }
+  return raised;
+}
+
+interface Decomposition {
+  basis: Float64Array;
+  scales: Float64Array;
+  conditionNumber: number;
+  trouble: string | null;
+}
+
+function decompose(n: number, covariance: Float64Array): Decomposition {
+  const values = new Float64Array(n);
+  const basis = new Float64Array(n * n);
+  const ok = symmetricEigen(covariance, n, values, basis);
+  const scales = new Float64Array(n);
+  let trouble: string | null = ok ? null : 'eigendecomposition of C did not converge';
+  const largest = values[n - 1];
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(values[i])) trouble = 'C has non-finite eigenvalues';
+    // Rounding can leave an eigenvalue of a near-singular C at or below zero.
+    if (!(values[i] > 0)) {
+      trouble ??= 'C lost positive definiteness';
+      values[i] = largest * 1e-20;
+    }
+    scales[i] = Math.sqrt(values[i]);
+  }
+  return { basis, scales, conditionNumber: largest / values[0], trouble };
+}
+
+export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
+  id: 'cma-es',
+  title: 'CMA-ES',
+  summary:
+    'Covariance matrix adaptation: learns a full covariance (rotated, ill-conditioned problems) and the step size. The default choice for n up to a few hundred.',
+  reference: 'N. Hansen, "The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772 (2016)',
+  options,
+  populationOption: 'populationSize',
+
+  init(_rng: Rng, start: Float64Array, opts: CmaEsOptions, context?: InitContext): CmaEsState {
+    const n = start.length;
+    const parameters = cmaParameters(n, opts.populationSize, {
+      active: opts.activeCma,
+      covarianceRateScale: 1,
+    });
+    const eigenInterval =
+      opts.eigenInterval > 0
+        ? opts.eigenInterval
+        : Math.max(1, Math.ceil(LAZY_GAP_FACTOR / (n * (parameters.c1 + parameters.cMu))));
+    const floor = context?.stdDevFloor ? Float64Array.from(context.stdDevFloor) : null;
+    const covariance = identity(n);
+    let decomposition: Decomposition = {
+      basis: identity(n),
+      scales: new Float64Array(n).fill(1),
+      conditionNumber: 1,
+      trouble: null,
+    };
+    if (applyStdDevFloor(n, covariance, opts.stepSize, floor)) decomposition = decompose(n, covariance);
+    return {
+      dimension: n,
+      parameters,
+      eigenInterval,
+      generation: 0,
+      mean: Float64Array.from(start),
+      stepSize: opts.stepSize,
+      pathSigma: new Float64Array(n),
+      pathC: new Float64Array(n),
+      covariance,
+      basis: decomposition.basis,
+      scales: decomposition.scales,
+      eigenGeneration: 0,
+      conditionNumber: decomposition.conditionNumber,
+      noise: null,
+      stdDevFloor: floor,
+      trouble: decomposition.trouble,
+    };
+  },
+
+  ask(rng, state) {
+    const n = state.dimension;
+    const lambda = state.parameters.lambda;
+    // Eq. (38)–(40): z_k ~ N(0, I), y_k = B·D·z_k, x_k = m + σ·y_k.
+    const noise = rng.gaussians(new Float64Array(lambda * n));
+    const scaled = scratchBuffer(lambda * n);
+    const scales = state.scales;
+    for (let k = 0; k < lambda; k++) {
+      const o = k * n;
+      for (let j = 0; j < n; j++) scaled[o + j] = scales[j] * noise[o + j];
+    }
+    const candidates = Array.from({ length: lambda }, () => new Float64Array(n));
+    sampleFromBasis(n, state.basis, scaled, lambda, state.mean, state.stepSize, candidates);
+    return { candidates, state: { ...state, noise } };
+  },
+
+  tell(state, candidates, fitness) {
+    const n = state.dimension;
+    const p = state.parameters;
+    const { lambda, mu, weights, muEff } = p;
+    const sigma = state.stepSize;
+    const mean = state.mean;
+    const noise = state.noise;
+    if (!noise || candidates.length !== lambda) {
+      throw new Error(`cma-es tell() expects the ${lambda} candidates of the last ask()`);
+    }
+    const order = rankByFitness(fitness);
+
+    // Ranked steps y_{i:λ} = (x_{i:λ} − m)/σ for every candidate with a non-zero weight; the
+    // rank-one term c1·p_c·p_cᵀ rides along as vector 0 of the outer-product update.
+    let used = 0;
+    for (let i = 0; i < lambda; i++) if (weights[i] !== 0) used++;
+    const vectors = (used + 1) * n;
+    const buffer = scratchBuffer(2 * vectors + 3 * n);
+    const left = buffer.subarray(0, vectors); // coefficient·vector
+    const right = buffer.subarray(vectors, 2 * vectors); // vector
+    const meanShift = buffer.subarray(2 * vectors, 2 * vectors + n).fill(0);
+    const meanNoise = buffer.subarray(2 * vectors + n, 2 * vectors + 2 * n).fill(0);
+    const whitened = buffer.subarray(2 * vectors + 2 * n, 2 * vectors + 3 * n);
+    let slot = 1;
+    for (let rank = 0; rank < lambda; rank++) {
+      const w = weights[rank];
+      if (w === 0) continue;
+      const k = order[rank];
+      const x = candidates[k];
+      const o = slot * n;
+      for (let j = 0; j < n; j++) right[o + j] = (x[j] - mean[j]) / sigma;
+      if (rank < mu) {
+        // Eq. (41): ⟨y⟩_w = Σ_{i≤μ} w_i y_{i:λ}; the matching Σ w_i z_{i:λ} gives C^{-1/2}⟨y⟩_w.
+        const zo = k * n;
+        for (let j = 0; j < n; j++) {
+          meanShift[j] += w * right[o + j];
+          meanNoise[j] += w * noise[zo + j];
+        }
+      }
+      let coefficient = p.cMu * w;
+      if (w < 0) {
+        // Eq. (46): w°_i = w_i · n/‖C^{-1/2} y_{i:λ}‖², and C^{-1/2} y = B·z has the norm of z.
+        let squared = 0;
+        const zo = k * n;
+        for (let j = 0; j < n; j++) squared += noise[zo + j] * noise[zo + j];
+        coefficient *= n / squared;
+      }
+      for (let j = 0; j < n; j++) left[o + j] = coefficient * right[o + j];
+      slot++;
+    }
+
+    // Eq. (42): m ← m + c_m·σ·⟨y⟩_w.
+    const newMean = new Float64Array(n);
+    for (let j = 0; j < n; j++) newMean[j] = mean[j] + p.cMean * sigma * meanShift[j];
+
+    // Eq. (43): p_σ ← (1 − c_σ)p_σ + √(c_σ(2 − c_σ)μ_eff)·C^{-1/2}⟨y⟩_w, with C^{-1/2}⟨y⟩_w = B·⟨z⟩_w.
+    multiplyVector(n, state.basis, meanNoise, whitened);
+    const pathSigma = new Float64Array(n);
+    const sigmaFactor = Math.sqrt(p.cSigma * (2 - p.cSigma) * muEff);
+    let pathSigmaSquared = 0;
+    for (let j = 0; j < n; j++) {
+      const v = (1 - p.cSigma) * state.pathSigma[j] + sigmaFactor * whitened[j];
+      pathSigma[j] = v;
+      pathSigmaSquared += v * v;
+    }
+    const pathSigmaNorm = Math.sqrt(pathSigmaSquared);
+
+    // Eq. (44): σ ← σ·exp((c_σ/d_σ)(‖p_σ‖/E‖N(0,I)‖ − 1)).
+    const stepSize = sigma * Math.exp((p.cSigma / p.dSigma) * (pathSigmaNorm / p.chiN - 1));
+
+    // h_σ stalls the rank-one update while ‖p_σ‖ is large (σ still increasing).
+    const generation = state.generation + 1;
+    const hSigma =
+      pathSigmaNorm / Math.sqrt(1 - (1 - p.cSigma) ** (2 * generation)) < (1.4 + 2 / (n + 1)) * p.chiN
+        ? 1
+        : 0;
+
+    // Eq. (45): p_c ← (1 − c_c)p_c + h_σ·√(c_c(2 − c_c)μ_eff)·⟨y⟩_w.
+    const pathC = new Float64Array(n);
+    const cFactor = hSigma * Math.sqrt(p.cc * (2 - p.cc) * muEff);
+    for (let j = 0; j < n; j++) {
+      const v = (1 - p.cc) * state.pathC[j] + cFactor * meanShift[j];
+      pathC[j] = v;
+      left[j] = p.c1 * v;
+      right[j] = v;
+    }
+
+    // Eq. (47): C ← (1 + c1·δ(h_σ) − c1 − cμ·Σw_j)·C + c1·p_c·p_cᵀ + cμ·Σ w°_i·y_{i:λ}·y_{i:λ}ᵀ,
+    // with δ(h_σ) = (1 − h_σ)·c_c(2 − c_c) making up for the variance the stalled path lacks.
+    const delta = (1 - hSigma) * p.cc * (2 - p.cc);
+    const decay = 1 + p.c1 * delta - p.c1 - p.cMu * p.weightSum;
+    const covariance = new Float64Array(n * n);
+    symmetricDecayAndOuterProducts(n, state.covariance, decay, left, right, used + 1, covariance);
+    applyStdDevFloor(n, covariance, stepSize, state.stdDevFloor);
+
+    let { basis, scales, conditionNumber, eigenGeneration, trouble } = state;
+    if (!Number.isFinite(stepSize) || stepSize <= 0)
+      trouble ??= 'step size is no longer a positive finite number';
+    if (generation - eigenGeneration >= state.eigenInterval) {
+      const decomposition = decompose(n, covariance);
+      ({ basis, scales, conditionNumber } = decomposition);
+      trouble ??= decomposition.trouble;
+      eigenGeneration = generation;
+    }
+
+    const next: CmaEsState = {
+      ...state,
+      generation,
+      mean: newMean,
+      stepSize,
+      pathSigma,
+      pathC,
+      covariance,
+      basis,
+      scales,
+      eigenGeneration,
+      conditionNumber,
+      noise: null,
+      trouble,
+    };
+    return { state: next, metrics: metricsOf(next) };
+  },
+
+  distribution(state): Distribution {
+    const n = state.dimension;
+    const sigma = state.stepSize;
+    const covariance = state.covariance;
+    const stdDevs = new Float64Array(n);
+    for (let i = 0; i < n; i++) stdDevs[i] = sigma * Math.sqrt(covariance[i * n + i]);
+    let scaled: Float64Array | null = null;
+    return {
+      mean: Float64Array.from(state.mean),
+      stdDevs,
+      stepSize: sigma,
+      // σ²C is n² numbers; built on first access only, since the step wrapper reads just stdDevs.
+      get covariance(): Float64Array {
+        if (!scaled) {
+          const s2 = sigma * sigma;
+          scaled = new Float64Array(n * n);
+          for (let i = 0; i < n * n; i++) scaled[i] = s2 * covariance[i];
+        }
+        return scaled;
+      },
+    };
+  },
+
+  /**
+   * `strategy-converged` when the model is numerically exhausted (pycma's `conditioncov`,
+   * `noeffectaxis`, `noeffectcoord`): the condition number of C exceeds 1e14; adding 0.1σ
+   * along the principal axis due this generation (cycling through all n) leaves the mean
+   * unchanged; adding 0.2σ·√C_ii to some coordinate leaves it unchanged; or the numerics broke.
+   */
+  shouldStop(state) {
+    if (state.trouble) return 'strategy-converged';
+    if (state.conditionNumber > MAX_CONDITION) return 'strategy-converged';
+    const n = state.dimension;
+    const { mean, basis, scales, covariance, stepSize } = state;
+    const axis = state.generation % n;
+    const axisStep = 0.1 * stepSize * scales[axis];
+    let axisHasEffect = false;
+    for (let i = 0; i < n && !axisHasEffect; i++) {
+      if (mean[i] + axisStep * basis[i * n + axis] !== mean[i]) axisHasEffect = true;
+    }
+    if (!axisHasEffect) return 'strategy-converged';
+    for (let i = 0; i < n; i++) {
+      if (mean[i] + 0.2 * stepSize * Math.sqrt(covariance[i * n + i]) === mean[i])
+        return 'strategy-converged';
+    }
+    return undefined;
+  },
+});
+
+function metricsOf(state: CmaEsState): Metrics {
+  const n = state.dimension;
+  let minVariance = Number.POSITIVE_INFINITY;
+  let maxVariance = 0;
+  for (let i = 0; i < n; i++) {
+    const v = state.covariance[i * n + i];
+    if (v < minVariance) minVariance = v;
+    if (v > maxVariance) maxVariance = v;
+  }
+  return {
+    stepSize: state.stepSize,
+    axisRatio: Math.sqrt(state.conditionNumber),
+    conditionNumber: state.conditionNumber,
+    minStdDev: state.stepSize * Math.sqrt(minVariance),
+    maxStdDev: state.stepSize * Math.sqrt(maxVariance),
+  };
+}

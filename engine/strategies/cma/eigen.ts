@@ -1,0 +1,555 @@
+/**
+ * Eigendecomposition of a real symmetric matrix, A = B·diag(λ)·Bᵀ, written for CMA-ES.
+ *
+ * Two classical stages (Golub & Van Loan, "Matrix Computations", 4th ed., §8.3):
+ * 1. Householder reduction to tridiagonal form T = Qᵀ A Q (reflectors built from the last row
+ *    upwards, applied to the lower triangle only: a symmetric mat-vec and a rank-2 update per
+ *    step, 2n³/3 multiply-adds), then Q accumulated from the reflectors (another 2n³/3).
+ * 2. Implicit symmetric QR steps on T (GVL Algorithm 8.3.2): a Givens rotation chases the bulge
+ *    down the band, and the bottom off-diagonal is deflated once it is negligible.
+ *
+ * Speed, which matters because CMA-ES pays this O(n³) every few generations:
+ * - The eigenvectors are accumulated as the *rows* of a row-major matrix P (P = Qᵀ, then
+ *   P ← Gᵀ P per rotation), so each rotation combines two contiguous rows; the rotations of one
+ *   QR step act on consecutive row pairs and are applied four at a time, keeping the shared row
+ *   in a register (≈ 40 % fewer loads and stores).
+ * - "Perfect shifts" (Parlett, "The Symmetric Eigenvalue Problem", §8.14): the eigenvalues
+ *   are first found with the same QR iteration on a copy of T without vectors (O(n²)); then
+ *   each vector-carrying QR step is shifted by an eigenvalue itself, which normally deflates it
+ *   in one step. That halves the O(n³) rotation work compared with Wilkinson shifts (about
+ *   n²/2 rotations instead of 1.1·n²). When rounding prevents the deflation, the step is
+ *   repeated with the Wilkinson shift, so correctness never depends on it.
+ * Scratch buffers are reused between calls of the same size; the functions are synchronous
+ * and JavaScript is single-threaded, so sharing them is safe.
+ */
+
+const EPS = 2 ** -52;
+
+interface Scratch {
+  n: number;
+  work: Float64Array; // n×n: the matrix being reduced, then the Householder vectors
+  rows: Float64Array; // n×n: P, the eigenvectors as rows
+  diag: Float64Array;
+  off: Float64Array;
+  diagCopy: Float64Array;
+  offCopy: Float64Array;
+  reflectorNorms: Float64Array;
+  vec: Float64Array;
+  vecNext: Float64Array;
+  cosines: Float64Array;
+  sines: Float64Array;
+  eigenvalues: Float64Array; // sorted, from the values-only pass
+  used: Uint8Array;
+  order: Int32Array;
+}
+
+let scratch: Scratch | null = null;
+
+function getScratch(n: number): Scratch {
+  if (!scratch || scratch.n !== n) {
+    const m = Math.max(1, n);
+    scratch = {
+      n,
+      work: new Float64Array(n * n),
+      rows: new Float64Array(n * n),
+      diag: new Float64Array(m),
+      off: new Float64Array(m),
+      diagCopy: new Float64Array(m),
+      offCopy: new Float64Array(m),
+      reflectorNorms: new Float64Array(m),
+      vec: new Float64Array(m),
+      vecNext: new Float64Array(m),
+      cosines: new Float64Array(m),
+      sines: new Float64Array(m),
+      eigenvalues: new Float64Array(m),
+      used: new Uint8Array(m),
+      order: new Int32Array(m),
+    };
+  }
+  return scratch;
+}
+
+/**
+ * Householder vector for row i: x = row i, columns 0..i−1, becomes u = x − g·e_{i−1} (scaled
+ * by Σ|x|, which keeps Σx² clear of overflow and underflow) in place, so that H_i x = g·e_{i−1}
+ * with H_i = I − u uᵀ/h. Stores the sub-diagonal entry and returns h = uᵀu/2 (0: no reflection).
+ */
+function formReflector(n: number, w: Float64Array, i: number, s: Scratch): number {
+  const row = i * n;
+  let scale = 0;
+  for (let k = 0; k < i; k++) scale += Math.abs(w[row + k]);
+  s.reflectorNorms[i] = 0;
+  if (scale === 0) {
+    s.off[i - 1] = 0;
+    return 0;
+  }
+  let sigma = 0;
+  for (let k = 0; k < i; k++) {
+    const v = w[row + k] / scale;
+    w[row + k] = v;
+    sigma += v * v;
+  }
+  const f = w[row + i - 1];
+  const g = f >= 0 ? -Math.sqrt(sigma) : Math.sqrt(sigma);
+  s.off[i - 1] = scale * g;
+  const h = sigma - f * g;
+  w[row + i - 1] = f - g;
+  s.reflectorNorms[i] = h;
+  return h;
+}
+
+/**
+ * p = A u / h for the leading i×i block of the lower triangle of `w`, u = row i of `w`.
+ * Two rows per pass, so each u_k and p_k loaded serves four multiply-adds.
+ */
+function symmetricMatVec(n: number, w: Float64Array, i: number, h: number, p: Float64Array): void {
+  const row = i * n;
+  p.fill(0, 0, i);
+  let j = 0;
+  for (; j + 1 < i; j += 2) {
+    const r0 = j * n;
+    const r1 = r0 + n;
+    const u0 = w[row + j];
+    const u1 = w[row + j + 1];
+    let dot0 = 0;
+    let dot1 = 0;
+    for (let k = 0; k < j; k++) {
+      const a0 = w[r0 + k];
+      const a1 = w[r1 + k];
+      const uk = w[row + k];
+      dot0 += a0 * uk;
+      dot1 += a1 * uk;
+      p[k] += a0 * u0 + a1 * u1;
+    }
+    const a10 = w[r1 + j];
+    p[j] += dot0 + w[r0 + j] * u0 + a10 * u1;
+    p[j + 1] += dot1 + a10 * u0 + w[r1 + j + 1] * u1;
+  }
+  if (j < i) {
+    const r0 = j * n;
+    const u0 = w[row + j];
+    let dot0 = 0;
+    for (let k = 0; k < j; k++) {
+      const a0 = w[r0 + k];
+      dot0 += a0 * w[row + k];
+      p[k] += a0 * u0;
+    }
+    p[j] += dot0 + w[r0 + j] * u0;
+  }
+  for (let k = 0; k < i; k++) p[k] /= h;
+}
+
+/** Row j, columns 0..j, of A ← A − u qᵀ − q uᵀ (u = row i of `w`). */
+function rank2UpdateRow(n: number, w: Float64Array, i: number, q: Float64Array, j: number): void {
+  const row = i * n;
+  const rj = j * n;
+  const uj = w[row + j];
+  const qj = q[j];
+  for (let k = 0; k <= j; k++) w[rj + k] -= uj * q[k] + qj * w[row + k];
+}
+
+/** A ← A − u qᵀ − q uᵀ on rows 0..rows−1 of the lower triangle (u = row i of `w`). */
+function symmetricRank2Update(n: number, w: Float64Array, i: number, q: Float64Array, rows: number): void {
+  const row = i * n;
+  let j = 0;
+  for (; j + 1 < rows; j += 2) {
+    const r0 = j * n;
+    const r1 = r0 + n;
+    const u0 = w[row + j];
+    const u1 = w[row + j + 1];
+    const q0 = q[j];
+    const q1 = q[j + 1];
+    for (let k = 0; k <= j; k++) {
+      const uk = w[row + k];
+      const qk = q[k];
+      w[r0 + k] -= u0 * qk + q0 * uk;
+      w[r1 + k] -= u1 * qk + q1 * uk;
+    }
+    w[r1 + j + 1] -= 2 * u1 * q1;
+  }
+  if (j < rows) rank2UpdateRow(n, w, i, q, j);
+}
+
+/**
+ * The rank-2 update of step i on rows 0..m−1 (m = i−1) fused with the next step's mat-vec
+ * p' = A' u' / h' (u' = row m, already formed): one pass over the matrix instead of two,
+ * which matters once the matrix no longer fits in cache.
+ */
+function rank2UpdateThenMatVec(
+  n: number,
+  w: Float64Array,
+  i: number,
+  q: Float64Array,
+  h: number,
+  p: Float64Array,
+): void {
+  const row = i * n;
+  const m = i - 1;
+  const next = m * n;
+  p.fill(0, 0, m);
+  let j = 0;
+  for (; j + 1 < m; j += 2) {
+    const r0 = j * n;
+    const r1 = r0 + n;
+    const u0 = w[row + j];
+    const u1 = w[row + j + 1];
+    const q0 = q[j];
+    const q1 = q[j + 1];
+    const v0 = w[next + j];
+    const v1 = w[next + j + 1];
+    let dot0 = 0;
+    let dot1 = 0;
+    for (let k = 0; k < j; k++) {
+      const uk = w[row + k];
+      const qk = q[k];
+      const vk = w[next + k];
+      const a0 = w[r0 + k] - (u0 * qk + q0 * uk);
+      const a1 = w[r1 + k] - (u1 * qk + q1 * uk);
+      w[r0 + k] = a0;
+      w[r1 + k] = a1;
+      dot0 += a0 * vk;
+      dot1 += a1 * vk;
+      p[k] += a0 * v0 + a1 * v1;
+    }
+    const a00 = w[r0 + j] - 2 * u0 * q0;
+    const a10 = w[r1 + j] - (u1 * q0 + q1 * u0);
+    const a11 = w[r1 + j + 1] - 2 * u1 * q1;
+    w[r0 + j] = a00;
+    w[r1 + j] = a10;
+    w[r1 + j + 1] = a11;
+    p[j] += dot0 + a00 * v0 + a10 * v1;
+    p[j + 1] += dot1 + a10 * v0 + a11 * v1;
+  }
+  if (j < m) {
+    rank2UpdateRow(n, w, i, q, j);
+    const r0 = j * n;
+    const v0 = w[next + j];
+    let dot0 = 0;
+    for (let k = 0; k < j; k++) {
+      const a0 = w[r0 + k];
+      dot0 += a0 * w[next + k];
+      p[k] += a0 * v0;
+    }
+    p[j] += dot0 + w[r0 + j] * v0;
+  }
+  for (let k = 0; k < m; k++) p[k] /= h;
+}
+
+/**
+ * P = Qᵀ = H_2 H_3 ⋯ H_{n−1} into `pm`. Row r of P is e_r·H_{r+1}⋯H_{n−1} (reflectors with
+ * index ≤ r leave it alone), so rows are independent: they are built in blocks that stay in
+ * cache while every reflector u_i (row i of `w`) is applied to the whole block.
+ */
+function accumulateReflectors(n: number, w: Float64Array, norms: Float64Array, pm: Float64Array): void {
+  pm.fill(0);
+  for (let r = 0; r < n; r++) pm[r * n + r] = 1;
+  const blockRows = Math.max(8, Math.floor(32768 / Math.max(1, n)));
+  for (let r0 = 0; r0 < n; r0 += blockRows) {
+    const r1 = Math.min(n, r0 + blockRows);
+    for (let i = Math.max(2, r0 + 1); i < n; i++) {
+      const h = norms[i];
+      if (h === 0) continue;
+      const u = i * n;
+      const rEnd = Math.min(r1, i);
+      let r = r0;
+      for (; r + 1 < rEnd; r += 2) {
+        const o0 = r * n;
+        const o1 = o0 + n;
+        let dot0 = 0;
+        let dot1 = 0;
+        for (let k = 0; k < i; k++) {
+          const uk = w[u + k];
+          dot0 += pm[o0 + k] * uk;
+          dot1 += pm[o1 + k] * uk;
+        }
+        const t0 = dot0 / h;
+        const t1 = dot1 / h;
+        for (let k = 0; k < i; k++) {
+          const uk = w[u + k];
+          pm[o0 + k] -= t0 * uk;
+          pm[o1 + k] -= t1 * uk;
+        }
+      }
+      if (r < rEnd) {
+        const o0 = r * n;
+        let dot0 = 0;
+        for (let k = 0; k < i; k++) dot0 += pm[o0 + k] * w[u + k];
+        const t0 = dot0 / h;
+        for (let k = 0; k < i; k++) pm[o0 + k] -= t0 * w[u + k];
+      }
+    }
+  }
+}
+
+/**
+ * Householder tridiagonalisation of the symmetric matrix held (lower triangle) in `w`.
+ * Leaves the diagonal in `diag`, the sub-diagonal in `off` (off[i] couples i and i+1), the
+ * reflectors in the rows of `w`, and P = Qᵀ in `pm`, where T = Qᵀ A Q.
+ */
+function tridiagonalize(n: number, w: Float64Array, s: Scratch, pm: Float64Array): void {
+  let p = s.vec;
+  let pNext = s.vecNext;
+  s.reflectorNorms.fill(0);
+  let h = n > 2 ? formReflector(n, w, n - 1, s) : 0;
+  if (h !== 0) symmetricMatVec(n, w, n - 1, h, p);
+  for (let i = n - 1; i >= 2; i--) {
+    const row = i * n;
+    let hNext = 0;
+    if (h !== 0) {
+      // A' = H A H = A − u qᵀ − q uᵀ with q = p − (uᵀp / 2h) u.
+      let up = 0;
+      for (let k = 0; k < i; k++) up += w[row + k] * p[k];
+      const kappa = up / (2 * h);
+      for (let k = 0; k < i; k++) p[k] -= kappa * w[row + k];
+      rank2UpdateRow(n, w, i, p, i - 1);
+      if (i - 1 >= 2) hNext = formReflector(n, w, i - 1, s);
+      if (hNext !== 0) rank2UpdateThenMatVec(n, w, i, p, hNext, pNext);
+      else symmetricRank2Update(n, w, i, p, i - 1);
+    } else {
+      if (i - 1 >= 2) hNext = formReflector(n, w, i - 1, s);
+      if (hNext !== 0) symmetricMatVec(n, w, i - 1, hNext, pNext);
+    }
+    const swap = p;
+    p = pNext;
+    pNext = swap;
+    h = hNext;
+  }
+  for (let i = 0; i < n; i++) s.diag[i] = w[i * n + i];
+  if (n > 1) s.off[0] = w[n];
+  accumulateReflectors(n, w, s.reflectorNorms, pm);
+}
+
+function negligible(off: Float64Array, diag: Float64Array, k: number): boolean {
+  const e = off[k];
+  return e === 0 || Math.abs(e) <= EPS * (Math.abs(diag[k]) + Math.abs(diag[k + 1]));
+}
+
+/** Eigenvalue of the trailing 2×2 block of [lo, hi] closer to its last diagonal entry. */
+function wilkinsonShift(diag: Float64Array, off: Float64Array, hi: number): number {
+  const e = off[hi - 1];
+  const delta = (diag[hi - 1] - diag[hi]) / 2;
+  const root = Math.sqrt(delta * delta + e * e);
+  return diag[hi] - (e * e) / (delta + (delta >= 0 ? root : -root));
+}
+
+/**
+ * One implicit QR step with `shift` on the unreduced block [lo, hi]; the rotations are written
+ * to cosines/sines[lo..hi−1] when those are given.
+ */
+function qrStep(
+  diag: Float64Array,
+  off: Float64Array,
+  lo: number,
+  hi: number,
+  shift: number,
+  cosines: Float64Array | null,
+  sines: Float64Array | null,
+): void {
+  let x = diag[lo] - shift;
+  let z = off[lo];
+  for (let k = lo; k < hi; k++) {
+    // Rotation in the (k, k+1) plane with s·x + c·z = 0: it starts the step (k = lo) or
+    // annihilates the bulge z at (k−1, k+1).
+    const r = Math.sqrt(x * x + z * z);
+    let c = 1;
+    let s = 0;
+    if (r !== 0) {
+      c = x / r;
+      s = -z / r;
+    }
+    if (k > lo) off[k - 1] = r;
+    const a = diag[k];
+    const b = off[k];
+    const f = diag[k + 1];
+    const cc = c * c;
+    const ss = s * s;
+    const csb = 2 * c * s * b;
+    diag[k] = cc * a - csb + ss * f;
+    diag[k + 1] = ss * a + csb + cc * f;
+    const bk = c * s * (a - f) + (cc - ss) * b;
+    off[k] = bk;
+    if (k + 1 < hi) {
+      const next = off[k + 1];
+      z = -s * next;
+      off[k + 1] = c * next;
+      x = bk;
+    }
+    if (cosines && sines) {
+      cosines[k] = c;
+      sines[k] = s;
+    }
+  }
+}
+
+/** Bottom of the unreduced block ending at hi (zeroing the negligible coupling above it). */
+function blockStart(diag: Float64Array, off: Float64Array, hi: number): number {
+  let lo = hi - 1;
+  while (lo > 0 && !negligible(off, diag, lo - 1)) lo--;
+  if (lo > 0) off[lo - 1] = 0;
+  return lo;
+}
+
+/** Eigenvalues only (O(n²)): Wilkinson-shifted QR on the given copies. False if no convergence. */
+function tridiagonalEigenvalues(n: number, diag: Float64Array, off: Float64Array): boolean {
+  let steps = 0;
+  let hi = n - 1;
+  while (hi > 0) {
+    if (negligible(off, diag, hi - 1)) {
+      off[hi - 1] = 0;
+      hi--;
+      continue;
+    }
+    if (++steps > 30 * n) return false;
+    const lo = blockStart(diag, off, hi);
+    qrStep(diag, off, lo, hi, wilkinsonShift(diag, off, hi), null, null);
+  }
+  return true;
+}
+
+/** P ← G_{hi−1}ᵀ ⋯ G_loᵀ P: the rotations of one QR step, four row pairs per pass when possible. */
+function rotateRows(
+  n: number,
+  pm: Float64Array,
+  lo: number,
+  hi: number,
+  cos: Float64Array,
+  sin: Float64Array,
+): void {
+  let k = lo;
+  for (; k + 3 < hi; k += 4) {
+    const c1 = cos[k];
+    const s1 = sin[k];
+    const c2 = cos[k + 1];
+    const s2 = sin[k + 1];
+    const c3 = cos[k + 2];
+    const s3 = sin[k + 2];
+    const c4 = cos[k + 3];
+    const s4 = sin[k + 3];
+    const o0 = k * n;
+    const o1 = o0 + n;
+    const o2 = o1 + n;
+    const o3 = o2 + n;
+    const o4 = o3 + n;
+    for (let j = 0; j < n; j++) {
+      let t = pm[o0 + j];
+      let y = pm[o1 + j];
+      pm[o0 + j] = c1 * t - s1 * y;
+      t = s1 * t + c1 * y;
+      y = pm[o2 + j];
+      pm[o1 + j] = c2 * t - s2 * y;
+      t = s2 * t + c2 * y;
+      y = pm[o3 + j];
+      pm[o2 + j] = c3 * t - s3 * y;
+      t = s3 * t + c3 * y;
+      y = pm[o4 + j];
+      pm[o3 + j] = c4 * t - s4 * y;
+      pm[o4 + j] = s4 * t + c4 * y;
+    }
+  }
+  for (; k < hi; k++) {
+    const c = cos[k];
+    const s = sin[k];
+    const o0 = k * n;
+    const o1 = o0 + n;
+    for (let j = 0; j < n; j++) {
+      const x = pm[o0 + j];
+      const y = pm[o1 + j];
+      pm[o0 + j] = c * x - s * y;
+      pm[o1 + j] = s * x + c * y;
+    }
+  }
+}
+
+/** Index of the unused precomputed eigenvalue nearest to `target`, or −1 if none is left. */
+function nearestUnused(values: Float64Array, used: Uint8Array, n: number, target: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (values[mid] < target) lo = mid + 1;
+    else hi = mid;
+  }
+  let left = lo - 1;
+  let right = lo;
+  while (left >= 0 && used[left]) left--;
+  while (right < n && used[right]) right++;
+  if (left < 0) return right < n ? right : -1;
+  if (right >= n) return left;
+  return target - values[left] <= values[right] - target ? left : right;
+}
+
+/**
+ * Diagonalises the tridiagonal (diag, off), applying every rotation to the rows of `pm`.
+ * Returns false if the iteration fails to converge (not observed for finite input).
+ */
+function tridiagonalQr(n: number, s: Scratch, pm: Float64Array): boolean {
+  const { diag, off, diagCopy, offCopy, eigenvalues, used, cosines, sines } = s;
+  diagCopy.set(diag);
+  offCopy.set(off);
+  if (!tridiagonalEigenvalues(n, diagCopy, offCopy)) return false;
+  eigenvalues.set(diagCopy);
+  eigenvalues.subarray(0, n).sort();
+  used.fill(0);
+  let steps = 0;
+  let attempts = 0;
+  let hi = n - 1;
+  while (hi > 0) {
+    if (negligible(off, diag, hi - 1)) {
+      off[hi - 1] = 0;
+      const found = nearestUnused(eigenvalues, used, n, diag[hi]);
+      if (found >= 0) used[found] = 1;
+      hi--;
+      attempts = 0;
+      continue;
+    }
+    if (++steps > 30 * n) return false;
+    const lo = blockStart(diag, off, hi);
+    const wilkinson = wilkinsonShift(diag, off, hi);
+    let shift = wilkinson;
+    if (attempts++ === 0) {
+      const perfect = nearestUnused(eigenvalues, used, n, wilkinson);
+      if (perfect >= 0) shift = eigenvalues[perfect];
+    }
+    qrStep(diag, off, lo, hi, shift, cosines, sines);
+    rotateRows(n, pm, lo, hi, cosines, sines);
+  }
+  return true;
+}
+
+/**
+ * Eigendecomposition of the symmetric n×n matrix `a` (row-major; only the lower triangle is
+ * read, `a` is not modified). Writes the eigenvalues in ascending order to `values` and the
+ * matching orthonormal eigenvectors as the *columns* of the row-major `vectors`, so that
+ * a = vectors·diag(values)·vectorsᵀ. Returns false if the QR iteration did not converge
+ * (outputs are then unspecified).
+ */
+export function symmetricEigen(
+  a: Float64Array,
+  n: number,
+  values: Float64Array,
+  vectors: Float64Array,
+): boolean {
+  const s = getScratch(n);
+  const w = s.work;
+  w.set(a.subarray(0, n * n));
+  const pm = s.rows;
+  tridiagonalize(n, w, s, pm);
+  const ok = n < 2 || tridiagonalQr(n, s, pm);
+  const { order, diag } = s;
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((i, j) => diag[i] - diag[j]);
+  for (let i = 0; i < n; i++) values[i] = diag[order[i]];
+  // vectors[r][c] = P[order[c]][r]: a transpose, in blocks so both sides stay in cache.
+  const block = 32;
+  for (let c0 = 0; c0 < n; c0 += block) {
+    const c1 = Math.min(n, c0 + block);
+    for (let r0 = 0; r0 < n; r0 += block) {
+      const r1 = Math.min(n, r0 + block);
+      for (let c = c0; c < c1; c++) {
+        const src = order[c] * n;
+        for (let r = r0; r < r1; r++) vectors[r * n + c] = pm[src + r];
+      }
+    }
+  }
+  return ok;
+}

@@ -1,0 +1,264 @@
+/**
+ * sep-CMA-ES: CMA-ES restricted to a diagonal covariance matrix.
+ * R. Ros & N. Hansen, "A Simple Modification in CMA-ES Achieving Linear Time and Space
+ * Complexity", PPSN X (2008). The update equations are those of the full CMA-ES (Hansen,
+ * "The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772, Appendix A) with C kept diagonal,
+ * so B = I, D = √diag(C) and C^{-1/2}·y = z exactly; the covariance learning rates c1 and cμ are
+ * multiplied by (n + 2)/3 because a diagonal has only n degrees of freedom to learn.
+ *
+ * O(n) time and memory per candidate, no eigendecomposition: the choice for n in the
+ * thousands, for separable problems, and as a fast first try. It cannot learn correlations
+ * between parameters (a rotated ellipsoid stays hard).
+ *
+ * Integer parameters (`context.stdDevFloor`): after each update any C_ii with
+ * σ·√C_ii < floor_i is raised to (floor_i/σ)², as in cma-es.ts.
+ */
+import type { Rng } from '../core/rng';
+import {
+  defineStrategy,
+  type Distribution,
+  type InitContext,
+  type Metrics,
+  type OptionSpec,
+} from '../core/strategy';
+import { cmaParameters, defaultPopulationSize, rankByFitness, type CmaParameters } from './cma/parameters';
+
+export interface SepCmaEsState {
+  dimension: number;
+  parameters: CmaParameters;
+  /** Completed generations (tells). */
+  generation: number;
+  mean: Float64Array;
+  stepSize: number;
+  pathSigma: Float64Array;
+  pathC: Float64Array;
+  /** The diagonal of C. */
+  variances: Float64Array;
+  /** The z_k ~ N(0, I) behind the last asked candidates, λ×n (null before the first ask). */
+  noise: Float64Array | null;
+  stdDevFloor: Float64Array | null;
+  trouble: string | null;
+}
+
+/** Same limit as the full CMA-ES (pycma's `tolconditioncov`). */
+const MAX_CONDITION = 1e14;
+
+const options = {
+  populationSize: {
+    default: 6,
+    dimensionDefault: defaultPopulationSize,
+    defaultText: '4 + floor(3 ln n)',
+    integer: true,
+    min: 2,
+    description: 'candidates per generation λ; the best μ = ⌊λ/2⌋ are recombined into the new mean',
+  },
+  stepSize: {
+    default: 0.3,
+    min: 1e-12,
+    description: "initial step size σ₀ in internal units (one unit spans a bounded parameter's whole range)",
+  },
+  activeCma: {
+    default: true,
+    description:
+      'active covariance update: the worse half of each generation gets negative weights (tutorial Eq. (53))',
+  },
+} satisfies Record<string, OptionSpec>;
+
+interface SepCmaEsOptions extends Record<string, number | boolean | string> {
+  populationSize: number;
+  stepSize: number;
+  activeCma: boolean;
+}
+
+function applyStdDevFloor(variances: Float64Array, stepSize: number, floor: Float64Array | null): void {
+  if (!floor) return;
+  for (let i = 0; i < variances.length; i++) {
+    const minVariance = (floor[i] / stepSize) ** 2;
+    if (variances[i] < minVariance) variances[i] = minVariance;
+  }
+}
+
+export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
+  id: 'sep-cma-es',
+  title: 'sep-CMA-ES (diagonal)',
+  summary:
+    'CMA-ES with a diagonal covariance: linear time per candidate, so it scales to thousands of parameters; learns per-parameter scales but not correlations.',
+  reference:
+    'R. Ros & N. Hansen, "A Simple Modification in CMA-ES Achieving Linear Time and Space Complexity", PPSN 2008',
+  options,
+  populationOption: 'populationSize',
+
+  init(_rng: Rng, start: Float64Array, opts: SepCmaEsOptions, context?: InitContext): SepCmaEsState {
+    const n = start.length;
+    const floor = context?.stdDevFloor ? Float64Array.from(context.stdDevFloor) : null;
+    const variances = new Float64Array(n).fill(1);
+    applyStdDevFloor(variances, opts.stepSize, floor);
+    return {
+      dimension: n,
+      parameters: cmaParameters(n, opts.populationSize, {
+        active: opts.activeCma,
+        covarianceRateScale: (n + 2) / 3,
+      }),
+      generation: 0,
+      mean: Float64Array.from(start),
+      stepSize: opts.stepSize,
+      pathSigma: new Float64Array(n),
+      pathC: new Float64Array(n),
+      variances,
+      noise: null,
+      stdDevFloor: floor,
+      trouble: null,
+    };
+  },
+
+  ask(rng, state) {
+    const n = state.dimension;
+    const lambda = state.parameters.lambda;
+    // x_k = m + σ·D·z_k with D = √diag(C).
+    const noise = rng.gaussians(new Float64Array(lambda * n));
+    const scales = new Float64Array(n);
+    const sigma = state.stepSize;
+    for (let j = 0; j < n; j++) scales[j] = sigma * Math.sqrt(state.variances[j]);
+    const mean = state.mean;
+    const candidates: Float64Array[] = [];
+    for (let k = 0; k < lambda; k++) {
+      const x = new Float64Array(n);
+      const o = k * n;
+      for (let j = 0; j < n; j++) x[j] = mean[j] + scales[j] * noise[o + j];
+      candidates.push(x);
+    }
+    return { candidates, state: { ...state, noise } };
+  },
+
+  tell(state, candidates, fitness) {
+    const n = state.dimension;
+    const p = state.parameters;
+    const { lambda, mu, weights, muEff } = p;
+    const sigma = state.stepSize;
+    const noise = state.noise;
+    if (!noise || candidates.length !== lambda) {
+      throw new Error(`sep-cma-es tell() expects the ${lambda} candidates of the last ask()`);
+    }
+    const order = rankByFitness(fitness);
+    const mean = state.mean;
+
+    // Eq. (41)–(42) with C^{-1/2}⟨y⟩_w = ⟨z⟩_w; the rank-μ sum Σ w°_i y_i² is accumulated in
+    // the same pass (Eq. (46)–(47) restricted to the diagonal).
+    const meanShift = new Float64Array(n);
+    const meanNoise = new Float64Array(n);
+    const rankMu = new Float64Array(n);
+    for (let rank = 0; rank < lambda; rank++) {
+      const w = weights[rank];
+      if (w === 0) continue;
+      const k = order[rank];
+      const x = candidates[k];
+      const zo = k * n;
+      let coefficient = w;
+      if (w < 0) {
+        let squared = 0;
+        for (let j = 0; j < n; j++) squared += noise[zo + j] * noise[zo + j];
+        coefficient = (w * n) / squared;
+      }
+      const positive = rank < mu;
+      for (let j = 0; j < n; j++) {
+        const y = (x[j] - mean[j]) / sigma;
+        rankMu[j] += coefficient * y * y;
+        if (positive) {
+          meanShift[j] += w * y;
+          meanNoise[j] += w * noise[zo + j];
+        }
+      }
+    }
+    const newMean = new Float64Array(n);
+    for (let j = 0; j < n; j++) newMean[j] = mean[j] + p.cMean * sigma * meanShift[j];
+
+    // Eq. (43)–(44): CSA.
+    const pathSigma = new Float64Array(n);
+    const sigmaFactor = Math.sqrt(p.cSigma * (2 - p.cSigma) * muEff);
+    let pathSigmaSquared = 0;
+    for (let j = 0; j < n; j++) {
+      const v = (1 - p.cSigma) * state.pathSigma[j] + sigmaFactor * meanNoise[j];
+      pathSigma[j] = v;
+      pathSigmaSquared += v * v;
+    }
+    const pathSigmaNorm = Math.sqrt(pathSigmaSquared);
+    const stepSize = sigma * Math.exp((p.cSigma / p.dSigma) * (pathSigmaNorm / p.chiN - 1));
+    const generation = state.generation + 1;
+    const hSigma =
+      pathSigmaNorm / Math.sqrt(1 - (1 - p.cSigma) ** (2 * generation)) < (1.4 + 2 / (n + 1)) * p.chiN
+        ? 1
+        : 0;
+
+    // Eq. (45) and (47) on the diagonal.
+    const pathC = new Float64Array(n);
+    const variances = new Float64Array(n);
+    const cFactor = hSigma * Math.sqrt(p.cc * (2 - p.cc) * muEff);
+    const delta = (1 - hSigma) * p.cc * (2 - p.cc);
+    const decay = 1 + p.c1 * delta - p.c1 - p.cMu * p.weightSum;
+    let minVariance = Number.POSITIVE_INFINITY;
+    let maxVariance = 0;
+    for (let j = 0; j < n; j++) {
+      const pc = (1 - p.cc) * state.pathC[j] + cFactor * meanShift[j];
+      pathC[j] = pc;
+      const v = decay * state.variances[j] + p.c1 * pc * pc + p.cMu * rankMu[j];
+      variances[j] = v;
+    }
+    applyStdDevFloor(variances, stepSize, state.stdDevFloor);
+    let trouble = state.trouble;
+    for (let j = 0; j < n; j++) {
+      const v = variances[j];
+      if (!(v > 0) || !Number.isFinite(v)) trouble ??= 'a variance is no longer a positive finite number';
+      if (v < minVariance) minVariance = v;
+      if (v > maxVariance) maxVariance = v;
+    }
+    if (!Number.isFinite(stepSize) || stepSize <= 0)
+      trouble ??= 'step size is no longer a positive finite number';
+
+    const next: SepCmaEsState = {
+      ...state,
+      generation,
+      mean: newMean,
+      stepSize,
+      pathSigma,
+      pathC,
+      variances,
+      noise: null,
+      trouble,
+    };
+    const metrics: Metrics = {
+      stepSize,
+      axisRatio: Math.sqrt(maxVariance / minVariance),
+      conditionNumber: maxVariance / minVariance,
+      minStdDev: stepSize * Math.sqrt(minVariance),
+      maxStdDev: stepSize * Math.sqrt(maxVariance),
+    };
+    return { state: next, metrics };
+  },
+
+  distribution(state): Distribution {
+    const n = state.dimension;
+    const stdDevs = new Float64Array(n);
+    for (let i = 0; i < n; i++) stdDevs[i] = state.stepSize * Math.sqrt(state.variances[i]);
+    return { mean: Float64Array.from(state.mean), stdDevs, stepSize: state.stepSize };
+  },
+
+  /**
+   * `strategy-converged` when the numerics broke, the condition number of C exceeds 1e14, or
+   * adding 0.2σ·√C_ii to some coordinate of the mean leaves it unchanged (pycma's
+   * `conditioncov` and `noeffectcoord`; for a diagonal C the principal axes are the coordinates).
+   */
+  shouldStop(state) {
+    if (state.trouble) return 'strategy-converged';
+    const { mean, variances, stepSize } = state;
+    let minVariance = Number.POSITIVE_INFINITY;
+    let maxVariance = 0;
+    for (let i = 0; i < mean.length; i++) {
+      const v = variances[i];
+      if (v < minVariance) minVariance = v;
+      if (v > maxVariance) maxVariance = v;
+      if (mean[i] + 0.2 * stepSize * Math.sqrt(v) === mean[i]) return 'strategy-converged';
+    }
+    if (maxVariance > MAX_CONDITION * minVariance) return 'strategy-converged';
+    return undefined;
+  },
+});

@@ -50,7 +50,9 @@ class LineProcess {
       command: setup.objective.command,
       args: setup.args.map((arg) => substitute(arg, { params: {}, id: -1, problemdir: setup.problemDir })),
       cwd: setup.cwd,
-      env: setup.objective.env,
+      // Python block-buffers stdout into a pipe: without this, a script that prints its
+      // replies without flushing would never be heard. objective.env may override it.
+      env: { PYTHONUNBUFFERED: '1', ...setup.objective.env },
       stdin: 'pipe',
     });
     let markDead: () => void;

@@ -224,6 +224,22 @@ describe('line protocol', () => {
     expect(request).toEqual({ id: 9, params: { x: 1, y: 2 }, workdir: expect.stringMatching(/eval-9-/) });
   });
 
+  it('hears a Python script that prints its replies without flushing', async () => {
+    const script =
+      'import json, sys\nfor line in sys.stdin:\n    print(json.loads(line)["params"]["x"] * 2)\n';
+    const inherited = process.env.PYTHONUNBUFFERED;
+    delete process.env.PYTHONUNBUFFERED; // this machine sets it; users' machines usually do not
+    try {
+      const results = await evaluateWith(
+        { command: python, args: ['-c', script], protocol: 'line', timeoutSeconds: 2 },
+        [{ index: 0, params: { x: 1.5, y: 0 } }],
+      );
+      expect(results[0]).toMatchObject({ fitness: 3 });
+    } finally {
+      if (inherited !== undefined) process.env.PYTHONUNBUFFERED = inherited;
+    }
+  });
+
   it('refuses per-evaluation placeholders in a line command', async () => {
     await expect(evaluateWith({ command: python, args: ['{x}'], protocol: 'line' }, [])).rejects.toThrow(
       /objective\.args\[0\] uses \{x\}, but a line process is started once per worker/,

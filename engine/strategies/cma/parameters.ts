@@ -82,7 +82,7 @@ export function cmaParameters(n: number, lambda: number, variant: ParameterVaria
   let weightSum = 0;
   for (let i = 0; i < lambda; i++) {
     const w = raw[i];
-    weights[i] = w >= 0 ? w / positiveSum : w * negativeScale;
+    weights[i] = w >= 0 ? w / positiveSum : useNegative ? w * negativeScale : 0;
     weightSum += weights[i];
   }
   const chiN = Math.sqrt(n) * (1 - 1 / (4 * n) + 1 / (21 * n * n));

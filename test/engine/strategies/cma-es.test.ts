@@ -1,0 +1,265 @@
+import { describe, expect, it } from 'vitest';
+import { cmaEs, type CmaEsState } from '../../../engine/strategies/cma-es';
+import { cmaParameters } from '../../../engine/strategies/cma/parameters';
+import { createRng } from '../../../engine/core/rng';
+import { encodeState, roundTrip } from '../../../engine/core/state-codec';
+import { Optimizer } from '../../../engine/core/optimizer';
+import { SearchSpace } from '../../../engine/core/search-space';
+import type { Strategy } from '../../../engine/core/strategy';
+import { builtinFunctions } from '../../../engine/objectives/builtin';
+import { evaluationsToTarget, solve } from './cma/solve';
+
+const strategy = cmaEs as Strategy;
+const defaults = (n: number, overrides: Partial<Record<string, number | boolean>> = {}) => ({
+  populationSize: 4 + Math.floor(3 * Math.log(n)),
+  stepSize: 0.5,
+  activeCma: true,
+  eigenInterval: 0,
+  ...overrides,
+});
+
+function sphereGenerations(state: CmaEsState, rngSeed: number, generations: number): CmaEsState {
+  const rng = createRng(rngSeed);
+  const sphere = builtinFunctions.sphere.create(state.dimension);
+  for (let g = 0; g < generations; g++) {
+    const asked = cmaEs.ask(rng, state);
+    state = cmaEs.tell(asked.state, asked.candidates, Float64Array.from(asked.candidates, sphere)).state;
+  }
+  return state;
+}
+
+describe('cma-es default parameters (tutorial Appendix A)', () => {
+  it('match an independent computation for n = 10', () => {
+    const p = cmaParameters(10, 10, { active: true, covarianceRateScale: 1 });
+    expect(p.mu).toBe(5);
+    expect(p.muEff).toBeCloseTo(3.1672992814107026, 13);
+    expect(p.cSigma).toBeCloseTo(0.2844285879463675, 14);
+    expect(p.dSigma).toBeCloseTo(1.2844285879463675, 14);
+    expect(p.cc).toBeCloseTo(0.29499038303562225, 14);
+    expect(p.c1).toBeCloseTo(0.015283824524751714, 15);
+    expect(p.cMu).toBeCloseTo(0.02015428276120838, 15);
+    const expected = [
+      0.45627264690340597, 0.2707530970017852, 0.16223111715866978, 0.08523354710016448, 0.025509591835974777,
+      -0.08532086250759853, -0.236476601148097, -0.3674136577116645, -0.4829083267842344, -0.5862218287788354,
+    ];
+    expected.forEach((w, i) => expect(p.weights[i]).toBeCloseTo(w, 14));
+    // α_μ⁻ = 1 + c1/cμ is the binding bound here, so Σw = −c1/cμ and the decay vanishes.
+    expect(p.weightSum).toBeCloseTo(-p.c1 / p.cMu, 13);
+  });
+
+  it('drops the negative weights when active CMA is off, and survives tiny populations', () => {
+    const passive = cmaParameters(10, 10, { active: false, covarianceRateScale: 1 });
+    expect(Array.from(passive.weights.slice(5))).toEqual([0, 0, 0, 0, 0]);
+    expect(passive.weightSum).toBeCloseTo(1, 15);
+    for (const lambda of [2, 3]) {
+      const p = cmaParameters(5, lambda, { active: true, covarianceRateScale: 1 });
+      expect(p.mu).toBe(1);
+      expect(p.cMu).toBe(0);
+      expect(Array.from(p.weights).every(Number.isFinite)).toBe(true);
+      expect(p.weights[0]).toBe(1);
+    }
+  });
+});
+
+// pycma 4.4.0 medians (15 seeds, same protocol) and the budgets asserted here (1.5×).
+const reference = [
+  { fn: 'sphere', pycma: 1436 },
+  { fn: 'ellipsoid', pycma: 3991 },
+  { fn: 'rotated-ellipsoid', pycma: 3939 },
+];
+
+describe('cma-es reaches f < 1e-8 at n = 10 within 1.5× the pycma median', () => {
+  it.each(reference)('$fn (pycma median $pycma evaluations)', ({ fn, pycma }) => {
+    const budget = Math.round(1.5 * pycma);
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const optimizer = solve(strategy, fn, 10, seed, budget);
+      expect(evaluationsToTarget(optimizer), `seed ${seed}`).not.toBeNull();
+    }
+  });
+
+  it('rosenbrock (pycma median 5278, 14/15 seeds): at least 4 of 5 seeds', () => {
+    const budget = Math.round(1.5 * 5278);
+    const solved = [1, 2, 3, 4, 5].filter((seed) =>
+      evaluationsToTarget(solve(strategy, 'rosenbrock', 10, seed, budget)),
+    );
+    expect(solved.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('learns the ellipsoid’s shape: axis ratio near √1e6 = 1000 once solved', () => {
+    const optimizer = solve(strategy, 'ellipsoid', 10, 1, 6000);
+    const state = optimizer.strategyState as CmaEsState;
+    expect(Math.sqrt(state.conditionNumber)).toBeGreaterThan(300);
+    expect(Math.sqrt(state.conditionNumber)).toBeLessThan(3000);
+  });
+
+  it('also works without active CMA', () => {
+    const optimizer = solve(strategy, 'rotated-ellipsoid', 10, 1, 9000, { options: { activeCma: false } });
+    expect(evaluationsToTarget(optimizer)).not.toBeNull();
+  });
+});
+
+describe('cma-es with IPOP restarts', () => {
+  it('solves Rastrigin n = 10 to 1e-8 within 200 000 evaluations for at least 2 of 3 seeds', () => {
+    const runs = [1, 2, 3].map((seed) =>
+      solve(strategy, 'rastrigin', 10, seed, 200_000, { restarts: { mode: 'ipop' } }),
+    );
+    const solved = runs.filter((run) => evaluationsToTarget(run) !== null);
+    expect(solved.length).toBeGreaterThanOrEqual(2);
+    // It took restarts with larger populations to get there (one run of λ = 10 fails, see pycma).
+    for (const run of solved) expect(run.restartCount).toBeGreaterThan(0);
+  });
+});
+
+describe('cma-es state', () => {
+  it('continues identically after a JSON round trip taken between ask and tell, with a stale eigenbasis', () => {
+    const n = 30;
+    let state = cmaEs.init(createRng(1), new Float64Array(n).fill(1), defaults(n));
+    expect(state.eigenInterval).toBeGreaterThan(1);
+    state = sphereGenerations(state, 4, 7); // the last decomposition is older than this generation
+    expect(state.eigenGeneration).toBeLessThan(state.generation);
+    const rng = createRng(8);
+    const asked = cmaEs.ask(rng, state);
+    const copy = roundTrip(asked.state);
+    const fitness = Float64Array.from(asked.candidates, builtinFunctions.sphere.create(n));
+    const straight = cmaEs.tell(asked.state, asked.candidates, fitness);
+    const resumed = cmaEs.tell(copy, roundTrip(asked.candidates), fitness);
+    expect(JSON.stringify(encodeState(resumed.state))).toBe(JSON.stringify(encodeState(straight.state)));
+    expect(resumed.metrics).toEqual(straight.metrics);
+    const nextA = cmaEs.ask(createRng(9), straight.state).candidates;
+    const nextB = cmaEs.ask(createRng(9), resumed.state).candidates;
+    expect(nextB).toEqual(nextA);
+  });
+
+  it('does not mutate the state it is given', () => {
+    const state = sphereGenerations(cmaEs.init(createRng(1), new Float64Array(5).fill(2), defaults(5)), 2, 3);
+    const before = JSON.stringify(encodeState(state));
+    const asked = cmaEs.ask(createRng(3), state);
+    const askedBefore = JSON.stringify(encodeState(asked.state));
+    cmaEs.tell(
+      asked.state,
+      asked.candidates,
+      Float64Array.from(asked.candidates, (x) => x[0] + x[1] ** 2),
+    );
+    expect(JSON.stringify(encodeState(state))).toBe(before);
+    expect(JSON.stringify(encodeState(asked.state))).toBe(askedBefore);
+  });
+
+  it('reports σ²C as the distribution, symmetric, with matching standard deviations', () => {
+    const n = 6;
+    const state = sphereGenerations(
+      cmaEs.init(createRng(1), new Float64Array(n).fill(3), defaults(n)),
+      5,
+      12,
+    );
+    const d = cmaEs.distribution(state);
+    expect(d.stepSize).toBe(state.stepSize);
+    expect(d.mean).toEqual(state.mean);
+    const cov = d.covariance!;
+    for (let i = 0; i < n; i++) {
+      expect(d.stdDevs![i]).toBeCloseTo(Math.sqrt(cov[i * n + i]), 14);
+      for (let j = 0; j < n; j++) {
+        expect(cov[i * n + j]).toBe(cov[j * n + i]);
+        expect(cov[i * n + j]).toBeCloseTo(state.stepSize ** 2 * state.covariance[i * n + j], 14);
+      }
+    }
+    // B·D²·Bᵀ reproduces C right after a decomposition.
+    const fresh = sphereGenerations(state, 6, state.eigenInterval - (state.generation % state.eigenInterval));
+    expect(fresh.eigenGeneration).toBe(fresh.generation);
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        let s = 0;
+        for (let k = 0; k < n; k++)
+          s += fresh.basis[i * n + k] * fresh.scales[k] ** 2 * fresh.basis[j * n + k];
+        expect(s).toBeCloseTo(fresh.covariance[i * n + j], 12);
+      }
+    }
+  });
+
+  it('reports step size, axis ratio and condition number as metrics', () => {
+    const state = cmaEs.init(createRng(1), new Float64Array(4), defaults(4));
+    const asked = cmaEs.ask(createRng(2), state);
+    const { metrics } = cmaEs.tell(
+      asked.state,
+      asked.candidates,
+      Float64Array.from(asked.candidates, (x) => x[0]),
+    );
+    expect(Object.keys(metrics)).toEqual(
+      expect.arrayContaining(['stepSize', 'axisRatio', 'conditionNumber', 'minStdDev', 'maxStdDev']),
+    );
+    expect(metrics.axisRatio ** 2).toBeCloseTo(metrics.conditionNumber, 10);
+  });
+
+  it('keeps integer parameters moving: σ·√C_ii never drops below the floor', () => {
+    const space = new SearchSpace([
+      { name: 'a' },
+      { name: 'b' },
+      { name: 'count', lower: 0, upper: 10, type: 'integer', init: 8 },
+    ]);
+    const floor = space.stdDevFloor()!;
+    const optimizer = Optimizer.create({
+      strategy,
+      space,
+      seed: 4,
+      options: { stepSize: 0.3 },
+      stop: { maxEvaluations: 3000 },
+    });
+    let minRatio = Number.POSITIVE_INFINITY;
+    while (!optimizer.stopReason) {
+      const candidates = optimizer.ask();
+      optimizer.tell(
+        candidates.map((c) => ({ fitness: c.params.a ** 2 + c.params.b ** 2 + (c.params.count - 3) ** 2 })),
+      );
+      minRatio = Math.min(minRatio, optimizer.distribution().stdDevs![2] / floor[2]);
+    }
+    expect(optimizer.best!.params.count).toBe(3);
+    expect(minRatio).toBeGreaterThanOrEqual(1 - 1e-12);
+    // The real parameters still converged.
+    expect(optimizer.best!.fitness).toBeLessThan(1e-6);
+  });
+});
+
+describe('cma-es stop conditions', () => {
+  const fresh = () => cmaEs.init(createRng(1), new Float64Array(4), defaults(4));
+
+  it('stays quiet for a healthy state', () => {
+    expect(cmaEs.shouldStop!(fresh())).toBeUndefined();
+  });
+
+  it('reports strategy-converged for a condition number beyond 1e14', () => {
+    expect(cmaEs.shouldStop!({ ...fresh(), conditionNumber: 1e15 })).toBe('strategy-converged');
+  });
+
+  it('reports strategy-converged when σ has no effect on the mean any more', () => {
+    expect(cmaEs.shouldStop!({ ...fresh(), mean: new Float64Array(4).fill(1e20), stepSize: 1e-3 })).toBe(
+      'strategy-converged',
+    );
+  });
+
+  it('reports strategy-converged after a numerical breakdown', () => {
+    expect(cmaEs.shouldStop!({ ...fresh(), trouble: 'C lost positive definiteness' })).toBe(
+      'strategy-converged',
+    );
+  });
+
+  it('ends a run on a flat function with a named local stop reason', () => {
+    const space = new SearchSpace(Array.from({ length: 3 }, (_, i) => ({ name: `x${i}` })));
+    const optimizer = Optimizer.create({ strategy, space, seed: 1, stop: { maxEvaluations: 100_000 } });
+    while (!optimizer.stopReason) {
+      const candidates = optimizer.ask();
+      optimizer.tell(candidates.map(() => ({ fitness: 1 })));
+    }
+    expect(['tol-fun', 'tol-x', 'stagnation', 'strategy-converged']).toContain(optimizer.stopReason);
+    expect(optimizer.evaluations).toBeLessThan(100_000);
+  });
+
+  it('works in one dimension and with the smallest populations', () => {
+    for (const [n, populationSize] of [
+      [1, 4],
+      [2, 2],
+      [3, 3],
+    ]) {
+      const optimizer = solve(strategy, 'sphere', n, 1, 20_000, { options: { populationSize } });
+      expect(evaluationsToTarget(optimizer), `n=${n} λ=${populationSize}`).not.toBeNull();
+    }
+  });
+});

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { createObjectiveRunner } from '../engine/node/evaluation/objective-runner';
 import { createEvaluator } from '../engine/node/evaluation/pool';
 import type { EvaluationJob, ObjectiveConfig } from '../engine/node/evaluation/types';
 
@@ -74,10 +75,36 @@ async function throughput(
   }
 }
 
+/** A line session driven directly from this thread (no piscina hop): the protocol's own cost. */
+async function lineDirect(batch: number, batches: number): Promise<number> {
+  const runner = createObjectiveRunner(
+    { command: python, args: [lineScript], protocol: 'line' },
+    {
+      workers: 1,
+      cwd: dir,
+      scratchDir: undefined,
+      seed: 0,
+      dimension: 2,
+      parameterNames: ['x', 'y'],
+      keepScratch: 'never',
+      maxOutputBytes: undefined,
+    },
+    0,
+  );
+  try {
+    await runner.evaluate(jobs(2));
+    const started = performance.now();
+    for (let b = 0; b < batches; b++) await runner.evaluate(jobs(batch, b * batch));
+    return (batch * batches * 1000) / (performance.now() - started);
+  } finally {
+    await runner.close();
+  }
+}
+
 const rows: [string, number][] = [];
 const add = (label: string, value: number) => {
   rows.push([label, value]);
-  console.log(`${label.padEnd(58)} ${value.toFixed(value < 100 ? 1 : 0).padStart(10)} evals/s`);
+  console.log(`${label.padEnd(68)} ${value.toFixed(value < 100 ? 1 : 0).padStart(10)} evals/s`);
 };
 
 try {
@@ -100,6 +127,8 @@ try {
       await throughput({ command: python, args: [stdinScript], protocol: 'json-stdin' }, workers, 40, 2),
     );
   }
+  add('line session in this thread, sequential round trips', await lineDirect(1, 3000));
+  add('line session in this thread, pipelined batches of 1000', await lineDirect(1000, 20));
   const line: ObjectiveConfig = { command: python, args: [lineScript], protocol: 'line' };
   add('line, sequential round trips (batch of 1), 1 worker', await throughput(line, 1, 1, 2000));
   for (const workers of [1, 2])

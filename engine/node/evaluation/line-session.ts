@@ -174,6 +174,8 @@ export class LineSession {
 
   private async runBatch(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
     const { setup, scratch, worker } = this.context;
+    const batchStarted = performance.now();
+    const sinceBatchStart = () => performance.now() - batchStarted;
     const results: EvaluationResult[] = new Array(jobs.length);
     const completions: Promise<void>[] = [];
     const failResult = (error: string, ms: number, stderrTail?: string): EvaluationResult => ({
@@ -243,7 +245,7 @@ export class LineSession {
     };
     const failAll = (reason: string, stderrTail = '') => {
       for (const request of queue.splice(0))
-        finishRequest(request, Promise.resolve({ error: reason }), 0, () => stderrTail);
+        finishRequest(request, Promise.resolve({ error: reason }), sinceBatchStart(), () => stderrTail);
     };
 
     let silentDeaths = 0;
@@ -280,7 +282,12 @@ export class LineSession {
         if (head.attempts >= maxAttempts) {
           queue.shift();
           const tries = end === 'oversize' ? '' : ` (${head.attempts} attempts)`;
-          finishRequest(head, Promise.resolve({ error: `${reason}${tries}` }), 0, () => stderrTail);
+          finishRequest(
+            head,
+            Promise.resolve({ error: `${reason}${tries}` }),
+            sinceBatchStart(),
+            () => stderrTail,
+          );
         }
       }
       if (silentDeaths >= maxSilentDeaths) {

@@ -66,7 +66,9 @@ export async function evaluateOneShot(
         onSpawn: context.onSpawn,
       },
     );
-    if (outcome.failure) {
+    if (outcome.failure && context.isClosing?.()) {
+      result = fail(`cancelled: the evaluator was closed (${outcome.failure})`, outcome.stderrTail);
+    } else if (outcome.failure) {
       result = fail(outcome.failure, outcome.stderrTail);
     } else {
       const parsed = await readResult(setup, outcome.stdout, processCwd, values);

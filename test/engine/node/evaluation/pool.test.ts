@@ -187,6 +187,7 @@ describe('evaluation pool', () => {
       const results = await pending;
       expect(Date.now() - started).toBeLessThan(5000);
       expect(results.map((r) => r.fitness)).toEqual([null, null]);
+      expect(results[0].error).toBe('cancelled: the evaluator was closed (killed by signal SIGKILL)');
       const grandchildren = pidFiles.map((file) => Number(readFileSync(file, 'utf8')));
       expect(await waitFor(() => grandchildren.every((pid) => !isAlive(pid)))).toBe(true);
       await expect(evaluator.evaluate(grid(1))).rejects.toThrow(/evaluator is closed/);

@@ -1,1 +1,2 @@
 export * from './builtin';
+import './degenerate-rosenbrock';

@@ -11,6 +11,12 @@ import { openAiEs } from './openai-es';
 import { reinforce } from './reinforce';
 import { snes } from './snes';
 import { xnes } from './xnes';
+import { saSgd } from './sa-sgd';
+import { finiteDifference } from './finite-difference';
+import { spsa } from './spsa';
+import { onePlusOneEs } from './one-plus-one-es';
+import { simulatedAnnealing } from './simulated-annealing';
+import { lgso } from './lgso';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own state/options types
 type AnyStrategy = Strategy<any, any>;
@@ -23,6 +29,12 @@ export const strategies: Record<string, AnyStrategy> = {
   snes,
   'learned-sigma': learnedSigma,
   reinforce,
+  'sa-sgd': saSgd,
+  'finite-difference': finiteDifference,
+  spsa,
+  'one-plus-one-es': onePlusOneEs,
+  'simulated-annealing': simulatedAnnealing,
+  lgso,
 };
 
 export function getStrategy(id: string): Strategy {

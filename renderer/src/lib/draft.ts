@@ -103,7 +103,8 @@ export function buildDraft(input: DraftInput): DraftResult {
   }
   const table = checkRows(input.rows);
   if (table.invalidRows > 0) {
-    blockers.push(`Parameters: ${table.invalidRows} row${table.invalidRows === 1 ? '' : 's'} need fixing`);
+    const rows = table.invalidRows === 1 ? '1 row needs' : `${table.invalidRows} rows need`;
+    blockers.push(`Parameters: ${rows} fixing`);
   } else if (table.tableError) {
     blockers.push(`Parameters: ${table.tableError}`);
   }

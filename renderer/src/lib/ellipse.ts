@@ -86,3 +86,30 @@ export function mahalanobis2(projection: Projection2, point: [number, number]): 
   const dy = point[1] - projection.mean[1];
   return (yy * dx * dx - 2 * xy * dx * dy + xx * dy * dy) / det;
 }
+
+/**
+ * Where an internal coordinate is actually evaluated: bounded coordinates are reflected into
+ * [0, 1] by the search space (engine/core/search-space.ts), so a sample at 1.1 is evaluated
+ * at 0.9. `mirrored` says whether the reflection flipped the axis' direction there.
+ */
+export function foldCoordinate(x: number, bounded: boolean): { value: number; mirrored: boolean } {
+  if (!bounded) return { value: x, mirrored: false };
+  let y = x % 2;
+  if (y < 0) y += 2;
+  return y > 1 ? { value: 2 - y, mirrored: true } : { value: y, mirrored: false };
+}
+
+/**
+ * The projected distribution as seen inside the box: its mean folded like a sample, and the
+ * correlation's sign flipped when exactly one axis is mirrored there (a mirror reverses that
+ * axis, which turns a rising ellipse into a falling one).
+ */
+export function foldProjection(projection: Projection2, boundedX: boolean, boundedY: boolean): Projection2 {
+  const x = foldCoordinate(projection.mean[0], boundedX);
+  const y = foldCoordinate(projection.mean[1], boundedY);
+  const flip = x.mirrored !== y.mirrored;
+  return {
+    mean: [x.value, y.value],
+    covariance: { ...projection.covariance, xy: flip ? -projection.covariance.xy : projection.covariance.xy },
+  };
+}

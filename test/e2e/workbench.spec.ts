@@ -1,0 +1,190 @@
+/**
+ * The main path through the workbench in browser mode: open, describe, probe, choose a
+ * strategy, run with live charts, pause/resume/stop, export, history.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+import { fixturesDir } from './env';
+import { evaluations, numberAttribute, openApp, openProblemByPath, screenshot } from './helpers';
+
+test.describe.configure({ mode: 'serial' });
+
+test('open a bundled example and probe it', async ({ page }) => {
+  await openApp(page);
+  await screenshot(page, 'open');
+  await page.getByRole('button', { name: 'Open example line-python' }).click();
+  await expect(page.getByLabel('Problem name')).toHaveValue('line-python');
+  await expect(page.getByLabel('Protocol')).toHaveValue('line');
+  await expect(page.getByLabel('Name (row 1)')).toHaveValue('w0');
+  await page.getByRole('button', { name: 'Probe', exact: true }).click();
+  const result = page.getByRole('region', { name: 'Probe result' });
+  await expect(result).toContainText('Parsed value');
+  await expect(result).toContainText('time');
+  const value = Number(await page.getByTestId('probe-value').textContent());
+  expect(Number.isFinite(value)).toBe(true);
+  await screenshot(page, 'problem');
+});
+
+test('run live: charts grow, pause, resume, stop, export', async ({ page }) => {
+  await openApp(page);
+  await openProblemByPath(page, join(fixturesDir, 'noisy-line', 'problem.json'));
+  await page.getByRole('button', { name: /Next: strategy/ }).click();
+  await expect(page.getByRole('radiogroup', { name: 'Strategy' })).toBeVisible();
+  await expect(page.getByRole('radio', { name: /xNES/ })).toBeChecked();
+  // The options form is generated from metadata: defaults filled in, bad values flagged.
+  const population = page.getByLabel('populationSize', { exact: true });
+  await expect(population).toHaveValue('6');
+  await population.fill('1.5');
+  await expect(page.getByText('populationSize must be an integer (got 1.5)')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeDisabled();
+  await population.fill('8');
+  await screenshot(page, 'strategy');
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+
+  const progress = page.getByRole('progressbar', { name: 'Run progress' });
+  await expect(progress).toBeVisible();
+  const fitness = 'figure[aria-label="Fitness"]';
+  await expect.poll(() => numberAttribute(page, fitness, 'data-length')).toBeGreaterThan(5);
+  const firstLength = await numberAttribute(page, fitness, 'data-length');
+  await expect.poll(() => numberAttribute(page, fitness, 'data-length')).toBeGreaterThan(firstLength + 5);
+  await expect.poll(() => numberAttribute(page, fitness, 'data-points')).toBeGreaterThan(0);
+
+  const ellipses = 'figure[aria-label="Sampling ellipses"]';
+  await expect.poll(() => numberAttribute(page, ellipses, 'data-ellipses')).toBe(2);
+  await expect.poll(() => numberAttribute(page, ellipses, 'data-samples')).toBe(8);
+  await expect(page.locator(ellipses)).toHaveAttribute('data-heat', 'samples');
+  await screenshot(page, 'run');
+
+  await page.getByRole('button', { name: 'Pause', exact: true }).click();
+  await expect(page.locator('.status')).toHaveText('paused');
+  const paused = await evaluations(page);
+  await expect(page.getByRole('button', { name: 'Resume', exact: true })).toBeEnabled();
+  // Still the same count once the pause has settled (the generation in flight finished before).
+  await expect.poll(() => evaluations(page)).toBe(paused);
+  await page.getByRole('button', { name: 'Resume', exact: true }).click();
+  await expect(page.locator('.status')).toHaveText('running');
+  await expect.poll(() => evaluations(page)).toBeGreaterThan(paused);
+
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(page.locator('.status')).toHaveText('finished');
+  await expect(page.getByText(/Stopped: stopped-by-user/)).toBeVisible();
+  await expect(progress).toHaveAttribute('aria-valuenow', '100');
+  const total = await evaluations(page);
+
+  // Export: best parameters as JSON.
+  await page.getByLabel('Export format').selectOption('json');
+  const [jsonDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export', exact: true }).click(),
+  ]);
+  expect(jsonDownload.suggestedFilename()).toMatch(/noisy-line-best\.json$/);
+  const best = JSON.parse(readFileSync(await jsonDownload.path(), 'utf8')) as {
+    params: Record<string, number>;
+    fitness: number;
+  };
+  expect(Object.keys(best.params).sort()).toEqual(['x', 'y']);
+  expect(best.params.x).toBeGreaterThanOrEqual(-3);
+  expect(best.params.x).toBeLessThanOrEqual(3);
+  expect(Number.isFinite(best.fitness)).toBe(true);
+  const shownBest = Number(await page.getByTestId('best-fitness').textContent());
+  expect(shownBest).toBeCloseTo(best.fitness, 5);
+
+  // Every evaluation as CSV.
+  await page.getByLabel('Export format').selectOption('csv');
+  const [csvDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export', exact: true }).click(),
+  ]);
+  const lines = readFileSync(await csvDownload.path(), 'utf8')
+    .trim()
+    .split('\n');
+  expect(lines[0].split(',').slice(0, 5)).toEqual(['index', 'generation', 'x', 'y', 'fitness']);
+  expect(lines.length - 1).toBe(total);
+
+  // The command line runs the objective once with the best parameters.
+  await page.getByLabel('Export format').selectOption('cli');
+  const [cliDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Export', exact: true }).click(),
+  ]);
+  expect(readFileSync(await cliDownload.path(), 'utf8')).toContain('server.py');
+});
+
+test('a broken executable shows why its evaluations failed', async ({ page }) => {
+  await openApp(page);
+  await openProblemByPath(page, join(fixturesDir, 'broken', 'problem.json'));
+  await page.getByRole('button', { name: 'Probe', exact: true }).click();
+  const result = page.getByRole('region', { name: 'Probe result' });
+  await expect(result).toContainText('Failed: exited with code 3');
+  await expect(result).toContainText('simulator exploded: mesh is inverted at cell 42');
+
+  await page.getByRole('button', { name: /Next: strategy/ }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.locator('.status')).toHaveText(/finished|failed/);
+  const failures = page.getByRole('button', { name: /failed evaluations/ });
+  await expect(failures).toHaveText('24 failed evaluations');
+  await failures.click();
+  const dialog = page.getByRole('dialog', { name: 'Failed evaluations' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog).toContainText('exited with code 3');
+  await expect(dialog).toContainText('simulator exploded: mesh is inverted at cell 42');
+  await screenshot(page, 'failures');
+  await dialog.getByRole('button', { name: 'Close' }).click();
+});
+
+test('an invalid parameter row shows its message and blocks Start', async ({ page }) => {
+  await openApp(page);
+  await openProblemByPath(page, join(fixturesDir, 'noisy-line', 'problem.json'));
+  await page.getByLabel('Lower (row 1)').fill('5');
+  await expect(page.getByText('lower must be < upper (got 5 ≥ 3)')).toBeVisible();
+  await expect(page.getByLabel('Lower (row 1)')).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Init (row 2)').fill('abc');
+  await expect(page.getByText('expected a number (got "abc")')).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Probe', exact: true })).toBeDisabled();
+  await screenshot(page, 'invalid-parameters');
+
+  await page.getByRole('button', { name: '3 · Strategy' }).click();
+  await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeDisabled();
+  await expect(page.getByRole('list', { name: 'What blocks Start' })).toContainText(
+    'Parameters: 2 rows need fixing',
+  );
+
+  await page.getByRole('button', { name: '2 · Describe' }).click();
+  await page.getByLabel('Lower (row 1)').fill('-3');
+  await page.getByLabel('Init (row 2)').fill('2');
+  await page.getByRole('button', { name: '3 · Strategy' }).click();
+  await expect(page.getByRole('button', { name: 'Start', exact: true })).toBeEnabled();
+});
+
+test('history: compare runs and reopen one', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'History' }).click();
+  const rows = page.getByRole('table', { name: 'Runs' }).locator('tbody tr');
+  await expect(rows).toHaveCount(2);
+  const boxes = page.getByRole('checkbox', { name: /^Compare / });
+  await boxes.nth(0).check();
+  await boxes.nth(1).check();
+  const chart = 'figure[aria-label="Comparison: best so far"]';
+  await expect.poll(() => numberAttribute(page, chart, 'data-series')).toBe(2);
+  await expect.poll(() => numberAttribute(page, chart, 'data-points')).toBeGreaterThan(0);
+  await screenshot(page, 'history');
+
+  const noisy = page.getByRole('button', { name: /^Open run .*noisy-line/ });
+  await noisy.click();
+  await expect(page.getByRole('heading', { name: 'noisy-line' })).toBeVisible();
+  await expect
+    .poll(() => numberAttribute(page, 'figure[aria-label="Fitness"]', 'data-points'))
+    .toBeGreaterThan(0);
+});
+
+test('1-D problem: the smoothed objective over (μ, σ)', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Open example learned-sigma-1d/sinc' }).click();
+  await page.getByRole('button', { name: /Next: strategy/ }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.locator('.status')).toHaveText('finished');
+  const view = 'figure[aria-label="Smoothed objective"]';
+  await expect.poll(() => numberAttribute(page, view, 'data-path')).toBeGreaterThan(3);
+  await screenshot(page, 'run-1d');
+});

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  axisRatio,
+  compactBatch,
+  EventBatcher,
+  symmetricEigenvalues,
+} from '../../electron/backend/compact-events';
+import type { GenerationEvent } from '../../engine/node/run/types';
+
+function event(generation: number, n = 2, covariance = true): GenerationEvent {
+  const cov = Array.from({ length: n * n }, (_, k) => (Math.floor(k / n) === k % n ? (k % n) + 1 : 0));
+  return {
+    runDir: '/runs/a',
+    generation,
+    evaluations: (generation + 1) * 3,
+    failedEvaluations: 0,
+    elapsedMs: generation,
+    min: 1,
+    median: 2,
+    best: { params: { x: 1 }, fitness: 1, index: 0 },
+    metrics: {},
+    samples: [[0, 0]],
+    sampleFitness: [1],
+    failures: generation === 0 ? [{ index: 0, error: 'timeout', stderrTail: 'late' }] : [],
+    distribution: {
+      mean: Array(n).fill(0),
+      ...(covariance ? { covariance: cov } : { stdDevs: Array(n).fill(1) }),
+      stepSize: 1,
+    },
+    restart: 0,
+  };
+}
+
+describe('event compaction', () => {
+  it('finds eigenvalues of a symmetric matrix', () => {
+    // [[2, 1], [1, 2]] has eigenvalues 1 and 3.
+    expect(symmetricEigenvalues([2, 1, 1, 2], 2).sort()).toEqual([
+      expect.closeTo(1, 12),
+      expect.closeTo(3, 12),
+    ]);
+    const values = symmetricEigenvalues([4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 1], 3);
+    expect(values.reduce((a, b) => a + b, 0)).toBeCloseTo(8, 10); // trace
+  });
+
+  it('computes the axis ratio from covariance or standard deviations', () => {
+    expect(axisRatio({ mean: [0, 0], covariance: [9, 0, 0, 1], stepSize: 1 })).toBeCloseTo(3, 12);
+    expect(axisRatio({ mean: [0, 0], covariance: [2, 1, 1, 2], stepSize: 1 })).toBeCloseTo(Math.sqrt(3), 12);
+    expect(axisRatio({ mean: [0, 0, 0], stdDevs: [1, 4, 2], stepSize: 1 })).toBe(4);
+    expect(axisRatio(null)).toBeNull();
+  });
+
+  it('keeps samples only for the batch tail and full covariances only for small n or the last event', () => {
+    const events = Array.from({ length: 40 }, (_, g) => event(g, 20));
+    const batch = compactBatch('/runs/a', events, {
+      samplesTail: 5,
+      covarianceDimension: 12,
+      eigenDimension: 24,
+      failures: 10,
+    });
+    expect(batch.generations).toHaveLength(40);
+    expect(batch.generations.filter((g) => g.samples).map((g) => g.generation)).toEqual([35, 36, 37, 38, 39]);
+    expect(batch.generations[0].distribution?.covariance).toBeUndefined();
+    expect(batch.generations[0].distribution?.stdDevs?.[19]).toBeCloseTo(Math.sqrt(20), 12);
+    expect(batch.generations[39].distribution?.covariance).toHaveLength(400);
+    expect(batch.generations[0].axisRatio).toBeCloseTo(Math.sqrt(20), 10);
+    expect(batch.failures).toEqual([{ index: 0, error: 'timeout', stderrTail: 'late' }]);
+    const small = compactBatch('/runs/a', [event(0, 2), event(1, 2)]);
+    expect(small.generations[0].distribution?.covariance).toEqual([1, 0, 0, 2]);
+  });
+});
+
+describe('event batching', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('sends at most one batch per interval, and everything pending on flush', () => {
+    vi.useFakeTimers();
+    const sent: number[][] = [];
+    const batcher = new EventBatcher((batch) => sent.push(batch.generations.map((g) => g.generation)), 75);
+    for (let g = 0; g < 10; g++) batcher.add(event(g));
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(74);
+    expect(sent).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(sent).toEqual([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9]]);
+    batcher.add(event(10));
+    batcher.flush();
+    expect(sent).toEqual([[0, 1, 2, 3, 4, 5, 6, 7, 8, 9], [10]]);
+    vi.advanceTimersByTime(200);
+    expect(sent).toHaveLength(2);
+  });
+});

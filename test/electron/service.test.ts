@@ -1,0 +1,146 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type {
+  EventChannel,
+  EventPayloads,
+  RunProgressBatch,
+  RunStatusEvent,
+} from '../../electron/ipc-contract';
+import { Backend, strategyInfos } from '../../electron/backend/service';
+import { strategies } from '../../engine/strategies/registry';
+
+const repoRoot = join(import.meta.dirname, '..', '..');
+const fixtures = join(repoRoot, 'test', 'e2e', 'fixtures');
+
+function backend() {
+  const events: { event: EventChannel; payload: EventPayloads[EventChannel] }[] = [];
+  const runsDir = mkdtempSync(join(tmpdir(), 'evobox-service-'));
+  const instance = new Backend({
+    mode: 'browser',
+    runsDir,
+    examplesDir: join(repoRoot, 'examples'),
+    emit: (event, payload) => events.push({ event, payload }),
+    batchIntervalMs: 50,
+  });
+  const statuses = () =>
+    events.filter((e) => e.event === 'run:status').map((e) => (e.payload as RunStatusEvent).status);
+  const batches = () =>
+    events.filter((e) => e.event === 'run:progress').map((e) => e.payload as RunProgressBatch);
+  return { instance, events, runsDir, statuses, batches };
+}
+
+async function until(condition: () => boolean, timeoutMs = 20_000): Promise<void> {
+  const started = Date.now();
+  while (!condition()) {
+    if (Date.now() - started > timeoutMs) throw new Error('condition not met in time');
+    await new Promise((wake) => setTimeout(wake, 20));
+  }
+}
+
+const firstStrategy = Object.keys(strategies)[0];
+const sphere = {
+  name: 'sphere-2d',
+  objective: { builtin: 'sphere' },
+  parameters: [
+    { name: 'a', lower: -5, upper: 5, init: 3 },
+    { name: 'b', lower: -5, upper: 5, init: -2 },
+  ],
+  strategy: { name: firstStrategy },
+  budget: { evaluations: 400 },
+  seed: 1,
+};
+
+describe('backend service', () => {
+  it('lists every registered strategy with defaults resolved for the dimension', () => {
+    const infos = strategyInfos(10);
+    expect(infos.map((s) => s.id)).toEqual(Object.keys(strategies));
+    for (const info of infos) {
+      const strategy = strategies[info.id];
+      for (const option of info.options) {
+        const spec = strategy.options[option.name];
+        expect(option.default).toEqual(spec.dimensionDefault ? spec.dimensionDefault(10) : spec.default);
+        expect(option.type).toBe(typeof spec.default);
+        expect(option.description).toBe(spec.description);
+      }
+    }
+  });
+
+  it('validates drafts with the engine’s field-named errors', async () => {
+    const { instance } = backend();
+    expect(await instance.invoke('problem:validate', { draft: sphere, baseDir: '/tmp' })).toEqual({
+      ok: true,
+      dimension: 2,
+      freeNames: ['a', 'b'],
+    });
+    const bad = await instance.invoke('problem:validate', {
+      draft: { ...sphere, parameters: [{ name: 'a', lower: 1, upper: 0 }] },
+      baseDir: '/tmp',
+    });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.errors.join('\n')).toMatch(/lower must be < upper/);
+    await expect(instance.invoke('problem:validate', { draft: 'nope' })).rejects.toThrow(
+      /problem:validate: invalid request/,
+    );
+  });
+
+  it('probes: a value for a working program, the reason and stderr for a broken one', async () => {
+    const { instance } = backend();
+    const ok = await instance.invoke('problem:probe', { draft: sphere, baseDir: '/tmp' });
+    expect(ok.fitness).toBe(3 ** 2 + (-2) ** 2);
+    expect(ok.params).toEqual({ a: 3, b: -2 });
+    const broken = await instance.invoke('problem:open', { path: join(fixtures, 'broken', 'problem.json') });
+    const failed = await instance.invoke('problem:probe', { draft: broken.draft, baseDir: broken.baseDir });
+    expect(failed.fitness).toBeNull();
+    expect(failed.error).toBe('exited with code 3');
+    expect(failed.stderrTail).toContain('simulator exploded');
+  });
+
+  it('runs, batches progress, and reports the end with the result', async () => {
+    const { instance, statuses, batches } = backend();
+    const { runDir } = await instance.invoke('run:start', { draft: sphere, baseDir: '/tmp' });
+    await until(() => statuses().includes('finished'));
+    const all = batches().flatMap((b) => b.generations);
+    expect(all.length).toBeGreaterThan(0);
+    expect(all[all.length - 1].evaluations).toBeLessThanOrEqual(400);
+    // Far fewer messages than generations: events are batched.
+    expect(batches().length).toBeLessThan(all.length);
+    expect(batches().every((b) => b.runDir === runDir)).toBe(true);
+    const runs = await instance.invoke('runs:list', {});
+    expect(runs[0]).toMatchObject({ runDir, status: 'finished', strategy: firstStrategy });
+    const exported = await instance.invoke('run:export', { runDir, format: 'json' });
+    expect(exported.filename).toMatch(/sphere-2d-best\.json$/);
+    expect(JSON.parse(exported.content).params).toHaveProperty('a');
+    await instance.dispose();
+  });
+
+  it('pauses, resumes and stops a run on request', async () => {
+    const { instance, statuses, batches } = backend();
+    const opened = await instance.invoke('problem:open', {
+      path: join(fixtures, 'noisy-line', 'problem.json'),
+    });
+    const draft = { ...opened.draft, strategy: { name: firstStrategy }, workers: 1 };
+    const { runDir } = await instance.invoke('run:start', { draft, baseDir: opened.baseDir });
+    const evaluations = () =>
+      batches()
+        .flatMap((b) => b.generations)
+        .at(-1)?.evaluations ?? 0;
+    await until(() => evaluations() > 20);
+    expect((await instance.invoke('run:control', { runDir, action: 'pause' })).status).toBe('paused');
+    await until(() => statuses().includes('paused'));
+    await new Promise((wake) => setTimeout(wake, 300)); // let the generation in flight land
+    const paused = evaluations();
+    await new Promise((wake) => setTimeout(wake, 300));
+    expect(evaluations()).toBe(paused);
+    await instance.invoke('run:control', { runDir, action: 'resume' });
+    await until(() => evaluations() > paused);
+    await instance.invoke('run:control', { runDir, action: 'stop' });
+    await until(() => statuses().includes('finished'));
+    await expect(instance.invoke('run:control', { runDir, action: 'pause' })).rejects.toThrow(
+      /no run in progress/,
+    );
+    const [summary] = await instance.invoke('runs:list', {});
+    expect(summary.stopReason).toBe('stopped-by-user');
+  });
+});

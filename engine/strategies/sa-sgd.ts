@@ -28,8 +28,13 @@
  * Comparing against the loss at the segment's start instead would accept every setting that
  * makes any progress, so α would drift towards 0 unopposed; the paired comparison makes the
  * energy a function of the hyperparameters, at twice the evaluations per step (which
- * parallel workers absorb). With `energy: "relative"` ΔE = (E' − E)/|E|, so one temperature
- * schedule serves objectives of any scale; "absolute" is the textbook ΔE = E' − E.
+ * parallel workers absorb). The energy difference is measured in units of the progress the
+ * current hyperparameters made in the segment (`energy: "progress"`, default):
+ *   ΔE = (E' − E)/(E₀ − E)   when E < E₀ (E₀ = f at the segment's start), else (E' − E)/|E|,
+ * so one temperature schedule serves objectives of any scale and segments that gain 50 % or
+ * 0.01 % alike: at T = 0.1 a proposal that makes 10 % less progress is accepted with
+ * probability e⁻¹. `"relative"` uses (E' − E)/|E| (too hot while progress per segment is
+ * small), `"absolute"` the textbook E' − E in fitness units.
  *
  * With `hypergradient: true`, α is adapted online inside each segment by SGD-HD:
  *   α_t = α_{t−1} + β ∇f(θ_{t−1})·∇f(θ_{t−2})                                   Eq. (SGD-HD)
@@ -127,15 +132,16 @@ const options = {
     description: 'standard deviation s_μ of the proposal for μ (0 = do not anneal μ)',
   },
   energy: {
-    default: 'relative',
-    choices: ['relative', 'absolute'],
-    description: 'Metropolis energy difference: (E′ − E)/|E| (scale-free) or E′ − E (fitness units)',
+    default: 'progress',
+    choices: ['progress', 'relative', 'absolute'],
+    description:
+      'Metropolis ΔE: in units of the segment’s progress (E′ − E)/(E₀ − E), relative (E′ − E)/|E|, or absolute E′ − E',
   },
   initialTemperature: {
     default: 0.1,
     min: 0,
     description:
-      'initial temperature T₀ (relative energy: a 10 % worse segment is accepted with p = e⁻¹ at T = 0.1)',
+      'initial temperature T₀ (progress energy: a proposal making 10 % less progress is accepted with p = e⁻¹ at T = 0.1)',
   },
   coolingRate: {
     default: 0.9,
@@ -240,10 +246,13 @@ export function sgdStep(chain: SgdChain, gradient: Float64Array, hypergradientBe
   return { theta, velocity, learningRate, momentum: chain.momentum };
 }
 
-function energyDifference(state: SaSgdState, proposal: number, current: number): number {
-  if (state.options.energy === 'absolute') return proposal - current;
+function energyDifference(state: SaSgdState, proposal: number, current: number, start: number): number {
+  const o = state.options;
+  if (o.energy === 'absolute') return proposal - current;
   if (proposal === current) return 0;
-  return (proposal - current) / Math.max(Math.abs(current), Number.MIN_VALUE);
+  const progress = start - current;
+  const scale = o.energy === 'progress' && progress > 0 ? progress : Math.abs(current);
+  return (proposal - current) / Math.max(scale, Number.MIN_VALUE);
 }
 
 function atSegmentEnd(state: SaSgdState): boolean {
@@ -361,7 +370,7 @@ export const saSgd = defineStrategy<SaSgdState, SaSgdOptions>({
     // Segment end: Metropolis on the proposal's end loss against the current hyperparameters'.
     let winner = 0;
     if (state.chains.length === 2) {
-      const delta = energyDifference(state, fitness[1], fitness[0]);
+      const delta = energyDifference(state, fitness[1], fitness[0], state.anchor.fitness);
       const accept =
         delta <= 0 || (state.temperature > 0 && state.uniform < Math.exp(-delta / state.temperature)); // Eq. (Metropolis)
       if (accept) winner = 1;

@@ -19,7 +19,7 @@ export const contractSettings: Record<string, ContractSettings> = {
   snes: { budget: 3_000 },
   'learned-sigma': { budget: 9_000 },
   reinforce: { budget: 5_500 },
-  // Measured over seeds 1–5 (median, max): sa-sgd 2849, 3657; finite-difference 170, 170;
+  // Measured over seeds 1–5 (median, max): sa-sgd 2849, 3859; finite-difference 170, 170;
   // one-plus-one-es 729, 735; simulated-annealing 2124, 2184; lgso 310, 360.
   'sa-sgd': { budget: 7_000 },
   'finite-difference': { budget: 500 },

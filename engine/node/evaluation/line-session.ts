@@ -212,25 +212,27 @@ export class LineSession {
     );
     const queue = pending.filter((request) => request !== undefined);
 
+    const toResult = (parsed: ParsedResult, ms: number, stderrTail: () => string): EvaluationResult =>
+      'error' in parsed
+        ? failResult(parsed.error, ms, stderrTail())
+        : { fitness: parsed.fitness, ...(parsed.extras ? { extras: parsed.extras } : {}), ms, worker };
     const finishRequest = (
       request: PendingRequest,
-      outcome: Promise<ParsedResult>,
+      outcome: ParsedResult | Promise<ParsedResult>,
       ms: number,
       stderrTail: () => string,
     ) => {
+      // The common case (no scratch directory, no result file) stays synchronous: at tens of
+      // thousands of pipelined replies per second, a promise chain per reply shows.
+      if (request.workdir === undefined && !(outcome instanceof Promise)) {
+        results[request.slot] = toResult(outcome, ms, stderrTail);
+        return;
+      }
       completions.push(
-        outcome
+        Promise.resolve(outcome)
           .catch((error: Error): ParsedResult => ({ error: error.message }))
           .then(async (parsed) => {
-            let result: EvaluationResult =
-              'error' in parsed
-                ? failResult(parsed.error, ms, stderrTail())
-                : {
-                    fitness: parsed.fitness,
-                    ...(parsed.extras ? { extras: parsed.extras } : {}),
-                    ms,
-                    worker,
-                  };
+            let result = toResult(parsed, ms, stderrTail);
             if (request.workdir !== undefined) {
               const keep =
                 this.context.keepScratch === 'always' ||
@@ -245,7 +247,7 @@ export class LineSession {
     };
     const failAll = (reason: string, stderrTail = '') => {
       for (const request of queue.splice(0))
-        finishRequest(request, Promise.resolve({ error: reason }), sinceBatchStart(), () => stderrTail);
+        finishRequest(request, { error: reason }, sinceBatchStart(), () => stderrTail);
     };
 
     let silentDeaths = 0;
@@ -322,12 +324,16 @@ export class LineSession {
         lineProcess.onDeath = undefined;
         resolve(end);
       };
-      const arm = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          lineProcess.kill();
-          settle('timeout');
-        }, timeoutMs);
+      // One timer for the whole exchange: each reply only moves `mark`, and the timer, when
+      // it fires, re-arms itself for whatever is left of the time since the last reply.
+      const check = () => {
+        const left = mark + timeoutMs - performance.now();
+        if (left > 0) {
+          timer = setTimeout(check, left);
+          return;
+        }
+        lineProcess.kill();
+        settle('timeout');
       };
       lineProcess.onLine = (line) => {
         const request = queue.shift()!;
@@ -335,17 +341,16 @@ export class LineSession {
         onReply(request, line, now - mark);
         mark = now;
         if (queue.length === 0) settle('done');
-        else arm();
       };
       lineProcess.onOversize = () => settle('oversize');
       lineProcess.onDeath = () => settle('crash');
       if (lineProcess.ended) return settle('crash');
       lineProcess.write(queue.map((request) => request.line).join(''));
-      arm();
+      timer = setTimeout(check, timeoutMs);
     });
   }
 
-  private async parseReply(request: PendingRequest, line: string): Promise<ParsedResult> {
+  private parseReply(request: PendingRequest, line: string): ParsedResult | Promise<ParsedResult> {
     const { setup } = this.context;
     const trimmed = line.trim();
     if (setup.regex === undefined && setup.objective.result?.file === undefined && trimmed.startsWith('{')) {

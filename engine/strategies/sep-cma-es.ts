@@ -22,6 +22,7 @@ import {
   type OptionSpec,
 } from '../core/strategy';
 import { cmaParameters, defaultPopulationSize, rankByFitness, type CmaParameters } from './cma/parameters';
+import { newVectors } from './cma/vectors';
 
 export interface SepCmaEsState {
   dimension: number;
@@ -120,12 +121,11 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const sigma = state.stepSize;
     for (let j = 0; j < n; j++) scales[j] = sigma * Math.sqrt(state.variances[j]);
     const mean = state.mean;
-    const candidates: Float64Array[] = [];
+    const candidates = newVectors(lambda, n);
     for (let k = 0; k < lambda; k++) {
-      const x = new Float64Array(n);
+      const x = candidates[k];
       const o = k * n;
       for (let j = 0; j < n; j++) x[j] = mean[j] + scales[j] * noise[o + j];
-      candidates.push(x);
     }
     return { candidates, state: { ...state, noise } };
   },

@@ -9,8 +9,13 @@ import type { FailureInfo, GenerationView, RunProgressBatch } from '../ipc-contr
 import type { GenerationEvent } from '../../engine/node/run/types';
 
 export interface CompactionLimits {
-  /** Generations at the end of a batch that keep their samples. */
+  /** Generations at the end of a batch that always keep their samples. */
   samplesTail: number;
+  /**
+   * Sample coordinates (numbers) a batch may carry in total. Within it every generation keeps
+   * its samples (so the replay slider shows them); beyond it, the tail plus every k-th one.
+   */
+  sampleBudget: number;
   /** Dimension up to which every generation keeps its full covariance. */
   covarianceDimension: number;
   /** Dimension up to which the axis ratio is computed for every generation (else last of batch). */
@@ -21,6 +26,7 @@ export interface CompactionLimits {
 
 export const defaultLimits: CompactionLimits = {
   samplesTail: 32,
+  sampleBudget: 20_000,
   covarianceDimension: 12,
   eigenDimension: 24,
   failures: 100,
@@ -93,8 +99,10 @@ export function compactBatch(
   limits: CompactionLimits = defaultLimits,
 ): RunProgressBatch {
   const failures: FailureInfo[] = [];
+  const cost = events.reduce((sum, e) => sum + e.samples.length * ((e.samples[0]?.length ?? 0) + 1), 0);
+  const stride = Math.max(1, Math.ceil(cost / limits.sampleBudget));
   const generations = events.map((event, k): GenerationView => {
-    const isTail = k >= events.length - limits.samplesTail;
+    const isTail = k >= events.length - limits.samplesTail || k % stride === 0;
     const isLast = k === events.length - 1;
     for (const failure of event.failures) if (failures.length < limits.failures) failures.push(failure);
     const distribution = event.distribution;

@@ -81,7 +81,8 @@ function relocate(value: string, fromDir: string, toDir: string): string {
 
 /**
  * Rewrites the draft's relative paths (command with a slash, module, cwd, template sources)
- * from `fromDir` to `toDir`, so a problem saved elsewhere still finds its files.
+ * from `fromDir` to `toDir`, so a problem saved elsewhere still finds its files; a command
+ * without an explicit working folder keeps running in the old one.
  */
 export function relocateDraft(draft: ProblemDraft, fromDir: string, toDir: string): ProblemDraft {
   const objective = { ...draft.objective };
@@ -90,6 +91,11 @@ export function relocateDraft(draft: ProblemDraft, fromDir: string, toDir: strin
   }
   if (typeof objective.module === 'string') objective.module = relocate(objective.module, fromDir, toDir);
   if (typeof objective.cwd === 'string') objective.cwd = relocate(objective.cwd, fromDir, toDir);
+  else if (typeof objective.command === 'string' && resolve(fromDir) !== resolve(toDir)) {
+    // The program ran in the old folder (the default working folder); relative arguments
+    // such as a script name depend on that, so pin it.
+    objective.cwd = relocate('.', fromDir, toDir);
+  }
   if (Array.isArray(objective.templates)) {
     objective.templates = objective.templates.map((t: unknown) =>
       t && typeof t === 'object' && typeof (t as { source?: unknown }).source === 'string'

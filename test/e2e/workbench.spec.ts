@@ -2,13 +2,17 @@
  * The main path through the workbench in browser mode: open, describe, probe, choose a
  * strategy, run with live charts, pause/resume/stop, export, history.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { fixturesDir } from './env';
+import { loadProblem } from '../../engine/node/problem/schema';
+import { e2eOrigin, e2eToken, fixturesDir, repoRoot } from './env';
 import { evaluations, numberAttribute, openApp, openProblemByPath, screenshot } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
+
+const examplesDir = join(repoRoot, 'examples');
 
 test('open a bundled example and probe it', async ({ page }) => {
   await openApp(page);
@@ -24,6 +28,17 @@ test('open a bundled example and probe it', async ({ page }) => {
   const value = Number(await page.getByTestId('probe-value').textContent());
   expect(Number.isFinite(value)).toBe(true);
   await screenshot(page, 'problem');
+
+  // Save elsewhere: the file must be one the CLI accepts, its script still found.
+  const target = join(mkdtempSync(join(tmpdir(), 'evobox-e2e-save-')), 'copy.problem.json');
+  await page.getByLabel('Save as').fill(target);
+  await page.getByRole('button', { name: 'Save problem' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Saved ${target}` })).toBeVisible();
+  const saved = loadProblem(target);
+  expect(saved.name).toBe('line-python');
+  expect(saved.parameters.map((p) => p.name)).toEqual(['w0', 'w1', 'bias']);
+  // The script is an argument relative to the working folder, which stays the example's.
+  expect(saved.objective).toMatchObject({ args: ['server.py'], cwd: join(examplesDir, 'line-python') });
 });
 
 test('run live: charts grow, pause, resume, stop, export', async ({ page }) => {
@@ -58,10 +73,21 @@ test('run live: charts grow, pause, resume, stop, export', async ({ page }) => {
 
   await page.getByRole('button', { name: 'Pause', exact: true }).click();
   await expect(page.locator('.status')).toHaveText('paused');
-  const paused = await evaluations(page);
   await expect(page.getByRole('button', { name: 'Resume', exact: true })).toBeEnabled();
-  // Still the same count once the pause has settled (the generation in flight finished before).
-  await expect.poll(() => evaluations(page)).toBe(paused);
+  // The generation in flight when Pause was pressed still lands; after that the count holds.
+  let previous = -1;
+  await expect
+    .poll(
+      async () => {
+        const now = await evaluations(page);
+        const steady = now === previous;
+        previous = now;
+        return steady;
+      },
+      { intervals: [300] },
+    )
+    .toBe(true);
+  const paused = previous;
   await page.getByRole('button', { name: 'Resume', exact: true }).click();
   await expect(page.locator('.status')).toHaveText('running');
   await expect.poll(() => evaluations(page)).toBeGreaterThan(paused);
@@ -178,6 +204,29 @@ test('history: compare runs and reopen one', async ({ page }) => {
     .toBeGreaterThan(0);
 });
 
+test('history: an interrupted run can be resumed', async ({ page, request }) => {
+  const info = await request.post(`${e2eOrigin}/api/invoke/runs:list`, {
+    data: {},
+    headers: { 'x-evobox-token': e2eToken },
+  });
+  const runs = ((await info.json()) as { value: { runDir: string; name: string }[] }).value;
+  const noisy = runs.find((r) => r.name === 'noisy-line')!;
+  // What a crash (or kill -9) leaves behind: a run folder without result.json.
+  rmSync(join(noisy.runDir, 'result.json'));
+
+  await openApp(page);
+  await page.getByRole('button', { name: 'History' }).click();
+  const folder = noisy.runDir.split('/').pop()!;
+  const row = page.getByRole('row').filter({ hasText: folder });
+  await expect(row).toContainText('interrupted');
+  const before = Number((await row.getByRole('cell').nth(5).textContent()) ?? 0);
+  await page.getByRole('button', { name: `Resume run ${folder}` }).click();
+  await expect(page.locator('.status')).toHaveText('running');
+  await expect.poll(() => evaluations(page)).toBeGreaterThan(before);
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(page.locator('.status')).toHaveText('finished');
+});
+
 test('1-D problem: the smoothed objective over (μ, σ)', async ({ page }) => {
   await openApp(page);
   await page.getByRole('button', { name: 'Open example learned-sigma-1d/sinc' }).click();
@@ -187,4 +236,29 @@ test('1-D problem: the smoothed objective over (μ, σ)', async ({ page }) => {
   const view = 'figure[aria-label="Smoothed objective"]';
   await expect.poll(() => numberAttribute(page, view, 'data-path')).toBeGreaterThan(3);
   await screenshot(page, 'run-1d');
+});
+
+test('2-D built-in: ellipses over the objective, replayed with the generation slider', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Open example learned-sigma-2d/rosenbrock' }).click();
+  await page.getByRole('button', { name: /Next: strategy/ }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
+  await expect(page.locator('.status')).toHaveText('finished');
+  const view = 'figure[aria-label="Sampling ellipses"]';
+  await expect(page.locator(view)).toHaveAttribute('data-heat', 'function');
+  await expect.poll(() => numberAttribute(page, view, 'data-ellipses')).toBe(2);
+  const last = await numberAttribute(page, view, 'data-generation');
+  expect(last).toBeGreaterThan(10);
+
+  // Replay: back to an early generation, where the distribution is still wide.
+  const slider = page.getByLabel('Generation');
+  await slider.focus();
+  await page.keyboard.press('Home');
+  for (let k = 0; k < 6; k++) await page.keyboard.press('ArrowRight');
+  await expect.poll(() => numberAttribute(page, view, 'data-generation')).toBe(6);
+  await expect(page.getByRole('checkbox', { name: 'Live' })).not.toBeChecked();
+  await expect.poll(() => numberAttribute(page, view, 'data-ellipses')).toBe(2);
+  await screenshot(page, 'run-2d');
+  await page.getByRole('checkbox', { name: 'Live' }).check();
+  await expect.poll(() => numberAttribute(page, view, 'data-generation')).toBe(last);
 });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   axisRatio,
   compactBatch,
+  defaultLimits,
   EventBatcher,
   symmetricEigenvalues,
 } from '../../electron/backend/compact-events';
@@ -53,12 +54,23 @@ describe('event compaction', () => {
     const events = Array.from({ length: 40 }, (_, g) => event(g, 20));
     const batch = compactBatch('/runs/a', events, {
       samplesTail: 5,
+      sampleBudget: 1,
       covarianceDimension: 12,
       eigenDimension: 24,
       failures: 10,
     });
     expect(batch.generations).toHaveLength(40);
-    expect(batch.generations.filter((g) => g.samples).map((g) => g.generation)).toEqual([35, 36, 37, 38, 39]);
+    // Over budget: the tail, plus every k-th generation (k = cost / budget = 120 here).
+    expect(batch.generations.filter((g) => g.samples).map((g) => g.generation)).toEqual([
+      0, 35, 36, 37, 38, 39,
+    ]);
+    const roomy = compactBatch('/runs/a', events, { ...defaultLimits, samplesTail: 5 });
+    expect(roomy.generations.every((g) => g.samples)).toBe(true);
+    const strided = compactBatch('/runs/a', events, { ...defaultLimits, samplesTail: 2, sampleBudget: 30 });
+    // 40 generations × 3 numbers = 120 over a budget of 30: every 4th, plus the tail.
+    expect(strided.generations.filter((g) => g.samples).map((g) => g.generation)).toEqual([
+      0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 38, 39,
+    ]);
     expect(batch.generations[0].distribution?.covariance).toBeUndefined();
     expect(batch.generations[0].distribution?.stdDevs?.[19]).toBeCloseTo(Math.sqrt(20), 12);
     expect(batch.generations[39].distribution?.covariance).toHaveLength(400);

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -142,5 +142,39 @@ describe('backend service', () => {
     );
     const [summary] = await instance.invoke('runs:list', {});
     expect(summary.stopReason).toBe('stopped-by-user');
+  });
+});
+
+describe('resuming an interrupted run', () => {
+  it('lists it as interrupted and continues it to its budget', async () => {
+    const { instance, statuses, batches, events } = backend();
+    const draft = {
+      ...sphere,
+      name: 'resumable',
+      objective: { builtin: 'sphere', noise: 0.1 },
+      budget: { evaluations: 20_000 },
+      stop: { tolX: 1e-300, tolFun: 1e-300, stagnationGenerations: 1_000_000 },
+    };
+    const { runDir } = await instance.invoke('run:start', { draft, baseDir: '/tmp' });
+    await instance.invoke('run:control', { runDir, action: 'stop' });
+    await until(() => statuses().includes('finished'));
+    const stoppedAt = batches()
+      .flatMap((b) => b.generations)
+      .at(-1)!.evaluations;
+    expect(stoppedAt).toBeLessThan(20_000);
+    // A crash leaves no result.json: that is what "interrupted" means.
+    rmSync(join(runDir, 'result.json'));
+    expect((await instance.invoke('runs:list', {}))[0]).toMatchObject({ runDir, status: 'interrupted' });
+
+    events.length = 0;
+    await instance.invoke('run:resume-dir', { runDir });
+    await until(() => statuses().includes('finished'));
+    const resumed = batches().flatMap((b) => b.generations);
+    expect(resumed[0].evaluations).toBeGreaterThan(stoppedAt);
+    const [summary] = await instance.invoke('runs:list', {});
+    // It went on from where it stopped and ended by itself (budget or the strategy's own stop).
+    expect(summary).toMatchObject({ runDir, status: 'finished' });
+    expect(summary.evaluations).toBeGreaterThan(stoppedAt);
+    expect(summary.stopReason).not.toBe('stopped-by-user');
   });
 });

@@ -53,7 +53,7 @@ async function spawnFloor(command: string, args: string[], count: number): Promi
   return (count * 1000) / (performance.now() - started);
 }
 
-/** Warm-up batch first (threads and processes start), then timed batches. */
+/** Warm-up batches first (threads and processes start, the JIT warms up), then timed batches. */
 async function throughput(
   objective: ObjectiveConfig,
   workers: number,
@@ -62,7 +62,8 @@ async function throughput(
 ): Promise<number> {
   const evaluator = await createEvaluator(objective, { workers, cwd: dir, parameterNames: ['x', 'y'] });
   try {
-    await evaluator.evaluate(jobs(Math.min(batch, 2 * workers)));
+    // Start threads and processes, and let the JIT warm up, before the clock starts.
+    for (let b = 0; b < Math.max(1, Math.floor(batches / 4)); b++) await evaluator.evaluate(jobs(batch));
     const started = performance.now();
     for (let b = 0; b < batches; b++) {
       const results = await evaluator.evaluate(jobs(batch, b * batch));
@@ -92,7 +93,7 @@ async function lineDirect(batch: number, batches: number): Promise<number> {
     0,
   );
   try {
-    await runner.evaluate(jobs(2));
+    for (let b = 0; b < Math.max(1, Math.floor(batches / 4)); b++) await runner.evaluate(jobs(batch));
     const started = performance.now();
     for (let b = 0; b < batches; b++) await runner.evaluate(jobs(batch, b * batch));
     return (batch * batches * 1000) / (performance.now() - started);

@@ -5,9 +5,9 @@
  * N. Hansen, "The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772, Appendix A.
  *
  * Candidates are sampled as x_k = m + σ·B·D·z_k with C = B·D²·Bᵀ. The eigendecomposition is
- * O(n³), so it is refreshed only every few generations ("lazy update", tutorial §B.2 / the
- * `purecmaes` reference code); in between, B and D are those of a slightly older C while C
- * itself is updated every generation. The state is plain data (Float64Arrays, numbers, flat
+ * O(n³), so it is refreshed only every few generations (the "lazy" update of the tutorial's
+ * reference code, see LAZY_GAP_FACTOR); in between, B and D are those of a slightly older C
+ * while C itself is updated every generation. The state is plain data (Float64Arrays, numbers, flat
  * row-major matrices) and `tell` never mutates the state it is given: a checkpoint written
  * from an earlier state stays valid.
  *
@@ -158,7 +158,8 @@ function decompose(n: number, covariance: Float64Array): Decomposition {
   const ok = symmetricEigen(covariance, n, values, basis);
   const scales = new Float64Array(n);
   let trouble: string | null = ok ? null : 'eigendecomposition of C did not converge';
-  const largest = values[n - 1];
+  // With a broken C, keep the numbers finite until shouldStop ends the run.
+  const largest = values[n - 1] > 0 && Number.isFinite(values[n - 1]) ? values[n - 1] : 1;
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(values[i])) trouble = 'C has non-finite eigenvalues';
     // Rounding can leave an eigenvalue of a near-singular C at or below zero.
@@ -249,6 +250,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       throw new Error(`cma-es tell() expects the ${lambda} candidates of the last ask()`);
     }
     const order = rankByFitness(fitness);
+    const inverseSigma = 1 / sigma;
 
     // Ranked steps y_{i:λ} = (x_{i:λ} − m)/σ for every candidate with a non-zero weight; the
     // rank-one term c1·p_c·p_cᵀ rides along as vector 0 of the outer-product update.
@@ -268,7 +270,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       const k = order[rank];
       const x = candidates[k];
       const o = slot * n;
-      for (let j = 0; j < n; j++) right[o + j] = (x[j] - mean[j]) / sigma;
+      for (let j = 0; j < n; j++) right[o + j] = (x[j] - mean[j]) * inverseSigma;
       if (rank < mu) {
         // Eq. (41): ⟨y⟩_w = Σ_{i≤μ} w_i y_{i:λ}; the matching Σ w_i z_{i:λ} gives C^{-1/2}⟨y⟩_w.
         const zo = k * n;

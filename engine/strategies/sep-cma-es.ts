@@ -140,6 +140,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
       throw new Error(`sep-cma-es tell() expects the ${lambda} candidates of the last ask()`);
     }
     const order = rankByFitness(fitness);
+    const inverseSigma = 1 / sigma;
     const mean = state.mean;
 
     // Eq. (41)–(42) with C^{-1/2}⟨y⟩_w = ⟨z⟩_w; the rank-μ sum Σ w°_i y_i² is accumulated in
@@ -161,7 +162,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
       }
       const positive = rank < mu;
       for (let j = 0; j < n; j++) {
-        const y = (x[j] - mean[j]) / sigma;
+        const y = (x[j] - mean[j]) * inverseSigma;
         rankMu[j] += coefficient * y * y;
         if (positive) {
           meanShift[j] += w * y;

@@ -5,7 +5,7 @@
  * config fails before the run starts) and again in each worker.
  */
 import { readFile, rm, stat } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { checkArgPlaceholders, placeholdersIn, substitute, type PlaceholderValues } from './placeholders';
 import { compileResultRegex, parseOutput, type ParsedResult } from './result-parser';
 import { formatBytes } from './run-process';
@@ -80,10 +80,11 @@ export function prepareExecutable(
       'objective.result.file with protocol "line" needs a per-request directory: use templates or a {workdir} placeholder in the file name',
     );
   }
-  if (file !== undefined && !needsWorkdir && !isAbsolute(file) && options.workers > 1) {
+  const perEvaluationFile = file !== undefined && (needsWorkdir || placeholdersIn(file).includes('id'));
+  if (file !== undefined && !perEvaluationFile && options.workers > 1) {
     throw new Error(
       `objective.result.file ${JSON.stringify(file)} would be shared by ${options.workers} parallel evaluations; ` +
-        'use templates (each evaluation then runs in its own scratch directory) or a {workdir} placeholder',
+        'use templates (each evaluation then runs in its own scratch directory), or a {workdir} or {id} placeholder',
     );
   }
   return {

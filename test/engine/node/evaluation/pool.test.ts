@@ -245,5 +245,13 @@ describe('evaluation pool', () => {
     await expect(
       createEvaluator({ command: python, protocol: 'args', result: { file: 'out.txt' } }, options(2)),
     ).rejects.toThrow(/would be shared by 2 parallel evaluations/);
+    await expect(
+      createEvaluator({ command: python, protocol: 'args', result: { file: '/tmp/out.txt' } }, options(2)),
+    ).rejects.toThrow(/would be shared by 2 parallel evaluations/);
+    const perEvaluation = await createEvaluator(
+      { command: python, protocol: 'args', result: { file: 'out-{id}.txt' } },
+      options(2),
+    );
+    await perEvaluation.close();
   });
 });

@@ -49,8 +49,11 @@ export interface ResultConfig {
   regex?: string;
   /**
    * Read the result from this file after the process exits (placeholders `{workdir}`, `{id}`
-   * allowed), relative to the process's working directory. Without `regex`, its last
-   * non-empty line is parsed like stdout.
+   * allowed), relative to the process's working directory (the scratch directory when
+   * templates are used). Without `regex`, its last non-empty line is parsed like stdout.
+   * A file outside a scratch directory is deleted before each evaluation, so a stale one is
+   * never scored; with several workers it must be per evaluation (templates, `{workdir}` or
+   * `{id}`). With `line` the reply line is the process's signal that the file is ready.
    */
   file?: string;
 }

@@ -35,8 +35,6 @@ export interface SepCmaEsState {
   pathC: Float64Array;
   /** The diagonal of C. */
   variances: Float64Array;
-  /** The z_k ~ N(0, I) behind the last asked candidates, λ×n (null before the first ask). */
-  noise: Float64Array | null;
   stdDevFloor: Float64Array | null;
   trouble: string | null;
 }
@@ -69,6 +67,13 @@ interface SepCmaEsOptions extends Record<string, number | boolean | string> {
   populationSize: number;
   stepSize: number;
   activeCma: boolean;
+}
+
+/** Scratch for ask/tell, reused across generations and never part of the state. */
+let scratch = new Float64Array(0);
+function scratchBuffer(size: number): Float64Array {
+  if (scratch.length < size) scratch = new Float64Array(size);
+  return scratch;
 }
 
 function applyStdDevFloor(variances: Float64Array, stepSize: number, floor: Float64Array | null): void {
@@ -106,7 +111,6 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
       pathSigma: new Float64Array(n),
       pathC: new Float64Array(n),
       variances,
-      noise: null,
       stdDevFloor: floor,
       trouble: null,
     };
@@ -115,9 +119,10 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   ask(rng, state) {
     const n = state.dimension;
     const lambda = state.parameters.lambda;
-    // x_k = m + σ·D·z_k with D = √diag(C).
-    const noise = rng.gaussians(new Float64Array(lambda * n));
-    const scales = new Float64Array(n);
+    // x_k = m + σ·D·z_k with D = √diag(C). The z_k need not be kept: tell recovers them
+    // from the candidates in O(n) each, so they live in scratch space, not in the state.
+    const noise = rng.gaussians(scratchBuffer(lambda * n + n).subarray(0, lambda * n));
+    const scales = scratchBuffer(lambda * n + n).subarray(lambda * n, lambda * n + n);
     const sigma = state.stepSize;
     for (let j = 0; j < n; j++) scales[j] = sigma * Math.sqrt(state.variances[j]);
     const mean = state.mean;
@@ -127,7 +132,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
       const o = k * n;
       for (let j = 0; j < n; j++) x[j] = mean[j] + scales[j] * noise[o + j];
     }
-    return { candidates, state: { ...state, noise } };
+    return { candidates, state };
   },
 
   tell(state, candidates, fitness) {
@@ -135,46 +140,53 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const p = state.parameters;
     const { lambda, mu, weights, muEff } = p;
     const sigma = state.stepSize;
-    const noise = state.noise;
-    if (!noise || candidates.length !== lambda) {
-      throw new Error(`sep-cma-es tell() expects the ${lambda} candidates of the last ask()`);
+    if (candidates.length !== lambda) {
+      throw new Error(
+        `sep-cma-es tell() expects the ${lambda} candidates of the last ask() (got ${candidates.length})`,
+      );
     }
     const order = rankByFitness(fitness);
     const inverseSigma = 1 / sigma;
     const mean = state.mean;
+    const buffer = scratchBuffer(4 * n);
+    const meanShift = buffer.subarray(0, n).fill(0);
+    const meanNoise = buffer.subarray(n, 2 * n).fill(0);
+    const rankMu = buffer.subarray(2 * n, 3 * n).fill(0);
+    // z = (x − m)/(σ·√C_ii): the inverse of ask's sampling.
+    const inverseScales = buffer.subarray(3 * n, 4 * n);
+    for (let j = 0; j < n; j++) inverseScales[j] = inverseSigma / Math.sqrt(state.variances[j]);
 
     // Eq. (41)–(42) with C^{-1/2}⟨y⟩_w = ⟨z⟩_w; the rank-μ sum Σ w°_i y_i² is accumulated in
     // the same pass (Eq. (46)–(47) restricted to the diagonal).
-    const meanShift = new Float64Array(n);
-    const meanNoise = new Float64Array(n);
-    const rankMu = new Float64Array(n);
     for (let rank = 0; rank < lambda; rank++) {
       const w = weights[rank];
       if (w === 0) continue;
-      const k = order[rank];
-      const x = candidates[k];
-      const zo = k * n;
+      const x = candidates[order[rank]];
       let coefficient = w;
       if (w < 0) {
+        // Eq. (46): w°_i = w_i · n/‖z_{i:λ}‖².
         let squared = 0;
-        for (let j = 0; j < n; j++) squared += noise[zo + j] * noise[zo + j];
+        for (let j = 0; j < n; j++) {
+          const z = (x[j] - mean[j]) * inverseScales[j];
+          squared += z * z;
+        }
         coefficient = (w * n) / squared;
       }
       const positive = rank < mu;
       for (let j = 0; j < n; j++) {
-        const y = (x[j] - mean[j]) * inverseSigma;
+        const d = x[j] - mean[j];
+        const y = d * inverseSigma;
         rankMu[j] += coefficient * y * y;
         if (positive) {
           meanShift[j] += w * y;
-          meanNoise[j] += w * noise[zo + j];
+          meanNoise[j] += w * d * inverseScales[j];
         }
       }
     }
-    const newMean = new Float64Array(n);
+    const [newMean, pathSigma, pathC, variances] = newVectors(4, n);
     for (let j = 0; j < n; j++) newMean[j] = mean[j] + p.cMean * sigma * meanShift[j];
 
     // Eq. (43)–(44): CSA.
-    const pathSigma = new Float64Array(n);
     const sigmaFactor = Math.sqrt(p.cSigma * (2 - p.cSigma) * muEff);
     let pathSigmaSquared = 0;
     for (let j = 0; j < n; j++) {
@@ -191,8 +203,6 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
         : 0;
 
     // Eq. (45) and (47) on the diagonal.
-    const pathC = new Float64Array(n);
-    const variances = new Float64Array(n);
     const cFactor = hSigma * Math.sqrt(p.cc * (2 - p.cc) * muEff);
     const delta = (1 - hSigma) * p.cc * (2 - p.cc);
     const decay = 1 + p.c1 * delta - p.c1 - p.cMu * p.weightSum;
@@ -223,7 +233,6 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
       pathSigma,
       pathC,
       variances,
-      noise: null,
       trouble,
     };
     const metrics: Metrics = {

@@ -24,6 +24,7 @@ import { electronOnlyChannels, isInvokeChannel } from '../ipc-channels';
 import type { EventChannel, EventPayloads, InvokeEnvelope } from '../ipc-contract';
 import { RequestError } from '../ipc-contract';
 import { Backend } from '../backend/service';
+import { buildApp } from './renderer-build';
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -44,6 +45,11 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Event batching interval. Default 75 ms. */
   batchIntervalMs?: number;
+  /**
+   * Build the UI first when the default renderer folder has no build (needs the dev
+   * dependencies; without them the page explains how to build). Default true.
+   */
+  buildIfMissing?: boolean;
 }
 
 export interface RunningServer {
@@ -176,6 +182,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const token = options.token ?? randomBytes(24).toString('base64url');
   const rendererDir = resolve(options.rendererDir ?? join(repoRoot, 'out', 'renderer'));
+  if (!options.rendererDir && options.buildIfMissing !== false && !existsSync(join(rendererDir, 'index.html'))) {
+    process.stderr.write('evobox: the UI is not built yet; building it (electron-vite build)…\n');
+    try {
+      buildApp(repoRoot);
+    } catch (error) {
+      process.stderr.write(`evobox: could not build the UI: ${(error as Error).message}\n`);
+    }
+  }
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const clients = new Set<ServerResponse>();
   let port = 0;

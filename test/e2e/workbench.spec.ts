@@ -159,6 +159,19 @@ test('a broken executable shows why its evaluations failed', async ({ page }) =>
   await dialog.getByRole('button', { name: 'Close' }).click();
 });
 
+test('open an executable: a starting problem around it, probed at the start point', async ({ page }) => {
+  await openApp(page);
+  await page.getByRole('button', { name: 'Open executable' }).click();
+  await page.getByLabel('Path', { exact: true }).fill(join(fixturesDir, 'quadratic.py'));
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
+  await expect(page.getByLabel('Problem name')).toHaveValue('quadratic');
+  await expect(page.getByLabel('Arguments (one per line)')).toHaveValue('{x1}');
+  await expect(page.getByLabel('Name (row 1)')).toHaveValue('x1');
+  await page.getByRole('button', { name: 'Probe', exact: true }).click();
+  // The start point is the middle of [-1, 1]: (0 − 0.3)² = 0.09.
+  await expect(page.getByTestId('probe-value')).toHaveText('0.09');
+});
+
 test('an invalid parameter row shows its message and blocks Start', async ({ page }) => {
   await openApp(page);
   await openProblemByPath(page, join(fixturesDir, 'noisy-line', 'problem.json'));

@@ -302,6 +302,20 @@ function initialNetwork(rng: Rng, n: number, hidden: number): Float64Array {
   return weights;
 }
 
+/** The MLP surrogate's output S(d) = w₂ᵀ tanh(W₁ d + b₁) + b₂. */
+export function evaluateNetwork(weights: Float64Array, d: ArrayLike<number>, hidden: number): number {
+  const n = d.length;
+  const b1 = hidden * n;
+  const w2 = b1 + hidden;
+  let output = weights[w2 + hidden];
+  for (let h = 0; h < hidden; h++) {
+    let z = weights[b1 + h];
+    for (let k = 0; k < n; k++) z += weights[h * n + k] * d[k];
+    output += weights[w2 + h] * Math.tanh(z);
+  }
+  return output;
+}
+
 /**
  * Trains the MLP on the region's samples (mean squared error, full-batch Adam) and returns
  * the trained weights and ∂S/∂d at d = 0 = W₁ᵀ (w₂ ⊙ (1 − tanh²(b₁))).

@@ -25,10 +25,11 @@
  * Step and trust region: with g = ∇S(ψ) the trial point is
  *   ψ' = ψ − ε g/|g|                                                            Eq. (step)
  * (`direction: "adam"` replaces g by Adam's m̂/√v̂ over the successive surrogate gradients,
- * the paper's optimiser). If f(ψ') < f(ψ) the step is taken and ε grows (×expansion);
- * otherwise ψ stays and ε shrinks (×contraction) — the trust-region rule, which lets the
- * method converge to the precision of the model instead of stalling at a fixed
- * neighbourhood size.
+ * the paper's optimiser). If f(ψ') ≤ f(ψ) the step is taken and ε grows (×expansion; ties
+ * count, so plateaus are crossed); otherwise ψ stays and ε shrinks (×contraction) — the
+ * trust-region rule, which lets the method converge to the precision of the model instead
+ * of stalling at a fixed neighbourhood size. A region whose samples all have the same value
+ * gives no direction; ε then grows until the samples see a slope.
  *
  * Samples and reuse: each generation evaluates the trial point and `samples` points drawn
  * uniformly from a box around it (around ψ in generation 0), as the paper samples U_ε. The
@@ -237,7 +238,7 @@ interface RegionData {
   widths: Float64Array;
 }
 
-function regionData(state: LgsoState): RegionData | null {
+function regionData(state: LgsoState): RegionData | 'too-few' | 'flat' {
   const widths = halfWidths(state, state.radius * state.options.reuse);
   const n = state.centre.length;
   // A ball, not a box: in many dimensions a box rejects a point for its worst coordinate
@@ -257,12 +258,12 @@ function regionData(state: LgsoState): RegionData | null {
     inputs.push(d);
     values.push(state.historyValues[index]);
   });
-  if (inputs.length < Math.min(state.options.samples, 3) + 1) return null;
+  if (inputs.length < Math.min(state.options.samples, 3) + 1) return 'too-few';
   const mean = values.reduce((a, b) => a + b, 0) / values.length;
   let variance = 0;
   for (const v of values) variance += (v - mean) ** 2;
   const targetScale = Math.sqrt(variance / values.length);
-  if (!(targetScale > 0)) return null;
+  if (!(targetScale > 0)) return 'flat';
   return { inputs, targets: Float64Array.from(values, (v) => (v - mean) / targetScale), targetScale, widths };
 }
 
@@ -384,7 +385,10 @@ export function trainNetwork(
 /** Fits the surrogate around the centre and sets the next trial point (or none). */
 function planStep(state: LgsoState): LgsoState {
   const data = regionData(state);
-  if (!data) return { ...state, trial: null };
+  // Too few samples in the region: the next generation only samples. A flat region (every
+  // value equal: a plateau, or a step function's tread) gives no direction: look wider.
+  if (data === 'too-few') return { ...state, trial: null };
+  if (data === 'flat') return { ...state, trial: null, radius: state.radius * state.options.expansion };
   const o = state.options;
   let normalised: Float64Array;
   let network = state.network;
@@ -481,7 +485,7 @@ export const lgso = defineStrategy<LgsoState, LgsoOptions>({
     if (Number.isNaN(state.centreFitness)) {
       next.centreFitness = fitness[0];
     } else if (state.trial) {
-      if (fitness[0] < state.centreFitness) {
+      if (fitness[0] <= state.centreFitness) {
         next = {
           ...next,
           centre: Float64Array.from(state.trial),
@@ -504,7 +508,8 @@ export const lgso = defineStrategy<LgsoState, LgsoOptions>({
   },
 
   distribution(state) {
-    // A uniform box of half-width ε has standard deviation ε/√3 per coordinate.
+    // Uniform samples in a box of half-width w have standard deviation w/√3 per coordinate
+    // (w = ε·√(3/n), so ε/√n: the samples lie at RMS distance ε).
     return {
       mean: state.centre,
       stdDevs: Float64Array.from(halfWidths(state, state.radius), (w) => w / Math.sqrt(3)),

@@ -182,7 +182,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
   const token = options.token ?? randomBytes(24).toString('base64url');
   const rendererDir = resolve(options.rendererDir ?? join(repoRoot, 'out', 'renderer'));
-  if (!options.rendererDir && options.buildIfMissing !== false && !existsSync(join(rendererDir, 'index.html'))) {
+  if (
+    !options.rendererDir &&
+    options.buildIfMissing !== false &&
+    !existsSync(join(rendererDir, 'index.html'))
+  ) {
     process.stderr.write('evobox: the UI is not built yet; building it (electron-vite build)…\n');
     try {
       buildApp(repoRoot);

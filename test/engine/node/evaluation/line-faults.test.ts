@@ -74,15 +74,15 @@ describe('line protocol faults', () => {
 
   it('a hang: timeout kills the process, the rest are resent to a new one', async () => {
     const started = Date.now();
-    const results = await server({ timeoutSeconds: 0.5 }).evaluate(batch([0, 7, 1, 2]));
+    const results = await server({ timeoutSeconds: 1 }).evaluate(batch([0, 7, 1, 2]));
     expect(results.map((r) => r.fitness)).toEqual([0.5, null, 1.5, 4.5]);
     expect(results[1].error).toBe(
-      'no reply within 0.5 s (line process group killed and restarted) (2 attempts)',
+      'no reply within 1 s (line process group killed and restarted) (2 attempts)',
     );
     expect(starts()).toHaveLength(3);
     const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(950);
-    expect(elapsed).toBeLessThan(5000);
+    expect(elapsed).toBeGreaterThanOrEqual(1950);
+    expect(elapsed).toBeLessThan(8000);
   });
 
   it('an oversized reply fails its request at once and restarts the process', async () => {

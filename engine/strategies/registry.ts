@@ -40,7 +40,9 @@ export const strategies: Record<string, AnyStrategy> = {
 export function getStrategy(id: string): Strategy {
   const strategy = strategies[id];
   if (!strategy) {
-    throw new Error(`strategy.name must be one of ${Object.keys(strategies).join(', ')} (got ${JSON.stringify(id)})`);
+    throw new Error(
+      `strategy.name must be one of ${Object.keys(strategies).join(', ')} (got ${JSON.stringify(id)})`,
+    );
   }
   return strategy as Strategy;
 }

@@ -74,7 +74,7 @@ export function exportRun(runDirGiven: string, format: ExportFormat): string {
     const words = [
       objective.command,
       ...(objective.args ?? []).map((a) =>
-        substitute(a, { params: best.params, id: best.index, workdir: '.' }),
+        substitute(a, { params: best.params, id: best.index, workdir: '.', problemdir: problem.baseDir }),
       ),
     ];
     const line = words.map(shellQuote).join(' ');

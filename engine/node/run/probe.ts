@@ -39,7 +39,7 @@ export async function probeProblem(problem: Problem, params?: Record<string, num
         ? [
             objective.command,
             ...(objective.args ?? []).map((a) =>
-              substitute(a, { params: point, id: 0, workdir: '<workdir>' }),
+              substitute(a, { params: point, id: 0, workdir: '<workdir>', problemdir: problem.baseDir }),
             ),
           ].join(' ')
         : 'module' in objective

@@ -1,30 +1,109 @@
 /**
- * `npm run bench [-- <name>…]`: benchmark tables with ratios against references measured in
- * the same run. Each benchmark is a module in this folder registered below.
+ * `npm run bench [-- <name>…] [--quick] [--save] [--seeds=N]`: benchmark tables with ratios
+ * against references measured in the same run, each target marked met or not. Each benchmark
+ * is a module in this folder registered below; `evobox bench` calls `runBenchmarks` too.
+ * Settings: see lib/settings.ts (PYCMA_PATH adds pycma side by side).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describeMachine, loadAverage } from './lib/machine';
+import { Report, type TargetVerdict } from './lib/report';
+import { parseSettings, splitArguments, type BenchSettings } from './lib/settings';
+
 export interface Benchmark {
   name: string;
   description: string;
-  run(): Promise<void>;
+  run(settings: BenchSettings, report: Report): Promise<void>;
 }
 
-const benchmarks: Record<string, () => Promise<Benchmark>> = {};
+const benchmarks: Record<string, () => Promise<Benchmark>> = {
+  'engine-overhead': async () => (await import('./engine-overhead')).engineOverhead,
+  'search-quality': async () => (await import('./search-quality')).searchQuality,
+  'executable-throughput': async () => (await import('./executable-throughput')).executableThroughput,
+  'parallel-speedup': async () => (await import('./parallel-speedup')).parallelSpeedup,
+  'scale-memory': async () => (await import('./scale-memory')).scaleMemory,
+  'ui-under-load': async () => (await import('./ui-under-load')).uiUnderLoad,
+  strategies: async () => (await import('./strategies')).strategiesBench,
+  // The evaluation engineer's table of every objective kind; run by name only.
+  protocols: async () => ({
+    name: 'protocols',
+    description: 'evaluations/s of every objective kind on a trivial function (bench/protocol-throughput.ts)',
+    async run() {
+      await import('./protocol-throughput');
+    },
+  }),
+};
 
-export async function runBenchmarks(names: string[]): Promise<number> {
-  const selected = names.length ? names : Object.keys(benchmarks);
-  for (const name of selected) {
-    const load = benchmarks[name];
-    if (!load) {
-      process.stderr.write(
-        `unknown benchmark ${name}; available: ${Object.keys(benchmarks).join(', ') || 'none yet'}\n`,
-      );
-      return 2;
-    }
-    const bench = await load();
-    process.stdout.write(`\n## ${bench.name} — ${bench.description}\n\n`);
-    await bench.run();
+/** What `npm run bench` runs without names: the issue's six benchmarks, in order. */
+const defaultSet = [
+  'engine-overhead',
+  'search-quality',
+  'executable-throughput',
+  'parallel-speedup',
+  'scale-memory',
+  'ui-under-load',
+];
+
+const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
+
+/** Runs the named benchmarks (all of the default set when none); arguments starting with `--` are settings. */
+export async function runBenchmarks(args: string[]): Promise<number> {
+  const { names, flags } = splitArguments(args);
+  let settings: BenchSettings;
+  try {
+    settings = parseSettings(flags);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
   }
-  return 0;
+  const selected = names.length ? names : defaultSet;
+  const unknown = selected.filter((name) => !benchmarks[name]);
+  if (unknown.length) {
+    process.stderr.write(
+      `unknown benchmark ${unknown.join(', ')}; available: ${Object.keys(benchmarks).join(', ')}\n`,
+    );
+    return 2;
+  }
+  const summary: { bench: string; verdict: TargetVerdict }[] = [];
+  let exitCode = 0;
+  for (const name of selected) {
+    const bench = await benchmarks[name]();
+    const machine = describeMachine();
+    const started = performance.now();
+    process.stdout.write(`\n## ${bench.name} — ${bench.description}\n\n`);
+    const report = new Report();
+    try {
+      await bench.run(settings, report);
+    } catch (error) {
+      exitCode = 1;
+      report.text(`**failed:** ${(error as Error).stack ?? String(error)}`);
+    }
+    report.printTargets();
+    const seconds = (performance.now() - started) / 1000;
+    report.text(
+      `(${bench.name}: ${seconds.toFixed(0)} s; load average at the end ${loadAverage()}${settings.quick ? '; --quick' : ''})`,
+    );
+    for (const verdict of report.targets) summary.push({ bench: bench.name, verdict });
+    if (settings.save) {
+      mkdirSync(resultsDir, { recursive: true });
+      const path = `${resultsDir}${bench.name}.md`;
+      writeFileSync(path, `# ${bench.name} — ${bench.description}\n\n${machine}\n\n${report.markdown()}`);
+      process.stdout.write(`(saved ${path})\n`);
+    }
+  }
+  if (summary.length > 1) {
+    const count = (status: string) => summary.filter((s) => s.verdict.status === status).length;
+    process.stdout.write(
+      `\n## Summary\n\n${count('met')} met, ${count('not met')} not met, ${count('skipped')} skipped, ${count('not checked')} not checked\n\n`,
+    );
+    for (const { bench, verdict } of summary) {
+      if (verdict.status === 'met') continue;
+      process.stdout.write(
+        `- ${bench}: ${verdict.target} — ${verdict.status}${verdict.reason ? `: ${verdict.reason}` : ''}\n`,
+      );
+    }
+  }
+  return exitCode;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

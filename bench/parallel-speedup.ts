@@ -1,0 +1,170 @@
+/**
+ * Item 4 — parallel speed-up: a CMA-ES run (λ = 16) through the evaluation pool with 1, 2,
+ * 4 and 8 workers, on evaluations that sleep 50 ms and on ones that burn 50 ms of CPU, as a JS
+ * module objective in worker threads and as a Python `line` executable. Speed-up = seconds
+ * per generation with 1 worker ÷ with k workers, in the same run.
+ *
+ * On 2 cores CPU-bound evaluations cannot go beyond 2×; sleep-bound ones can reach k× as
+ * long as k divides the population (16 here).
+ */
+import { cpuUsage } from 'node:process';
+import { fileURLToPath } from 'node:url';
+import { cpus } from 'node:os';
+import { Optimizer } from '../engine/core/optimizer';
+import { SearchSpace } from '../engine/core/search-space';
+import { createEvaluator } from '../engine/node/evaluation/pool';
+import type { ObjectiveConfig } from '../engine/node/evaluation/types';
+import { getStrategy } from '../engine/strategies/registry';
+import type { Benchmark } from './index';
+import { formatRatio } from './lib/format';
+import { pythonCommand } from './lib/pycma';
+import type { Report } from './lib/report';
+import type { BenchSettings } from './lib/settings';
+
+const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
+const evaluationMs = 50;
+const population = 16;
+const workerCounts = [1, 2, 4, 8];
+
+type Load = 'sleep' | 'burn';
+
+interface Kind {
+  label: string;
+  load: Load;
+  objective: ObjectiveConfig;
+  /** Fixed parameters the objective reads besides x and y. */
+  fixed: Record<string, number>;
+}
+
+/** Iterations of the `burn` loop that take `evaluationMs` of CPU on this machine (main thread). */
+async function calibrateBurn(): Promise<number> {
+  const module = (await import(`${fixtures}timed-objective.mjs`)) as {
+    burn: (params: Record<string, number>) => number;
+  };
+  let iterations = 100_000;
+  module.burn({ x: 0.1, y: 0.2, iterations }); // compile
+  for (;;) {
+    const before = cpuUsage();
+    module.burn({ x: 0.1, y: 0.2, iterations });
+    const used = cpuUsage(before);
+    const ms = (used.user + used.system) / 1000;
+    if (ms >= 20) return Math.round((iterations * evaluationMs) / ms);
+    iterations *= 4;
+  }
+}
+
+/** Seconds per generation over `generations` timed generations, after one warm-up generation. */
+async function secondsPerGeneration(kind: Kind, workers: number, generations: number): Promise<number> {
+  const space = new SearchSpace([
+    { name: 'x', lower: -1, upper: 1 },
+    { name: 'y', lower: -1, upper: 1 },
+    ...Object.entries(kind.fixed).map(([name, value]) => ({ name, fixed: value })),
+  ]);
+  const optimizer = Optimizer.create({
+    strategy: getStrategy('cma-es'),
+    options: { populationSize: population },
+    space,
+    seed: 1,
+  });
+  const evaluator = await createEvaluator(kind.objective, {
+    workers,
+    cwd: fixtures,
+    parameterNames: space.parameters.map((p) => p.name),
+  });
+  try {
+    const generation = async () => {
+      const candidates = optimizer.ask();
+      const results = await evaluator.evaluate(candidates.map((c) => ({ index: c.index, params: c.params })));
+      const failed = results.find((r) => r.fitness === null);
+      if (failed) throw new Error(`evaluation failed: ${failed.error}`);
+      optimizer.tell(results.map((r) => ({ fitness: r.fitness })));
+    };
+    await generation(); // threads and processes started
+    const started = performance.now();
+    for (let g = 0; g < generations; g++) await generation();
+    return (performance.now() - started) / 1000 / generations;
+  } finally {
+    await evaluator.close();
+  }
+}
+
+export const parallelSpeedup: Benchmark = {
+  name: 'parallel-speedup',
+  description: 'speed-up with 1, 2, 4, 8 workers on 50 ms sleep-bound and CPU-bound evaluations',
+  async run(settings: BenchSettings, report: Report) {
+    const iterations = await calibrateBurn();
+    const generations = settings.quick ? 2 : 3;
+    const module = `${fixtures}timed-objective.mjs`;
+    const lineScript = `${fixtures}timed_line.py`;
+    const kinds: Kind[] = [
+      {
+        label: 'JS module, sleep 50 ms',
+        load: 'sleep',
+        objective: { module, export: 'sleep' },
+        fixed: { ms: evaluationMs },
+      },
+      {
+        label: 'JS module, burn 50 ms CPU',
+        load: 'burn',
+        objective: { module, export: 'burn' },
+        fixed: { iterations },
+      },
+      {
+        label: 'Python line, sleep 50 ms',
+        load: 'sleep',
+        objective: {
+          command: pythonCommand,
+          args: [lineScript, 'sleep', String(evaluationMs)],
+          protocol: 'line',
+        },
+        fixed: {},
+      },
+      {
+        label: 'Python line, burn 50 ms CPU',
+        load: 'burn',
+        objective: {
+          command: pythonCommand,
+          args: [lineScript, 'burn', String(evaluationMs)],
+          protocol: 'line',
+        },
+        fixed: {},
+      },
+    ];
+    report.text(
+      `CMA-ES, λ = ${population}, one warm-up generation then ${generations} timed; ${cpus().length} cores. ` +
+        `The JS burn loop is calibrated to ${evaluationMs} ms of CPU (${iterations.toLocaleString('en-US')} iterations); ` +
+        `the Python one burns ${evaluationMs} ms of its own CPU time. Ideal: k× for sleep, min(k, cores)× for burn.`,
+    );
+    report.text();
+    const rows: (string | number)[][] = [];
+    for (const kind of kinds) {
+      const seconds: number[] = [];
+      for (const workers of workerCounts)
+        seconds.push(await secondsPerGeneration(kind, workers, generations));
+      const speedups = seconds.map((s) => seconds[0] / s);
+      rows.push([
+        kind.label,
+        ...seconds.map((s, i) => `${(s * 1000).toFixed(0)} ms (${formatRatio(speedups[i])})`),
+      ]);
+      const at = (workers: number) => speedups[workerCounts.indexOf(workers)];
+      report.check(
+        `${kind.label}: ≥ 1.9× at 2 workers`,
+        formatRatio(at(2)),
+        at(2) >= 1.9,
+        `${(seconds[1] * 1000).toFixed(0)} ms per generation with 2 workers vs ${(seconds[0] * 1000).toFixed(0)} ms with 1`,
+      );
+      if (kind.load === 'sleep') {
+        report.check(
+          `${kind.label}: ≥ 7× at 8 workers`,
+          formatRatio(at(8)),
+          at(8) >= 7,
+          `${(seconds[3] * 1000).toFixed(0)} ms per generation with 8 workers (ideal ${((seconds[0] * 1000) / 8).toFixed(0)} ms)`,
+        );
+      }
+    }
+    report.table(
+      ['objective', ...workerCounts.map((w) => `${w} worker${w > 1 ? 's' : ''}: s/gen (speed-up)`)],
+      rows,
+    );
+  },
+};

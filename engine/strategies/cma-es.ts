@@ -27,8 +27,9 @@ import {
 } from '../core/strategy';
 import { symmetricEigen } from './cma/eigen';
 import { multiplyVector, sampleFromBasis, symmetricDecayAndOuterProducts } from './cma/dense-kernels';
-import { cmaParameters, defaultPopulationSize, rankByFitness, type CmaParameters } from './cma/parameters';
+import { cmaParameters, defaultPopulationSize, type CmaParameters } from './cma/parameters';
 import { newVectors } from './cma/vectors';
+import { rankByFitness } from './shared/fitness-shaping';
 
 export interface CmaEsState {
   dimension: number;

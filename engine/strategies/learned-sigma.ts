@@ -38,7 +38,7 @@
  * Σ gets a ridge tr(Σ)·1e−12 and is refactored. Ordinary runs rarely or never hit these limits.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
-import { centredRanks } from './openai-es';
+import { centredRanks } from './shared/fitness-shaping';
 
 export interface LearnedSigmaState {
   dimension: number;

@@ -30,7 +30,7 @@
  * short" and lets σ diverge.)
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
-import { nesUtilities } from './xnes';
+import { centredRanks, nesUtilities, rankByFitness } from './shared/fitness-shaping';
 
 export interface OpenAiEsState {
   dimension: number;
@@ -117,26 +117,6 @@ const options = {
 } satisfies Record<string, OptionSpec>;
 
 export type OpenAiEsOptions = ResolvedOptions<typeof options>;
-
-/**
- * Centred ranks, Eq. (2): the best (lowest) fitness gets +½, the worst −½, evenly spaced
- * in between; tied values share their average rank, so equal fitness carries no signal.
- */
-export function centredRanks(fitness: ArrayLike<number>): Float64Array {
-  const count = fitness.length;
-  const out = new Float64Array(count);
-  if (count < 2) return out;
-  const order = Array.from({ length: count }, (_, k) => k).sort((a, b) => fitness[a] - fitness[b]);
-  let start = 0;
-  while (start < count) {
-    let end = start;
-    while (end + 1 < count && fitness[order[end + 1]] === fitness[order[start]]) end++;
-    const averageRank = (start + end) / 2; // 0 = best
-    for (let r = start; r <= end; r++) out[order[r]] = 0.5 - averageRank / (count - 1);
-    start = end + 1;
-  }
-  return out;
-}
 
 function samplingStdDevs(state: OpenAiEsState): Float64Array {
   const floor = state.stdDevFloor;
@@ -225,7 +205,7 @@ export const openAiEs = defineStrategy<OpenAiEsState, OpenAiEsOptions>({
 
     let stepSize = state.stepSize;
     if (state.stepSizeLearningRate > 0) {
-      const order = Array.from(fitness.keys()).sort((a, b) => fitness[a] - fitness[b] || a - b);
+      const order = rankByFitness(fitness);
       let stepSizeGradient = 0;
       order.forEach((k, rank) => {
         let squares = 0;

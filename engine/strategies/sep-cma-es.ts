@@ -21,8 +21,9 @@ import {
   type Metrics,
   type OptionSpec,
 } from '../core/strategy';
-import { cmaParameters, defaultPopulationSize, rankByFitness, type CmaParameters } from './cma/parameters';
+import { cmaParameters, defaultPopulationSize, type CmaParameters } from './cma/parameters';
 import { newVectors } from './cma/vectors';
+import { rankByFitness } from './shared/fitness-shaping';
 
 export interface SepCmaEsState {
   dimension: number;

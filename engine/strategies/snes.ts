@@ -17,7 +17,7 @@
  * on rotated ill-conditioned problems it is slow.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
-import { nesUtilities } from './xnes';
+import { nesUtilities, rankByFitness } from './shared/fitness-shaping';
 
 export interface SnesState {
   dimension: number;
@@ -110,7 +110,7 @@ export const snes = defineStrategy<SnesState, SnesOptions>({
 
   tell(state, _candidates, fitness) {
     const n = state.dimension;
-    const order = Array.from(fitness.keys()).sort((a, b) => fitness[a] - fitness[b] || a - b);
+    const order = rankByFitness(fitness);
     const meanGradient = new Float64Array(n);
     const stdDevGradient = new Float64Array(n);
     order.forEach((k, rank) => {

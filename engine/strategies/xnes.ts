@@ -25,6 +25,7 @@
  * exponential is computed here by scaling and squaring of its Taylor series.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
+import { nesUtilities, rankByFitness } from './shared/fitness-shaping';
 
 export interface XnesState {
   dimension: number;
@@ -87,23 +88,6 @@ const options = {
 } satisfies Record<string, OptionSpec>;
 
 export type XnesOptions = ResolvedOptions<typeof options>;
-
-/**
- * Rank-based utilities of NES, best rank first: uₖ = max(0, ln(λ/2 + 1) − ln k) / Σ − 1/λ.
- * Only the better half gets positive weight, which makes σ grow on linear slopes.
- */
-export function nesUtilities(populationSize: number): Float64Array {
-  const raw = Float64Array.from({ length: populationSize }, (_, k) =>
-    Math.max(0, Math.log(populationSize / 2 + 1) - Math.log(k + 1)),
-  );
-  const total = raw.reduce((sum, v) => sum + v, 0);
-  return raw.map((v) => v / total - 1 / populationSize);
-}
-
-/** Candidate indices sorted from best (lowest fitness) to worst; ties keep ask order. */
-function rankOrder(fitness: Float64Array): number[] {
-  return Array.from(fitness.keys()).sort((a, b) => fitness[a] - fitness[b] || a - b);
-}
 
 function multiply(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);
@@ -239,7 +223,7 @@ export const xnes = defineStrategy<XnesState, XnesOptions>({
 
   tell(state, _candidates, fitness) {
     const n = state.dimension;
-    const order = rankOrder(fitness);
+    const order = rankByFitness(fitness);
     const meanGradient = new Float64Array(n);
     const matrixGradient = new Float64Array(n * n);
     order.forEach((k, rank) => {

@@ -93,10 +93,3 @@ export function cmaParameters(n: number, lambda: number, variant: ParameterVaria
 export function defaultPopulationSize(n: number): number {
   return 4 + Math.floor(3 * Math.log(Math.max(1, n)));
 }
-
-/** Candidate indices sorted by fitness (best first); ties keep candidate order. */
-export function rankByFitness(fitness: Float64Array): Int32Array {
-  const order = new Int32Array(fitness.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((a, b) => fitness[a] - fitness[b] || a - b);
-}

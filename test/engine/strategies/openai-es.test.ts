@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { centredRanks, openAiEs, type OpenAiEsOptions } from '../../../engine/strategies/openai-es';
+import { openAiEs, type OpenAiEsOptions } from '../../../engine/strategies/openai-es';
+import { centredRanks } from '../../../engine/strategies/shared/fitness-shaping';
 import { createRng } from '../../../engine/core/rng';
 import { defaultOptions } from '../../../engine/core/strategy';
 import { Optimizer } from '../../../engine/core/optimizer';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nesUtilities, symmetricMatrixExp, xnes } from '../../../engine/strategies/xnes';
+import { symmetricMatrixExp, xnes } from '../../../engine/strategies/xnes';
+import { nesUtilities } from '../../../engine/strategies/shared/fitness-shaping';
 import { createRng } from '../../../engine/core/rng';
 import { Optimizer } from '../../../engine/core/optimizer';
 import { SearchSpace } from '../../../engine/core/search-space';

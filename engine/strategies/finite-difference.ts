@@ -31,6 +31,7 @@
  */
 import { defineStrategy, type InitContext, type OptionSpecs, type TellResult } from '../core/strategy';
 import type { Rng } from '../core/rng';
+import { flooredScales } from './shared/std-dev-floor';
 
 export interface FiniteDifferenceState {
   x: Float64Array;
@@ -181,9 +182,7 @@ function trialPoint(state: FiniteDifferenceState): Float64Array {
 }
 
 function differenceSteps(state: FiniteDifferenceState): Float64Array {
-  const n = state.x.length;
-  if (!state.stdDevFloor) return new Float64Array(n).fill(state.differenceStep);
-  return Float64Array.from(state.stdDevFloor, (floor) => Math.max(state.differenceStep, floor));
+  return flooredScales(state.x.length, state.differenceStep, state.stdDevFloor);
 }
 
 export const finiteDifference = defineStrategy<FiniteDifferenceState, Options>({

@@ -43,6 +43,7 @@
  */
 import { defineStrategy, type InitContext, type OptionSpecs, type TellResult } from '../core/strategy';
 import type { Rng } from '../core/rng';
+import { flooredScales } from './shared/std-dev-floor';
 
 export interface LgsoState {
   centre: Float64Array;
@@ -151,9 +152,7 @@ export type LgsoOptions = {
 function halfWidths(state: LgsoState, radius: number): Float64Array {
   const n = state.centre.length;
   // Uniform samples in a box of half-width w lie at RMS distance w·√(n/3) from its centre.
-  const width = radius * Math.sqrt(3 / n);
-  if (!state.stdDevFloor) return new Float64Array(n).fill(width);
-  return Float64Array.from(state.stdDevFloor, (floor) => Math.max(width, floor));
+  return flooredScales(n, radius * Math.sqrt(3 / n), state.stdDevFloor);
 }
 
 function sampleBox(rng: Rng, around: Float64Array, widths: Float64Array): Float64Array {

@@ -18,6 +18,7 @@
  */
 import { defineStrategy, type InitContext, type OptionSpecs, type TellResult } from '../core/strategy';
 import type { Rng } from '../core/rng';
+import { flooredScales } from './shared/std-dev-floor';
 
 export interface OnePlusOneState {
   /** Current parent, internal coordinates. */
@@ -54,8 +55,8 @@ const options = {
 
 type Options = { stepSize: number; successTarget: number; damping: number };
 
-function stdDev(state: OnePlusOneState, i: number): number {
-  return state.stdDevFloor ? Math.max(state.stepSize, state.stdDevFloor[i]) : state.stepSize;
+function stdDevs(state: OnePlusOneState): Float64Array {
+  return flooredScales(state.mean.length, state.stepSize, state.stdDevFloor);
 }
 
 export const onePlusOneEs = defineStrategy<OnePlusOneState, Options>({
@@ -81,8 +82,9 @@ export const onePlusOneEs = defineStrategy<OnePlusOneState, Options>({
   },
 
   ask(rng, state) {
+    const scales = stdDevs(state);
     const child = new Float64Array(state.mean.length);
-    for (let i = 0; i < child.length; i++) child[i] = state.mean[i] + stdDev(state, i) * rng.gaussian();
+    for (let i = 0; i < child.length; i++) child[i] = state.mean[i] + scales[i] * rng.gaussian();
     // Generation 0 also evaluates the start point, the first parent.
     const candidates = Number.isNaN(state.meanFitness) ? [Float64Array.from(state.mean), child] : [child];
     return { candidates, state };
@@ -108,7 +110,7 @@ export const onePlusOneEs = defineStrategy<OnePlusOneState, Options>({
   distribution(state) {
     return {
       mean: state.mean,
-      stdDevs: Float64Array.from(state.mean, (_, i) => stdDev(state, i)),
+      stdDevs: stdDevs(state),
       stepSize: state.stepSize,
     };
   },

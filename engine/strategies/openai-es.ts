@@ -31,6 +31,7 @@
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
 import { centredRanks, nesUtilities, rankByFitness } from './shared/fitness-shaping';
+import { flooredScales } from './shared/std-dev-floor';
 
 export interface OpenAiEsState {
   dimension: number;
@@ -118,13 +119,6 @@ const options = {
 
 export type OpenAiEsOptions = ResolvedOptions<typeof options>;
 
-function samplingStdDevs(state: OpenAiEsState): Float64Array {
-  const floor = state.stdDevFloor;
-  return Float64Array.from({ length: state.dimension }, (_, i) =>
-    floor.length ? Math.max(state.stepSize, floor[i]) : state.stepSize,
-  );
-}
-
 export const openAiEs = defineStrategy<OpenAiEsState, OpenAiEsOptions>({
   id: 'openai-es',
   title: 'OpenAI-ES (Salimans et al. 2017)',
@@ -160,7 +154,7 @@ export const openAiEs = defineStrategy<OpenAiEsState, OpenAiEsOptions>({
   },
 
   ask(rng, state) {
-    const stds = samplingStdDevs(state);
+    const stds = flooredScales(state.dimension, state.stepSize, state.stdDevFloor);
     const noise: Float64Array[] = [];
     const candidates: Float64Array[] = [];
     for (let j = 0; j < state.pairs; j++) {
@@ -175,7 +169,7 @@ export const openAiEs = defineStrategy<OpenAiEsState, OpenAiEsOptions>({
 
   tell(state, _candidates, fitness) {
     const n = state.dimension;
-    const stds = samplingStdDevs(state);
+    const stds = flooredScales(state.dimension, state.stepSize, state.stdDevFloor);
     const shaped = centredRanks(fitness); // Eq. (2)
     const direction = new Float64Array(n);
     for (let j = 0; j < state.pairs; j++) {
@@ -221,7 +215,11 @@ export const openAiEs = defineStrategy<OpenAiEsState, OpenAiEsOptions>({
   },
 
   distribution(state) {
-    return { mean: Float64Array.from(state.mean), stdDevs: samplingStdDevs(state), stepSize: state.stepSize };
+    return {
+      mean: Float64Array.from(state.mean),
+      stdDevs: flooredScales(state.dimension, state.stepSize, state.stdDevFloor),
+      stepSize: state.stepSize,
+    };
   },
 
   shouldStop(state) {

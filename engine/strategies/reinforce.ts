@@ -31,6 +31,7 @@
  * expensive.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
+import { flooredScales } from './shared/std-dev-floor';
 
 export interface ReinforceState {
   dimension: number;
@@ -95,13 +96,6 @@ const options = {
 
 export type ReinforceOptions = ResolvedOptions<typeof options>;
 
-function samplingStdDevs(state: ReinforceState): Float64Array {
-  const floor = state.stdDevFloor;
-  return Float64Array.from({ length: state.dimension }, (_, i) =>
-    floor.length ? Math.max(state.stepSize, floor[i]) : state.stepSize,
-  );
-}
-
 export const reinforce = defineStrategy<ReinforceState, ReinforceOptions>({
   id: 'reinforce',
   title: 'REINFORCE with a baseline (seed 000)',
@@ -131,7 +125,7 @@ export const reinforce = defineStrategy<ReinforceState, ReinforceOptions>({
   },
 
   ask(rng, state) {
-    const stds = samplingStdDevs(state);
+    const stds = flooredScales(state.dimension, state.stepSize, state.stdDevFloor);
     const noise: Float64Array[] = [];
     const candidates: Float64Array[] = [];
     for (let k = 0; k < state.batchSize; k++) {
@@ -159,7 +153,7 @@ export const reinforce = defineStrategy<ReinforceState, ReinforceOptions>({
     const advantages =
       scale > 0 && Number.isFinite(scale) ? differences.map((d) => d / scale) : new Float64Array(count); // Eq. (2)
 
-    const stds = samplingStdDevs(state);
+    const stds = flooredScales(state.dimension, state.stepSize, state.stdDevFloor);
     const mean = Float64Array.from(state.mean);
     let stepSizeScore = 0;
     for (let k = 0; k < count; k++) {
@@ -183,7 +177,11 @@ export const reinforce = defineStrategy<ReinforceState, ReinforceOptions>({
   },
 
   distribution(state) {
-    return { mean: Float64Array.from(state.mean), stdDevs: samplingStdDevs(state), stepSize: state.stepSize };
+    return {
+      mean: Float64Array.from(state.mean),
+      stdDevs: flooredScales(state.dimension, state.stepSize, state.stdDevFloor),
+      stepSize: state.stepSize,
+    };
   },
 
   shouldStop(state) {

@@ -54,6 +54,7 @@
 import { defineStrategy, type InitContext, type OptionSpecs, type TellResult } from '../core/strategy';
 import type { Rng } from '../core/rng';
 import { centralDifferenceGradient, randomOrthonormalBasis } from './finite-difference';
+import { flooredScales } from './shared/std-dev-floor';
 
 /** One SGD trajectory: weights, velocity and its hyperparameters. */
 export interface SgdChain {
@@ -189,9 +190,7 @@ function anneals(o: SaSgdOptions): boolean {
 }
 
 function smoothingScales(state: SaSgdState, n: number): Float64Array {
-  const sigma = state.options.stepSize;
-  if (!state.stdDevFloor) return new Float64Array(n).fill(sigma);
-  return Float64Array.from(state.stdDevFloor, (floor) => Math.max(sigma, floor));
+  return flooredScales(n, state.options.stepSize, state.stdDevFloor);
 }
 
 function drawDirections(rng: Rng, state: SaSgdState, n: number): Float64Array[] {

@@ -28,6 +28,7 @@
  */
 import { defineStrategy, type InitContext, type OptionSpecs, type TellResult } from '../core/strategy';
 import type { Rng } from '../core/rng';
+import { flooredScales } from './shared/std-dev-floor';
 
 export interface SimulatedAnnealingState {
   /** Current point of the chain, internal coordinates. */
@@ -103,13 +104,14 @@ type Options = {
   damping: number;
 };
 
-function proposalStd(state: SimulatedAnnealingState, i: number): number {
-  return state.stdDevFloor ? Math.max(state.stepSize, state.stdDevFloor[i]) : state.stepSize;
+function proposalStdDevs(state: SimulatedAnnealingState): Float64Array {
+  return flooredScales(state.current.length, state.stepSize, state.stdDevFloor);
 }
 
 function propose(rng: Rng, state: SimulatedAnnealingState): Float64Array {
+  const stdDevs = proposalStdDevs(state);
   const y = new Float64Array(state.current.length);
-  for (let i = 0; i < y.length; i++) y[i] = state.current[i] + proposalStd(state, i) * rng.gaussian();
+  for (let i = 0; i < y.length; i++) y[i] = state.current[i] + stdDevs[i] * rng.gaussian();
   return y;
 }
 
@@ -203,7 +205,7 @@ export const simulatedAnnealing = defineStrategy<SimulatedAnnealingState, Option
   distribution(state) {
     return {
       mean: state.current,
-      stdDevs: Float64Array.from(state.current, (_, i) => proposalStd(state, i)),
+      stdDevs: proposalStdDevs(state),
       stepSize: state.stepSize,
     };
   },

@@ -23,6 +23,7 @@
  * coordinate in the early iterations.
  */
 import { defineStrategy, type InitContext, type OptionSpecs, type TellResult } from '../core/strategy';
+import { flooredScales } from './shared/std-dev-floor';
 
 export interface SpsaState {
   theta: Float64Array;
@@ -98,9 +99,7 @@ type Options = {
 /** c_k, per coordinate (integer parameters keep at least their sampling floor). */
 export function perturbationSizes(state: SpsaState): Float64Array {
   const ck = state.perturbation / (state.iteration + 1) ** state.gamma; // Eq. (gains)
-  return Float64Array.from(state.theta, (_, i) =>
-    state.stdDevFloor ? Math.max(ck, state.stdDevFloor[i]) : ck,
-  );
+  return flooredScales(state.theta.length, ck, state.stdDevFloor);
 }
 
 export const spsa = defineStrategy<SpsaState, Options>({

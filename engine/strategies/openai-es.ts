@@ -31,6 +31,7 @@
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
 import { centredRanks, nesUtilities, rankByFitness } from './shared/fitness-shaping';
+import { mirroredPairs } from './shared/perturbations';
 import { flooredScales } from './shared/std-dev-floor';
 
 export interface OpenAiEsState {
@@ -155,16 +156,9 @@ export const openAiEs = defineStrategy<OpenAiEsState, OpenAiEsOptions>({
 
   ask(rng, state) {
     const stds = flooredScales(state.dimension, state.stepSize, state.stdDevFloor);
-    const noise: Float64Array[] = [];
-    const candidates: Float64Array[] = [];
-    for (let j = 0; j < state.pairs; j++) {
-      const epsilon = rng.gaussians(new Float64Array(state.dimension));
-      noise.push(epsilon);
-      // Eq. (1): the pair's perturbations are exact negatives of each other.
-      candidates.push(state.mean.map((m, i) => m + stds[i] * epsilon[i]));
-      candidates.push(state.mean.map((m, i) => m - stds[i] * epsilon[i]));
-    }
-    return { candidates, state: { ...state, noise } };
+    const noise = Array.from({ length: state.pairs }, () => rng.gaussians(new Float64Array(state.dimension)));
+    // Eq. (1): the pair's perturbations are exact negatives of each other.
+    return { candidates: mirroredPairs(state.mean, noise, stds), state: { ...state, noise } };
   },
 
   tell(state, _candidates, fitness) {

@@ -31,6 +31,7 @@
  * expensive.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
+import { gaussianSamples } from './shared/perturbations';
 import { flooredScales } from './shared/std-dev-floor';
 
 export interface ReinforceState {
@@ -126,13 +127,7 @@ export const reinforce = defineStrategy<ReinforceState, ReinforceOptions>({
 
   ask(rng, state) {
     const stds = flooredScales(state.dimension, state.stepSize, state.stdDevFloor);
-    const noise: Float64Array[] = [];
-    const candidates: Float64Array[] = [];
-    for (let k = 0; k < state.batchSize; k++) {
-      const epsilon = rng.gaussians(new Float64Array(state.dimension));
-      noise.push(epsilon);
-      candidates.push(state.mean.map((m, i) => m + stds[i] * epsilon[i])); // Eq. (1)
-    }
+    const { noise, candidates } = gaussianSamples(rng, state.mean, stds, state.batchSize); // Eq. (1)
     return { candidates, state: { ...state, noise } };
   },
 

@@ -54,6 +54,7 @@
 import { defineStrategy, type InitContext, type OptionSpecs, type TellResult } from '../core/strategy';
 import type { Rng } from '../core/rng';
 import { centralDifferenceGradient, randomOrthonormalBasis } from './finite-difference';
+import { mirroredPairs } from './shared/perturbations';
 import { flooredScales } from './shared/std-dev-floor';
 
 /** One SGD trajectory: weights, velocity and its hyperparameters. */
@@ -198,22 +199,6 @@ function drawDirections(rng: Rng, state: SaSgdState, n: number): Float64Array[] 
   return Array.from({ length: state.options.samples }, () => rng.gaussians(new Float64Array(n)));
 }
 
-/** θ ± σ⊙d for every direction d, pair by pair. */
-function stencil(theta: Float64Array, directions: Float64Array[], scales: Float64Array): Float64Array[] {
-  const n = theta.length;
-  const points: Float64Array[] = [];
-  for (const d of directions) {
-    const plus = new Float64Array(n);
-    const minus = new Float64Array(n);
-    for (let k = 0; k < n; k++) {
-      plus[k] = theta[k] + scales[k] * d[k];
-      minus[k] = theta[k] - scales[k] * d[k];
-    }
-    points.push(plus, minus);
-  }
-  return points;
-}
-
 function estimateGradient(
   state: SaSgdState,
   points: Float64Array[],
@@ -323,7 +308,8 @@ export const saSgd = defineStrategy<SaSgdState, SaSgdOptions>({
     next = { ...next, directions: drawDirections(rng, next, n) };
     const scales = smoothingScales(next, n);
     const centres = atSegmentEnd(next) ? next.chains.map((chain) => Float64Array.from(chain.theta)) : [];
-    const stencils = next.chains.flatMap((chain) => stencil(chain.theta, next.directions, scales));
+    // θ ± σ⊙d for every direction d, pair by pair.
+    const stencils = next.chains.flatMap((chain) => mirroredPairs(chain.theta, next.directions, scales));
     return { candidates: [...centres, ...stencils], state: next };
   },
 

@@ -18,6 +18,7 @@
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
 import { nesUtilities, rankByFitness } from './shared/fitness-shaping';
+import { gaussianSamples } from './shared/perturbations';
 
 export interface SnesState {
   dimension: number;
@@ -98,13 +99,8 @@ export const snes = defineStrategy<SnesState, SnesOptions>({
   },
 
   ask(rng, state) {
-    const noise: Float64Array[] = [];
-    const candidates: Float64Array[] = [];
-    for (let k = 0; k < state.populationSize; k++) {
-      const z = rng.gaussians(new Float64Array(state.dimension));
-      noise.push(z);
-      candidates.push(state.mean.map((m, i) => m + state.stdDevs[i] * z[i])); // Eq. (1)
-    }
+    // Eq. (1): xₖ = μ + σ ⊙ zₖ.
+    const { noise, candidates } = gaussianSamples(rng, state.mean, state.stdDevs, state.populationSize);
     return { candidates, state: { ...state, noise } };
   },
 

@@ -23,6 +23,7 @@
  * coordinate in the early iterations.
  */
 import { defineStrategy, type InitContext, type OptionSpecs, type TellResult } from '../core/strategy';
+import { mirroredPairs } from './shared/perturbations';
 import { flooredScales } from './shared/std-dev-floor';
 
 export interface SpsaState {
@@ -129,23 +130,15 @@ export const spsa = defineStrategy<SpsaState, Options>({
   },
 
   ask(rng, state) {
-    const sizes = perturbationSizes(state);
     const n = state.theta.length;
-    const candidates: Float64Array[] = [];
     // The first iteration averages more estimates when it also calibrates the gain.
     const count =
       state.gain === 0 ? Math.max(state.perturbations, state.calibrationPerturbations) : state.perturbations;
-    for (let q = 0; q < count; q++) {
-      const plus = new Float64Array(n);
-      const minus = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const delta = rng.uniform() < 0.5 ? -1 : 1; // Bernoulli ±1
-        plus[i] = state.theta[i] + sizes[i] * delta;
-        minus[i] = state.theta[i] - sizes[i] * delta;
-      }
-      candidates.push(plus, minus);
-    }
-    return { candidates, state };
+    const directions = Array.from(
+      { length: count },
+      () => Float64Array.from({ length: n }, () => (rng.uniform() < 0.5 ? -1 : 1)), // Bernoulli ±1
+    );
+    return { candidates: mirroredPairs(state.theta, directions, perturbationSizes(state)), state };
   },
 
   tell(state, candidates, fitness): TellResult<SpsaState> {

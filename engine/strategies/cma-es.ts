@@ -27,6 +27,7 @@ import {
 } from '../core/strategy';
 import { symmetricEigen } from './cma/eigen';
 import { multiplyVector, sampleFromBasis, symmetricDecayAndOuterProducts } from './cma/dense-kernels';
+import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
 import { cmaParameters, defaultPopulationSize, type CmaParameters } from './cma/parameters';
 import { newVectors } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
@@ -243,7 +244,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
   tell(state, candidates, fitness) {
     const n = state.dimension;
     const p = state.parameters;
-    const { lambda, mu, weights, muEff } = p;
+    const { lambda, mu, weights } = p;
     const sigma = state.stepSize;
     const mean = state.mean;
     const noise = state.noise;
@@ -296,40 +297,21 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     const [newMean, pathSigma, pathC] = newVectors(3, n);
     for (let j = 0; j < n; j++) newMean[j] = mean[j] + p.cMean * sigma * meanShift[j];
 
-    // Eq. (43): p_σ ← (1 − c_σ)p_σ + √(c_σ(2 − c_σ)μ_eff)·C^{-1/2}⟨y⟩_w, with C^{-1/2}⟨y⟩_w = B·⟨z⟩_w.
+    // Eq. (43)–(44): CSA with C^{-1/2}⟨y⟩_w = B·⟨z⟩_w, and h_σ.
     multiplyVector(n, state.basis, meanNoise, whitened);
-    const sigmaFactor = Math.sqrt(p.cSigma * (2 - p.cSigma) * muEff);
-    let pathSigmaSquared = 0;
-    for (let j = 0; j < n; j++) {
-      const v = (1 - p.cSigma) * state.pathSigma[j] + sigmaFactor * whitened[j];
-      pathSigma[j] = v;
-      pathSigmaSquared += v * v;
-    }
-    const pathSigmaNorm = Math.sqrt(pathSigmaSquared);
-
-    // Eq. (44): σ ← σ·exp((c_σ/d_σ)(‖p_σ‖/E‖N(0,I)‖ − 1)).
-    const stepSize = sigma * Math.exp((p.cSigma / p.dSigma) * (pathSigmaNorm / p.chiN - 1));
-
-    // h_σ stalls the rank-one update while ‖p_σ‖ is large (σ still increasing).
     const generation = state.generation + 1;
-    const hSigma =
-      pathSigmaNorm / Math.sqrt(1 - (1 - p.cSigma) ** (2 * generation)) < (1.4 + 2 / (n + 1)) * p.chiN
-        ? 1
-        : 0;
+    const { stepSize, hSigma } = cumulateStepSize(p, state.pathSigma, whitened, sigma, generation, pathSigma);
 
     // Eq. (45): p_c ← (1 − c_c)p_c + h_σ·√(c_c(2 − c_c)μ_eff)·⟨y⟩_w.
-    const cFactor = hSigma * Math.sqrt(p.cc * (2 - p.cc) * muEff);
+    const { pathFactor, decay } = covarianceFactors(p, hSigma);
     for (let j = 0; j < n; j++) {
-      const v = (1 - p.cc) * state.pathC[j] + cFactor * meanShift[j];
+      const v = (1 - p.cc) * state.pathC[j] + pathFactor * meanShift[j];
       pathC[j] = v;
       left[j] = p.c1 * v;
       right[j] = v;
     }
 
-    // Eq. (47): C ← (1 + c1·δ(h_σ) − c1 − cμ·Σw_j)·C + c1·p_c·p_cᵀ + cμ·Σ w°_i·y_{i:λ}·y_{i:λ}ᵀ,
-    // with δ(h_σ) = (1 − h_σ)·c_c(2 − c_c) making up for the variance the stalled path lacks.
-    const delta = (1 - hSigma) * p.cc * (2 - p.cc);
-    const decay = 1 + p.c1 * delta - p.c1 - p.cMu * p.weightSum;
+    // Eq. (47): C ← (1 + c1·δ(h_σ) − c1 − cμ·Σw_j)·C + c1·p_c·p_cᵀ + cμ·Σ w°_i·y_{i:λ}·y_{i:λ}ᵀ.
     const covariance = new Float64Array(n * n);
     symmetricDecayAndOuterProducts(n, state.covariance, decay, left, right, used + 1, covariance);
     applyStdDevFloor(n, covariance, stepSize, state.stdDevFloor);

@@ -21,6 +21,7 @@ import {
   type Metrics,
   type OptionSpec,
 } from '../core/strategy';
+import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
 import { cmaParameters, defaultPopulationSize, type CmaParameters } from './cma/parameters';
 import { newVectors } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
@@ -139,7 +140,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   tell(state, candidates, fitness) {
     const n = state.dimension;
     const p = state.parameters;
-    const { lambda, mu, weights, muEff } = p;
+    const { lambda, mu, weights } = p;
     const sigma = state.stepSize;
     if (candidates.length !== lambda) {
       throw new Error(
@@ -187,30 +188,23 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const [newMean, pathSigma, pathC, variances] = newVectors(4, n);
     for (let j = 0; j < n; j++) newMean[j] = mean[j] + p.cMean * sigma * meanShift[j];
 
-    // Eq. (43)–(44): CSA.
-    const sigmaFactor = Math.sqrt(p.cSigma * (2 - p.cSigma) * muEff);
-    let pathSigmaSquared = 0;
-    for (let j = 0; j < n; j++) {
-      const v = (1 - p.cSigma) * state.pathSigma[j] + sigmaFactor * meanNoise[j];
-      pathSigma[j] = v;
-      pathSigmaSquared += v * v;
-    }
-    const pathSigmaNorm = Math.sqrt(pathSigmaSquared);
-    const stepSize = sigma * Math.exp((p.cSigma / p.dSigma) * (pathSigmaNorm / p.chiN - 1));
+    // Eq. (43)–(44): CSA, with C^{-1/2}⟨y⟩_w = ⟨z⟩_w for a diagonal C, and h_σ.
     const generation = state.generation + 1;
-    const hSigma =
-      pathSigmaNorm / Math.sqrt(1 - (1 - p.cSigma) ** (2 * generation)) < (1.4 + 2 / (n + 1)) * p.chiN
-        ? 1
-        : 0;
+    const { stepSize, hSigma } = cumulateStepSize(
+      p,
+      state.pathSigma,
+      meanNoise,
+      sigma,
+      generation,
+      pathSigma,
+    );
 
     // Eq. (45) and (47) on the diagonal.
-    const cFactor = hSigma * Math.sqrt(p.cc * (2 - p.cc) * muEff);
-    const delta = (1 - hSigma) * p.cc * (2 - p.cc);
-    const decay = 1 + p.c1 * delta - p.c1 - p.cMu * p.weightSum;
+    const { pathFactor, decay } = covarianceFactors(p, hSigma);
     let minVariance = Number.POSITIVE_INFINITY;
     let maxVariance = 0;
     for (let j = 0; j < n; j++) {
-      const pc = (1 - p.cc) * state.pathC[j] + cFactor * meanShift[j];
+      const pc = (1 - p.cc) * state.pathC[j] + pathFactor * meanShift[j];
       pathC[j] = pc;
       const v = decay * state.variances[j] + p.c1 * pc * pc + p.cMu * rankMu[j];
       variances[j] = v;

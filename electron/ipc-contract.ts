@@ -306,17 +306,22 @@ export interface DistributionView {
   stepSize: number;
 }
 
-/** One generation as the UI needs it. */
+/**
+ * One generation as the UI needs it. A fast run's batch merges consecutive generations into
+ * one view (the last of them), so views are not necessarily one per generation.
+ */
 export interface GenerationView {
   generation: number;
   evaluations: number;
   failedEvaluations: number;
   elapsedMs: number;
+  /** Best generation value of the generations this view stands for (see compactBatch). */
   min: number | null;
   median: number | null;
+  /** Best so far when it changed since the previous view, else null (unchanged). */
   best: { params: Record<string, number>; fitness: number; index: number } | null;
   metrics: Record<string, number>;
-  /** Internal coordinates; omitted on all but the last few events of a large batch. */
+  /** Internal coordinates; within a batch only for the last views and a strided subset. */
   samples?: number[][];
   sampleFitness?: (number | null)[];
   distribution: DistributionView | null;

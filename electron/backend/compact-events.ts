@@ -9,7 +9,12 @@ import type { FailureInfo, GenerationView, RunProgressBatch } from '../ipc-contr
 import type { GenerationEvent } from '../../engine/node/run/types';
 
 export interface CompactionLimits {
-  /** Generations at the end of a batch that always keep their samples. */
+  /**
+   * Views per batch. A fast run finishes thousands of generations between two batches; the
+   * charts cannot show more than a few hundred new points per redraw anyway.
+   */
+  maxViews: number;
+  /** Views at the end of a batch that always keep their samples. */
   samplesTail: number;
   /**
    * Sample coordinates (numbers) a batch may carry in total. Within it every generation keeps
@@ -25,6 +30,7 @@ export interface CompactionLimits {
 }
 
 export const defaultLimits: CompactionLimits = {
+  maxViews: 250,
   samplesTail: 32,
   sampleBudget: 20_000,
   covarianceDimension: 12,
@@ -92,19 +98,50 @@ export function axisRatio(
   return min > 0 ? max / min : null;
 }
 
-/** One batch of a run's events, compacted. */
+/**
+ * One batch of a run's events, compacted. Consecutive generations are merged into at most
+ * `maxViews` views: each view is its bucket's last generation, except that `min` is the
+ * bucket's best generation value (so a spike is not lost) and a stop or restart anywhere in
+ * the bucket is kept. `best` is sent only when it changed (null = unchanged).
+ */
 export function compactBatch(
   runDir: string,
   events: readonly GenerationEvent[],
   limits: CompactionLimits = defaultLimits,
+  maximize = false,
 ): RunProgressBatch {
   const failures: FailureInfo[] = [];
-  const cost = events.reduce((sum, e) => sum + e.samples.length * ((e.samples[0]?.length ?? 0) + 1), 0);
-  const stride = Math.max(1, Math.ceil(cost / limits.sampleBudget));
-  const generations = events.map((event, k): GenerationView => {
-    const isTail = k >= events.length - limits.samplesTail || k % stride === 0;
-    const isLast = k === events.length - 1;
+  for (const event of events) {
     for (const failure of event.failures) if (failures.length < limits.failures) failures.push(failure);
+  }
+  const count = Math.min(events.length, Math.max(1, limits.maxViews));
+  const groups: GenerationEvent[][] = [];
+  for (let b = 0; b < count; b++) {
+    const from = Math.floor((b * events.length) / count);
+    const to = Math.floor(((b + 1) * events.length) / count);
+    if (to > from) groups.push(events.slice(from, to));
+  }
+  const representatives = groups.map((group) => group[group.length - 1]);
+  const cost = representatives.reduce(
+    (sum, e) => sum + e.samples.length * ((e.samples[0]?.length ?? 0) + 1),
+    0,
+  );
+  const stride = Math.max(1, Math.ceil(cost / limits.sampleBudget));
+  const better = (a: number, b: number) => (maximize ? a > b : a < b);
+  let previousBest: number | null = null;
+
+  const generations = groups.map((group, k): GenerationView => {
+    const event = representatives[k];
+    const keepSamples = k >= groups.length - limits.samplesTail || k % stride === 0;
+    const isLast = k === groups.length - 1;
+    let min: number | null = null;
+    for (const e of group) if (e.min !== null && (min === null || better(e.min, min))) min = e.min;
+    const marked = [...group].reverse();
+    const stopReason = marked.find((e) => e.stopReason)?.stopReason;
+    const restartedBecause = marked.find((e) => e.restartedBecause)?.restartedBecause;
+    const bestChanged = event.best !== null && (k === 0 || event.best.index !== previousBest);
+    if (event.best) previousBest = event.best.index;
+
     const distribution = event.distribution;
     const n = distribution?.mean.length ?? 0;
     const keepCovariance = isLast || n <= limits.covarianceDimension;
@@ -118,11 +155,11 @@ export function compactBatch(
       evaluations: event.evaluations,
       failedEvaluations: event.failedEvaluations,
       elapsedMs: event.elapsedMs,
-      min: event.min,
+      min,
       median: event.median,
-      best: event.best,
+      best: bestChanged ? event.best : null,
       metrics: event.metrics,
-      ...(isTail ? { samples: event.samples, sampleFitness: event.sampleFitness } : {}),
+      ...(keepSamples ? { samples: event.samples, sampleFitness: event.sampleFitness } : {}),
       distribution: distribution
         ? {
             mean: distribution.mean,
@@ -141,8 +178,8 @@ export function compactBatch(
         : null,
       axisRatio: ratio,
       restart: event.restart,
-      ...(event.restartedBecause ? { restartedBecause: event.restartedBecause } : {}),
-      ...(event.stopReason ? { stopReason: event.stopReason } : {}),
+      ...(restartedBecause ? { restartedBecause } : {}),
+      ...(stopReason ? { stopReason } : {}),
     };
   });
   return { runDir, generations, failures };
@@ -155,6 +192,7 @@ export function compactBatch(
  */
 export class EventBatcher {
   private readonly pending = new Map<string, GenerationEvent[]>();
+  private readonly maximize = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -162,6 +200,12 @@ export class EventBatcher {
     private readonly intervalMs = 75,
     private readonly limits: CompactionLimits = defaultLimits,
   ) {}
+
+  /** Runs that maximise: their generation best is the largest value. */
+  setDirection(runDir: string, direction: 'minimize' | 'maximize'): void {
+    if (direction === 'maximize') this.maximize.add(runDir);
+    else this.maximize.delete(runDir);
+  }
 
   add(event: GenerationEvent): void {
     const list = this.pending.get(event.runDir);
@@ -174,7 +218,7 @@ export class EventBatcher {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     for (const [runDir, events] of this.pending) {
-      if (events.length > 0) this.send(compactBatch(runDir, events, this.limits));
+      if (events.length > 0) this.send(compactBatch(runDir, events, this.limits, this.maximize.has(runDir)));
     }
     this.pending.clear();
   }

@@ -2,10 +2,11 @@
  * The backend behind both transports: the Electron engine host (utility process) and the
  * browser-mode HTTP server call `invoke(channel, payload)` and forward `emit`ted events.
  * Every request is validated against the IPC contract here, whatever transport it came
- * through. Runs execute in this process (their evaluations on the engine's worker threads);
- * progress events are batched before they leave.
+ * through. Each run executes on its own worker thread (run-thread.ts), so a run that keeps
+ * its thread busy never blocks requests, pause/stop or event delivery; progress events are
+ * batched before they leave.
  */
-import { basename, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   parseRequest,
   RequestError,
@@ -28,8 +29,8 @@ import {
   exportRun,
   parseProblem,
   probeProblem,
-  resumeRun,
-  startRun,
+  readJson,
+  runFiles,
   strategies,
   type GenerationEvent,
   type RunHandle,
@@ -37,6 +38,7 @@ import {
 } from './engine';
 import { listExamples, listFolder, openProblem, problemFromExecutable, saveProblem } from './problem-files';
 import { listRuns, readRun } from './run-history';
+import { runOnThread } from './run-thread';
 
 export type EmitEvent = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -79,6 +81,16 @@ export function strategyInfos(dimension: number): StrategyInfo[] {
       };
     }),
   }));
+}
+
+/** The direction of a run folder's problem (minimize when unreadable: resume reports the real error). */
+function readRunDirection(runDir: string): 'minimize' | 'maximize' {
+  try {
+    const problem = readJson<{ objective?: { direction?: string } }>(join(runDir, runFiles.problem));
+    return problem.objective?.direction === 'maximize' ? 'maximize' : 'minimize';
+  } catch {
+    return 'minimize';
+  }
 }
 
 export class Backend {
@@ -162,13 +174,18 @@ export class Backend {
         return strategyInfos(parseRequest(channel, payload).dimension);
       case 'run:start': {
         const { draft, baseDir, problemPath } = parseRequest(channel, payload);
-        const problem = parseProblem(draft, baseDir);
+        parseProblem(draft, baseDir); // field-named errors at once, before a thread starts
         const ref: { runDir?: string } = {};
-        const handle = await startRun(problem, {
-          runsDir: this.runsDir,
-          ...(problemPath ? { problemFile: problemPath } : {}),
-          ...this.callbacks(ref),
-        });
+        const handle = await runOnThread(
+          {
+            kind: 'start',
+            draft,
+            baseDir,
+            runsDir: this.runsDir,
+            ...(problemPath ? { problemFile: problemPath } : {}),
+          },
+          this.callbacks(ref, draft.objective.direction === 'maximize' ? 'maximize' : 'minimize'),
+        );
         ref.runDir = this.track(handle);
         return { runDir: handle.runDir };
       }
@@ -185,7 +202,8 @@ export class Backend {
         const runDir = resolve(parseRequest(channel, payload).runDir);
         if (this.runs.has(runDir)) throw new Error(`${runDir} is already running`);
         const ref: { runDir?: string } = {};
-        const handle = await resumeRun(runDir, this.callbacks(ref));
+        const direction = readRunDirection(runDir);
+        const handle = await runOnThread({ kind: 'resume', runDir }, this.callbacks(ref, direction));
         ref.runDir = this.track(handle);
         return { runDir: handle.runDir };
       }
@@ -215,13 +233,16 @@ export class Backend {
   }
 
   /**
-   * Callbacks for one run. The run folder is known only once startRun returns, so status
+   * Callbacks for one run. The run folder is known only once the run has started, so status
    * changes go through `ref`; pause/resume can only happen after that. The end of a run is
    * reported from `done`, with its result.
    */
-  private callbacks(ref: { runDir?: string }) {
+  private callbacks(ref: { runDir?: string }, direction: 'minimize' | 'maximize') {
     return {
-      onGeneration: (event: GenerationEvent) => this.batcher.add(event),
+      onGeneration: (event: GenerationEvent) => {
+        this.batcher.setDirection(event.runDir, direction);
+        this.batcher.add(event);
+      },
       onStatus: (status: RunStatus) => {
         if (ref.runDir && (status === 'running' || status === 'paused'))
           this.emitStatus({ runDir: ref.runDir, status });

@@ -35,3 +35,23 @@ export async function evaluations(page: Page): Promise<number> {
 export async function numberAttribute(page: Page, selector: string, attribute: string): Promise<number> {
   return Number(await page.locator(selector).getAttribute(attribute));
 }
+
+/**
+ * Waits until a numeric attribute stops changing between two polls and returns it: views
+ * redraw at a measured pace, so the last batch of a finished run lands a moment later.
+ */
+export async function settledAttribute(page: Page, selector: string, attribute: string): Promise<number> {
+  let previous = Number.NaN;
+  await expect
+    .poll(
+      async () => {
+        const now = await numberAttribute(page, selector, attribute);
+        const steady = now === previous;
+        previous = now;
+        return steady;
+      },
+      { intervals: [400] },
+    )
+    .toBe(true);
+  return previous;
+}

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { loadProblem } from '../../engine/node/problem/schema';
 import { e2eOrigin, e2eToken, fixturesDir, repoRoot } from './env';
-import { evaluations, numberAttribute, openApp, openProblemByPath, screenshot } from './helpers';
+import {
+  evaluations,
+  numberAttribute,
+  openApp,
+  openProblemByPath,
+  screenshot,
+  settledAttribute,
+} from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -260,7 +267,7 @@ test('2-D built-in: ellipses over the objective, replayed with the generation sl
   const view = 'figure[aria-label="Sampling ellipses"]';
   await expect(page.locator(view)).toHaveAttribute('data-heat', 'function');
   await expect.poll(() => numberAttribute(page, view, 'data-ellipses')).toBe(2);
-  const last = await numberAttribute(page, view, 'data-generation');
+  const last = await settledAttribute(page, view, 'data-generation');
   expect(last).toBeGreaterThan(10);
 
   // Replay: back to an early generation, where the distribution is still wide.

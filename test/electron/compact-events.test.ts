@@ -53,6 +53,7 @@ describe('event compaction', () => {
   it('keeps samples only for the batch tail and full covariances only for small n or the last event', () => {
     const events = Array.from({ length: 40 }, (_, g) => event(g, 20));
     const batch = compactBatch('/runs/a', events, {
+      maxViews: 1000,
       samplesTail: 5,
       sampleBudget: 1,
       covarianceDimension: 12,
@@ -78,6 +79,39 @@ describe('event compaction', () => {
     expect(batch.failures).toEqual([{ index: 0, error: 'timeout', stderrTail: 'late' }]);
     const small = compactBatch('/runs/a', [event(0, 2), event(1, 2)]);
     expect(small.generations[0].distribution?.covariance).toEqual([1, 0, 0, 2]);
+  });
+});
+
+describe('merging fast generations', () => {
+  it('keeps at most maxViews per batch, with each bucket’s best value, stop reason and changed bests', () => {
+    const events = Array.from({ length: 100 }, (_, g) => ({
+      ...event(g),
+      min: g === 37 ? -5 : g,
+      best: { params: { x: g < 50 ? 1 : 2 }, fitness: g < 50 ? 1 : 0, index: g < 50 ? 3 : 150 },
+    }));
+    events[52].stopReason = 'target-reached';
+    const batch = compactBatch('/runs/a', events, { ...defaultLimits, maxViews: 10 });
+    expect(batch.generations.map((g) => g.generation)).toEqual([9, 19, 29, 39, 49, 59, 69, 79, 89, 99]);
+    expect(batch.generations.map((g) => g.evaluations)).toEqual([
+      30, 60, 90, 120, 150, 180, 210, 240, 270, 300,
+    ]);
+    expect(batch.generations[3].min).toBe(-5);
+    expect(batch.generations[4].min).toBe(40);
+    expect(batch.generations[5].stopReason).toBe('target-reached');
+    expect(batch.generations.map((g) => g.best?.index ?? null)).toEqual([
+      3,
+      null,
+      null,
+      null,
+      null,
+      150,
+      null,
+      null,
+      null,
+      null,
+    ]);
+    const maximized = compactBatch('/runs/a', events, { ...defaultLimits, maxViews: 10 }, true);
+    expect(maximized.generations[3].min).toBe(39);
   });
 });
 

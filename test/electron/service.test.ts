@@ -178,3 +178,39 @@ describe('resuming an interrupted run', () => {
     expect(summary.stopReason).not.toBe('stopped-by-user');
   });
 });
+
+describe('a run that keeps its thread busy', () => {
+  it('leaves the backend responsive: progress streams, pause and stop take effect', async () => {
+    const { instance, statuses, batches } = backend();
+    // An in-process built-in with one evaluation per generation: the engine's loop never
+    // yields to the event loop, so it must not run on the backend's thread.
+    const draft = {
+      ...sphere,
+      name: 'busy',
+      objective: { builtin: 'sphere', noise: 0.01 },
+      strategy: {
+        name: 'openai-es',
+        options: { stepSizeAdaptation: 'fixed', stepSize: 0.05, populationSize: 2 },
+      },
+      budget: { evaluations: 50_000_000 },
+      stop: { tolX: 1e-300, tolFun: 1e-300, stagnationGenerations: 100_000_000 },
+    };
+    const { runDir } = await instance.invoke('run:start', { draft, baseDir: '/tmp' });
+    const evaluations = () =>
+      batches()
+        .flatMap((b) => b.generations)
+        .at(-1)?.evaluations ?? 0;
+    await until(() => batches().length >= 3);
+    const started = Date.now();
+    await instance.invoke('app:info', {});
+    expect(Date.now() - started).toBeLessThan(1000);
+    await instance.invoke('run:control', { runDir, action: 'pause' });
+    await until(() => statuses().includes('paused'));
+    const pausedAt = evaluations();
+    await instance.invoke('run:control', { runDir, action: 'stop' });
+    await until(() => statuses().includes('finished'));
+    const [summary] = await instance.invoke('runs:list', {});
+    expect(summary.stopReason).toBe('stopped-by-user');
+    expect(summary.evaluations).toBeLessThan(pausedAt + 1000);
+  });
+});

@@ -32,6 +32,14 @@ describe('run series', () => {
       [1, 0],
       [2, 0],
     ]);
+    expect(series.meanPath(1)).toEqual([
+      [0, 0],
+      [1, 0],
+    ]);
+    expect(series.meanPath(2, 2)).toEqual([
+      [0, 0],
+      [2, 0],
+    ]);
     expect(series.version).toBe(1);
     expect(series.samplesAt(1)?.index).toBe(0);
     expect(series.samplesAt(2)?.points).toEqual([[2, 0]]);
@@ -47,6 +55,9 @@ describe('run series', () => {
     expect([...series.samples.keys()]).toEqual([7, 8, 9]);
     expect(series.landscapePoints).toHaveLength(5);
     expect(series.landscapePoints[0]).toEqual([5, 0]);
+    // Slightly over the limit is left alone until the next trim (amortised).
+    series.push({ generations: [view(10, true, 10)], failures: [] });
+    expect(series.landscapePoints).toHaveLength(6);
     expect(series.failures.map((f) => f.index)).toEqual([1, 2]);
     expect(series.samplesAt(3)).toBeNull();
   });

@@ -41,6 +41,8 @@ export class RunSeries {
   failedEvaluations = 0;
   elapsedMs = 0;
   last: GenerationView | null = null;
+  /** Best so far; views carry `best` only when it changed. */
+  best: GenerationView['best'] = null;
   /** Incremented on every change, for cheap "has anything changed" checks. */
   version = 0;
 
@@ -52,6 +54,13 @@ export class RunSeries {
 
   push(batch: Pick<RunProgressBatch, 'generations' | 'failures'>): void {
     for (const view of batch.generations) this.pushGeneration(view);
+    // Trimmed once per batch, and only when well over the limit: a splice from the front per
+    // generation would cost O(limit) each time.
+    const excess = this.landscapePoints.length - this.limits.landscapePoints;
+    if (excess > 0 && this.landscapePoints.length > 1.25 * this.limits.landscapePoints) {
+      this.landscapePoints.splice(0, excess);
+      this.landscapeFitness.splice(0, excess);
+    }
     for (const failure of batch.failures) {
       if (this.failures.length < this.limits.failures) this.failures.push(failure);
     }
@@ -60,10 +69,10 @@ export class RunSeries {
 
   private pushGeneration(view: GenerationView): void {
     const index = this.generation.length;
-    const previousBest = index > 0 ? this.bestSoFar[index - 1] : null;
+    if (view.best) this.best = view.best;
     this.generation.push(view.generation);
     this.evaluations.push(view.evaluations);
-    this.bestSoFar.push(view.best ? view.best.fitness : previousBest);
+    this.bestSoFar.push(this.best ? this.best.fitness : null);
     this.generationMin.push(view.min);
     this.generationMedian.push(view.median);
     this.stepSize.push(view.distribution ? view.distribution.stepSize : null);
@@ -80,11 +89,6 @@ export class RunSeries {
         this.landscapePoints.push(view.samples[k]);
         this.landscapeFitness.push(view.sampleFitness[k]);
       }
-      const excess = this.landscapePoints.length - this.limits.landscapePoints;
-      if (excess > 0) {
-        this.landscapePoints.splice(0, excess);
-        this.landscapeFitness.splice(0, excess);
-      }
     }
   }
 
@@ -97,9 +101,22 @@ export class RunSeries {
     return null;
   }
 
-  /** Mean positions of every generation up to `index`, for the mean path. */
-  meanPath(upTo = this.length - 1): (number[] | null)[] {
-    return this.distributions.slice(0, upTo + 1).map((d) => (d ? d.mean : null));
+  /**
+   * Mean positions up to generation `upTo`, for the mean path: every generation when there
+   * are at most `maxPoints`, else evenly strided with the last one always included (a path
+   * of 1e5 segments would be redrawn on every batch otherwise).
+   */
+  meanPath(upTo = this.length - 1, maxPoints = Infinity): number[][] {
+    const out: number[][] = [];
+    const count = Math.min(upTo + 1, this.distributions.length);
+    const stride = Math.max(1, Math.ceil(count / maxPoints));
+    for (let k = 0; k < count; k += stride) {
+      const d = this.distributions[k];
+      if (d) out.push(d.mean);
+    }
+    const last = this.distributions[count - 1];
+    if (stride > 1 && last && (count - 1) % stride !== 0) out.push(last.mean);
+    return out;
   }
 
   /** The series of a finished run read from its folder (runs:read). */

@@ -39,7 +39,7 @@ export class RunState {
 
   get best(): { params: Record<string, number>; fitness: number } | null {
     void this.version;
-    return this.series.last?.best ?? this.result?.best ?? this.savedBest;
+    return this.series.best ?? this.result?.best ?? this.savedBest;
   }
 
   get evaluations(): number {

@@ -1,0 +1,124 @@
+/**
+ * Coalesces redraw requests of one canvas view:
+ * - at most one draw per animation frame;
+ * - while data streams in, at most one draw per interval. The interval adapts to what a
+ *   draw costs (script plus the frame it lands in, measured up to the next frame), so a
+ *   slow machine redraws less often instead of starving clicks; it never drops below
+ *   `minIntervalMs`;
+ * - nothing while the view is scrolled out of sight: it is marked stale and drawn when it
+ *   comes back;
+ * - `urgent` requests (the user zoomed, picked another axis) skip the interval.
+ */
+export interface RedrawScheduler {
+  schedule(urgent?: boolean): void;
+  /** Tell the scheduler whether the view is on screen (from an IntersectionObserver). */
+  setVisible(visible: boolean): void;
+  cancel(): void;
+  /** Current spacing between data-driven redraws (for tests and diagnostics). */
+  readonly intervalMs: number;
+}
+
+export interface FrameClock {
+  now(): number;
+  requestFrame(callback: () => void): number;
+  cancelFrame(handle: number): void;
+  setTimer(callback: () => void, ms: number): ReturnType<typeof setTimeout>;
+  clearTimer(handle: ReturnType<typeof setTimeout>): void;
+}
+
+const browserClock: FrameClock = {
+  now: () => performance.now(),
+  requestFrame: (callback) => requestAnimationFrame(callback),
+  cancelFrame: (handle) => cancelAnimationFrame(handle),
+  setTimer: (callback, ms) => setTimeout(callback, ms),
+  clearTimer: (handle) => clearTimeout(handle),
+};
+
+export interface RedrawOptions {
+  minIntervalMs?: number;
+  maxIntervalMs?: number;
+  /** Interval as a multiple of the measured cost of one draw (8: at most ~1/8 of the time drawing). */
+  costFactor?: number;
+  clock?: FrameClock;
+}
+
+export function createRedrawScheduler(draw: () => void, options: RedrawOptions = {}): RedrawScheduler {
+  const clock = options.clock ?? browserClock;
+  const minInterval = options.minIntervalMs ?? 250;
+  const maxInterval = options.maxIntervalMs ?? 2000;
+  const costFactor = options.costFactor ?? 8;
+  let frame = 0;
+  let measureFrame = 0;
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  let last = -Infinity;
+  let interval = minInterval;
+  let visible = true;
+  let stale = false;
+
+  const run = () => {
+    frame = 0;
+    const started = clock.now();
+    last = started;
+    draw();
+    // The frame after the draw starts once this one is painted: the draw's full cost.
+    if (!measureFrame) {
+      measureFrame = clock.requestFrame(() => {
+        measureFrame = 0;
+        const cost = clock.now() - started;
+        interval = Math.min(maxInterval, Math.max(minInterval, costFactor * cost));
+      });
+    }
+  };
+  const requestFrame = () => {
+    timer = null;
+    if (!frame) frame = clock.requestFrame(run);
+  };
+
+  const scheduler: RedrawScheduler = {
+    schedule(urgent = false) {
+      if (!visible) {
+        stale = true;
+        return;
+      }
+      if (frame) return;
+      if (urgent) {
+        if (timer) clock.clearTimer(timer);
+        requestFrame();
+        return;
+      }
+      if (timer) return;
+      const wait = last + interval - clock.now();
+      if (wait <= 0) requestFrame();
+      else timer = clock.setTimer(requestFrame, wait);
+    },
+    setVisible(next) {
+      visible = next;
+      if (visible && stale) {
+        stale = false;
+        scheduler.schedule(true);
+      }
+    },
+    cancel() {
+      if (frame) clock.cancelFrame(frame);
+      if (measureFrame) clock.cancelFrame(measureFrame);
+      if (timer) clock.clearTimer(timer);
+      frame = 0;
+      measureFrame = 0;
+      timer = null;
+    },
+    get intervalMs() {
+      return interval;
+    },
+  };
+  return scheduler;
+}
+
+/** Reports an element's visibility to a scheduler; returns the disconnect function. */
+export function observeVisibility(element: Element, scheduler: RedrawScheduler): () => void {
+  if (typeof IntersectionObserver === 'undefined') return () => undefined;
+  const observer = new IntersectionObserver((entries) => {
+    for (const entry of entries) scheduler.setVisible(entry.isIntersecting);
+  });
+  observer.observe(element);
+  return () => observer.disconnect();
+}

@@ -30,6 +30,7 @@ import { multiplyVector, sampleFromBasis, symmetricDecayAndOuterProducts } from 
 import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
 import { cmaParameters, defaultPopulationSize, type CmaParameters } from './cma/parameters';
 import { newVectors } from './cma/vectors';
+import { raiseVariancesToFloor } from './cma/variance-floor';
 import { rankByFitness } from './shared/fitness-shaping';
 
 export interface CmaEsState {
@@ -128,25 +129,6 @@ function identity(n: number): Float64Array {
   return m;
 }
 
-/** Raises C_ii so that σ·√C_ii ≥ floor_i; returns whether anything changed. */
-function applyStdDevFloor(
-  n: number,
-  covariance: Float64Array,
-  stepSize: number,
-  floor: Float64Array | null,
-): boolean {
-  if (!floor) return false;
-  let raised = false;
-  for (let i = 0; i < n; i++) {
-    const minVariance = (floor[i] / stepSize) ** 2;
-    if (covariance[i * n + i] < minVariance) {
-      covariance[i * n + i] = minVariance;
-      raised = true;
-    }
-  }
-  return raised;
-}
-
 interface Decomposition {
   basis: Float64Array;
   scales: Float64Array;
@@ -204,7 +186,8 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       conditionNumber: 1,
       trouble: null,
     };
-    if (applyStdDevFloor(n, covariance, opts.stepSize, floor)) decomposition = decompose(n, covariance);
+    if (raiseVariancesToFloor(covariance, n + 1, opts.stepSize, floor))
+      decomposition = decompose(n, covariance);
     return {
       dimension: n,
       parameters,
@@ -314,7 +297,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     // Eq. (47): C ← (1 + c1·δ(h_σ) − c1 − cμ·Σw_j)·C + c1·p_c·p_cᵀ + cμ·Σ w°_i·y_{i:λ}·y_{i:λ}ᵀ.
     const covariance = new Float64Array(n * n);
     symmetricDecayAndOuterProducts(n, state.covariance, decay, left, right, used + 1, covariance);
-    applyStdDevFloor(n, covariance, stepSize, state.stdDevFloor);
+    raiseVariancesToFloor(covariance, n + 1, stepSize, state.stdDevFloor);
 
     let { basis, scales, conditionNumber, eigenGeneration, trouble } = state;
     if (!Number.isFinite(stepSize) || stepSize <= 0)

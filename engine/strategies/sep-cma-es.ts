@@ -24,6 +24,7 @@ import {
 import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
 import { cmaParameters, defaultPopulationSize, type CmaParameters } from './cma/parameters';
 import { newVectors } from './cma/vectors';
+import { raiseVariancesToFloor } from './cma/variance-floor';
 import { rankByFitness } from './shared/fitness-shaping';
 
 export interface SepCmaEsState {
@@ -78,14 +79,6 @@ function scratchBuffer(size: number): Float64Array {
   return scratch;
 }
 
-function applyStdDevFloor(variances: Float64Array, stepSize: number, floor: Float64Array | null): void {
-  if (!floor) return;
-  for (let i = 0; i < variances.length; i++) {
-    const minVariance = (floor[i] / stepSize) ** 2;
-    if (variances[i] < minVariance) variances[i] = minVariance;
-  }
-}
-
 export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   id: 'sep-cma-es',
   title: 'sep-CMA-ES (diagonal)',
@@ -100,7 +93,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const n = start.length;
     const floor = context?.stdDevFloor ? Float64Array.from(context.stdDevFloor) : null;
     const variances = new Float64Array(n).fill(1);
-    applyStdDevFloor(variances, opts.stepSize, floor);
+    raiseVariancesToFloor(variances, 1, opts.stepSize, floor);
     return {
       dimension: n,
       parameters: cmaParameters(n, opts.populationSize, {
@@ -209,7 +202,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
       const v = decay * state.variances[j] + p.c1 * pc * pc + p.cMu * rankMu[j];
       variances[j] = v;
     }
-    applyStdDevFloor(variances, stepSize, state.stdDevFloor);
+    raiseVariancesToFloor(variances, 1, stepSize, state.stdDevFloor);
     let trouble = state.trouble;
     for (let j = 0; j < n; j++) {
       const v = variances[j];

@@ -200,12 +200,14 @@ export const searchQuality: Benchmark = {
     // Keep a rejection from going unhandled while our own runs keep the thread busy.
     theirsPromise.catch(() => undefined);
     const ours: RunOutcome[] = [];
-    for (const c of cases) {
+    for (const [k, c] of cases.entries()) {
       for (const seed of seeds) {
         ours.push(runEvobox(c, seed));
         await yieldToEventLoop(); // let the pycma processes' output be read meanwhile
       }
+      process.stderr.write(`search-quality: evobox ${k + 1}/${cases.length} cases done\r`);
     }
+    if (pycma.ok) process.stderr.write('\nsearch-quality: waiting for pycma…\n');
     const theirs = await theirsPromise;
 
     const rows: (string | number)[][] = [];

@@ -30,6 +30,7 @@ import { multiplyVector, sampleFromBasis, symmetricDecayAndOuterProducts } from 
 import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
 import { cmaParameters, defaultPopulationSize, type CmaParameters } from './cma/parameters';
 import { newVectors } from './cma/vectors';
+import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor } from './cma/variance-floor';
 import { rankByFitness } from './shared/fitness-shaping';
 
@@ -113,15 +114,7 @@ interface CmaEsOptions extends Record<string, number | boolean | string> {
   eigenInterval: number;
 }
 
-/**
- * Scratch for ask/tell, reused across generations and never part of the state (allocating
- * typed arrays is slow in V8, and ask/tell are synchronous, so sharing one buffer is safe).
- */
-let scratch = new Float64Array(0);
-function scratchBuffer(size: number): Float64Array {
-  if (scratch.length < size) scratch = new Float64Array(size);
-  return scratch;
-}
+const scratchBuffer = scratchArena();
 
 function identity(n: number): Float64Array {
   const m = new Float64Array(n * n);

@@ -24,6 +24,7 @@ import {
 import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
 import { cmaParameters, defaultPopulationSize, type CmaParameters } from './cma/parameters';
 import { newVectors } from './cma/vectors';
+import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor } from './cma/variance-floor';
 import { rankByFitness } from './shared/fitness-shaping';
 
@@ -72,12 +73,7 @@ interface SepCmaEsOptions extends Record<string, number | boolean | string> {
   activeCma: boolean;
 }
 
-/** Scratch for ask/tell, reused across generations and never part of the state. */
-let scratch = new Float64Array(0);
-function scratchBuffer(size: number): Float64Array {
-  if (scratch.length < size) scratch = new Float64Array(size);
-  return scratch;
-}
+const scratchBuffer = scratchArena();
 
 export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   id: 'sep-cma-es',

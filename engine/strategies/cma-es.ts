@@ -28,10 +28,11 @@ import {
 import { symmetricEigen } from './cma/eigen';
 import { multiplyVector, sampleFromBasis, symmetricDecayAndOuterProducts } from './cma/dense-kernels';
 import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
-import { cmaParameters, defaultPopulationSize, type CmaParameters } from './cma/parameters';
-import { newVectors } from './cma/vectors';
+import { populationSizeOption, stepSizeOption } from './cma/options';
+import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor } from './cma/variance-floor';
+import { newVectors } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
 
 export interface CmaEsState {
@@ -76,23 +77,10 @@ export interface CmaEsState {
  */
 const LAZY_GAP_FACTOR = 0.5;
 const LAZY_GAP_MAX_CHANGE = 0.01;
-/** pycma's `tolconditioncov`: beyond this, rounding dominates the smallest axes of C. */
-const MAX_CONDITION = 1e14;
 
 const options = {
-  populationSize: {
-    default: 6,
-    dimensionDefault: defaultPopulationSize,
-    defaultText: '4 + floor(3 ln n)',
-    integer: true,
-    min: 2,
-    description: 'candidates per generation λ; the best μ = ⌊λ/2⌋ are recombined into the new mean',
-  },
-  stepSize: {
-    default: 0.3,
-    min: 1e-12,
-    description: "initial step size σ₀ in internal units (one unit spans a bounded parameter's whole range)",
-  },
+  populationSize: populationSizeOption,
+  stepSize: stepSizeOption,
   activeCma: {
     default: true,
     description:

@@ -89,6 +89,9 @@ export function cmaParameters(n: number, lambda: number, variant: ParameterVaria
   return { dimension: n, lambda, mu, weights, weightSum, muEff, cMean, cSigma, dSigma, cc, c1, cMu, chiN };
 }
 
+/** pycma's `tolconditioncov`: beyond this condition number of C, rounding dominates its smallest axes. */
+export const MAX_CONDITION = 1e14;
+
 /** Default population size λ = 4 + ⌊3 ln n⌋ (Eq. (48)). */
 export function defaultPopulationSize(n: number): number {
   return 4 + Math.floor(3 * Math.log(Math.max(1, n)));

@@ -131,18 +131,24 @@ function symmetricMatVec(n: number, w: Float64Array, i: number, h: number, p: Fl
     p[j] += dot0 + w[r0 + j] * u0 + a10 * u1;
     p[j + 1] += dot1 + a10 * u0 + w[r1 + j + 1] * u1;
   }
-  if (j < i) {
-    const r0 = j * n;
-    const u0 = w[row + j];
-    let dot0 = 0;
-    for (let k = 0; k < j; k++) {
-      const a0 = w[r0 + k];
-      dot0 += a0 * w[row + k];
-      p[k] += a0 * u0;
-    }
-    p[j] += dot0 + w[r0 + j] * u0;
-  }
+  if (j < i) matVecRow(n, w, row, j, p);
   for (let k = 0; k < i; k++) p[k] /= h;
+}
+
+/**
+ * Row j's share of p = A v for the lower triangle of `w`, v = the row of `w` starting at
+ * `vector`: p_k += a_jk·v_j for k < j (the mirrored upper entries) and p_j += Σ_{k≤j} a_jk·v_k.
+ */
+function matVecRow(n: number, w: Float64Array, vector: number, j: number, p: Float64Array): void {
+  const r0 = j * n;
+  const v0 = w[vector + j];
+  let dot0 = 0;
+  for (let k = 0; k < j; k++) {
+    const a0 = w[r0 + k];
+    dot0 += a0 * w[vector + k];
+    p[k] += a0 * v0;
+  }
+  p[j] += dot0 + w[r0 + j] * v0;
 }
 
 /** Row j, columns 0..j, of A ← A − u qᵀ − q uᵀ (u = row i of `w`). */
@@ -228,15 +234,7 @@ function rank2UpdateThenMatVec(
   }
   if (j < m) {
     rank2UpdateRow(n, w, i, q, j);
-    const r0 = j * n;
-    const v0 = w[next + j];
-    let dot0 = 0;
-    for (let k = 0; k < j; k++) {
-      const a0 = w[r0 + k];
-      dot0 += a0 * w[next + k];
-      p[k] += a0 * v0;
-    }
-    p[j] += dot0 + w[r0 + j] * v0;
+    matVecRow(n, w, next, j, p);
   }
   for (let k = 0; k < m; k++) p[k] /= h;
 }

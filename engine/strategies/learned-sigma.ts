@@ -38,6 +38,7 @@
  * Σ gets a ridge tr(Σ)·1e−12 and is refactored. Ordinary runs rarely or never hit these limits.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
+import { cholesky } from './shared/cholesky';
 import { centredRanks } from './shared/fitness-shaping';
 
 export interface LearnedSigmaState {
@@ -183,24 +184,6 @@ function identityTimes(value: number, n: number): Float64Array {
   const out = new Float64Array(n * n);
   for (let i = 0; i < n; i++) out[i * n + i] = value;
   return out;
-}
-
-/** Cholesky factor of a symmetric positive definite matrix (null if it is not numerically PD). */
-function cholesky(matrix: Float64Array, n: number): Float64Array | null {
-  const factor = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = matrix[i * n + j];
-      for (let k = 0; k < j; k++) sum -= factor[i * n + k] * factor[j * n + k];
-      if (i === j) {
-        if (!(sum > 0)) return null;
-        factor[i * n + i] = Math.sqrt(sum);
-      } else {
-        factor[i * n + j] = sum / factor[j * n + j];
-      }
-    }
-  }
-  return factor;
 }
 
 /** ‖L⁻¹‖²_F for lower-triangular L, by forward substitution column by column. */

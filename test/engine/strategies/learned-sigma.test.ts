@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { learnedSigma, type LearnedSigmaOptions } from '../../../engine/strategies/learned-sigma';
+import { cholesky } from '../../../engine/strategies/shared/cholesky';
 import { createRng } from '../../../engine/core/rng';
 import { defaultOptions, type Distribution } from '../../../engine/core/strategy';
 import { Optimizer } from '../../../engine/core/optimizer';
@@ -17,19 +18,10 @@ function covarianceProblem(distribution: Distribution, n: number): string | null
   }
   const c = distribution.covariance!;
   if (!c.every(Number.isFinite)) return 'non-finite entry';
-  const factor = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      if (c[i * n + j] !== c[j * n + i]) return 'asymmetric';
-      let sum = c[i * n + j];
-      for (let k = 0; k < j; k++) sum -= factor[i * n + k] * factor[j * n + k];
-      if (i === j) {
-        if (!(sum > 0)) return `Cholesky fails at ${i}`;
-        factor[i * n + i] = Math.sqrt(sum);
-      } else factor[i * n + j] = sum / factor[j * n + j];
-    }
+    for (let j = 0; j < i; j++) if (c[i * n + j] !== c[j * n + i]) return 'asymmetric';
   }
-  return null;
+  return cholesky(c, n) ? null : 'Cholesky fails';
 }
 
 /** Fitness chosen from the sample's own noise z to push Σ as hard as possible. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { symmetricMatrixExp, xnes } from '../../../engine/strategies/xnes';
+import { cholesky } from '../../../engine/strategies/shared/cholesky';
 import { nesUtilities } from '../../../engine/strategies/shared/fitness-shaping';
 import { createRng } from '../../../engine/core/rng';
 import { Optimizer } from '../../../engine/core/optimizer';
@@ -13,19 +14,10 @@ function multiply(a: Float64Array, b: Float64Array, n: number): Float64Array {
   return out;
 }
 
-/** Cholesky; throws if the matrix is not numerically positive definite. */
+/** Diagonal of the Cholesky factor; throws if the matrix is not numerically positive definite. */
 function choleskyDiagonal(matrix: Float64Array, n: number): Float64Array {
-  const factor = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let sum = matrix[i * n + j];
-      for (let k = 0; k < j; k++) sum -= factor[i * n + k] * factor[j * n + k];
-      if (i === j) {
-        if (!(sum > 0)) throw new Error(`not positive definite at ${i}`);
-        factor[i * n + i] = Math.sqrt(sum);
-      } else factor[i * n + j] = sum / factor[j * n + j];
-    }
-  }
+  const factor = cholesky(matrix, n);
+  if (!factor) throw new Error('not positive definite');
   return Float64Array.from({ length: n }, (_, i) => factor[i * n + i]);
 }
 

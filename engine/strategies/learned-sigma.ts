@@ -38,6 +38,7 @@
  * Σ gets a ridge tr(Σ)·1e−12 and is refactored. Ordinary runs rarely or never hit these limits.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
+import { batchMean, movingAverageBaseline } from './shared/baselines';
 import { cholesky } from './shared/cholesky';
 import { centredRanks } from './shared/fitness-shaping';
 
@@ -347,10 +348,9 @@ export const learnedSigma = defineStrategy<LearnedSigmaState, LearnedSigmaOption
   tell(state, _candidates, fitness) {
     const n = state.dimension;
     const count = fitness.length;
-    let batchMean = 0;
-    for (const f of fitness) batchMean += f / count;
+    const fitnessMean = batchMean(fitness);
     const useMoving = state.baseline === 'moving-average' && Number.isFinite(state.baselineValue);
-    const baseline = useMoving ? state.baselineValue : batchMean;
+    const baseline = useMoving ? state.baselineValue : fitnessMean;
     const shaped = shapeFitness(fitness, baseline, state.fitnessShaping); // Eq. (2)
 
     // θ = (u, δ_diagonal, δ_lower): Eqs. (3) and (4), gradients of J to descend.
@@ -408,9 +408,7 @@ export const learnedSigma = defineStrategy<LearnedSigmaState, LearnedSigmaOption
 
     const baselineValue =
       state.baseline === 'moving-average'
-        ? useMoving
-          ? state.baselineDecay * state.baselineValue + (1 - state.baselineDecay) * batchMean
-          : batchMean
+        ? movingAverageBaseline(state.baselineValue, state.baselineDecay, fitnessMean)
         : Number.NaN;
     let logSum = 0;
     for (const l of packed.logDiagonal) logSum += l;

@@ -31,6 +31,7 @@
  * expensive.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
+import { batchMean, movingAverageBaseline } from './shared/baselines';
 import { gaussianSamples } from './shared/perturbations';
 import { flooredScales } from './shared/std-dev-floor';
 
@@ -134,10 +135,9 @@ export const reinforce = defineStrategy<ReinforceState, ReinforceOptions>({
   tell(state, _candidates, loss) {
     const n = state.dimension;
     const count = loss.length;
-    let batchMean = 0;
-    for (const l of loss) batchMean += l / count;
+    const lossMean = batchMean(loss);
     // Before the first batch there is no baseline yet: that batch is compared with its own mean.
-    const baseline = Number.isFinite(state.baseline) ? state.baseline : batchMean;
+    const baseline = Number.isFinite(state.baseline) ? state.baseline : lossMean;
     const differences = loss.map((l) => baseline - l);
     let meanSquare = 0;
     for (const d of differences) meanSquare += (d * d) / count;
@@ -162,9 +162,7 @@ export const reinforce = defineStrategy<ReinforceState, ReinforceOptions>({
       stepSizeScore += (weight * (squares - n)) / Math.sqrt(2 * n);
     }
     const stepSize = state.stepSize * Math.exp(state.stepSizeLearningRate * stepSizeScore); // Eq. (4)
-    const nextBaseline = Number.isFinite(state.baseline)
-      ? state.baselineDecay * state.baseline + (1 - state.baselineDecay) * batchMean // Eq. (5)
-      : batchMean;
+    const nextBaseline = movingAverageBaseline(state.baseline, state.baselineDecay, lossMean); // Eq. (5)
     return {
       state: { ...state, mean, stepSize, baseline: nextBaseline, advantageSquares, noise: [] },
       metrics: { stepSize, baseline },

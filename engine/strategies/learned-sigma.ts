@@ -38,6 +38,7 @@
  * Σ gets a ridge tr(Σ)·1e−12 and is refactored. Ordinary runs rarely or never hit these limits.
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
+import { adamDirection, updateFirstMoment, updateSecondMoment } from './shared/adam';
 import { batchMean, movingAverageBaseline } from './shared/baselines';
 import { cholesky } from './shared/cholesky';
 import { centredRanks } from './shared/fitness-shaping';
@@ -369,17 +370,12 @@ export const learnedSigma = defineStrategy<LearnedSigmaState, LearnedSigmaOption
 
     // Eq. (5): Adam or SGD on θ.
     const steps = state.steps + 1;
-    const firstMoment = state.firstMoment.map((m, p) => state.beta1 * m + (1 - state.beta1) * gradient[p]);
-    const secondMoment = state.secondMoment.map(
-      (v, p) => state.beta2 * v + (1 - state.beta2) * gradient[p] ** 2,
-    );
-    const firstCorrection = 1 - state.beta1 ** steps;
-    const secondCorrection = 1 - state.beta2 ** steps;
-    const direction = gradient.map((g, p) =>
+    const firstMoment = updateFirstMoment(state.firstMoment, gradient, state.beta1);
+    const secondMoment = updateSecondMoment(state.secondMoment, gradient, state.beta2);
+    const direction =
       state.optimizer === 'adam'
-        ? firstMoment[p] / firstCorrection / (Math.sqrt(secondMoment[p] / secondCorrection) + 1e-8)
-        : g,
-    );
+        ? adamDirection(firstMoment, secondMoment, steps, state.beta1, state.beta2, 1e-8)
+        : gradient;
     const clip = (step: number): number => Math.max(-maxStep, Math.min(maxStep, step));
 
     const factor = factorOf(state);

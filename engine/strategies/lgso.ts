@@ -43,6 +43,7 @@
  */
 import { defineStrategy, type InitContext, type OptionSpecs, type TellResult } from '../core/strategy';
 import type { Rng } from '../core/rng';
+import { adamDirection, updateFirstMoment, updateSecondMoment } from './shared/adam';
 import { flooredScales } from './shared/std-dev-floor';
 
 export interface LgsoState {
@@ -411,17 +412,15 @@ function planStep(state: LgsoState): LgsoState {
   for (const g of gradient) norm += g * g;
   norm = Math.sqrt(norm);
   if (!(norm > 0) || !Number.isFinite(norm)) return { ...state, network, trial: null };
-  let direction = Float64Array.from(gradient, (g) => g / norm);
+  let direction: Float64Array = Float64Array.from(gradient, (g) => g / norm);
   let firstMoment = state.firstMoment;
   let secondMoment = state.secondMoment;
   const directionSteps = state.directionSteps + 1;
   if (o.direction === 'adam') {
     // Adam on the unit surrogate gradients: their scale changes with the region, the direction should not.
-    firstMoment = Float64Array.from(firstMoment, (m, k) => o.beta1 * m + (1 - o.beta1) * direction[k]);
-    secondMoment = Float64Array.from(secondMoment, (v, k) => o.beta2 * v + (1 - o.beta2) * direction[k] ** 2);
-    const c1 = 1 - o.beta1 ** directionSteps;
-    const c2 = 1 - o.beta2 ** directionSteps;
-    direction = Float64Array.from(firstMoment, (m, k) => m / c1 / (Math.sqrt(secondMoment[k] / c2) + 1e-12));
+    firstMoment = updateFirstMoment(firstMoment, direction, o.beta1);
+    secondMoment = updateSecondMoment(secondMoment, direction, o.beta2);
+    direction = adamDirection(firstMoment, secondMoment, directionSteps, o.beta1, o.beta2, 1e-12);
   }
   let length = 0;
   for (const u of direction) length += u * u;

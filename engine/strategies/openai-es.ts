@@ -30,6 +30,7 @@
  * short" and lets σ diverge.)
  */
 import { defineStrategy, type OptionSpec, type ResolvedOptions } from '../core/strategy';
+import { adamDirection, updateFirstMoment, updateSecondMoment } from './shared/adam';
 import { centredRanks, nesUtilities, rankByFitness } from './shared/fitness-shaping';
 import { mirroredPairs } from './shared/perturbations';
 import { flooredScales } from './shared/std-dev-floor';
@@ -174,22 +175,17 @@ export const openAiEs = defineStrategy<OpenAiEsState, OpenAiEsOptions>({
     const count = fitness.length;
     const gradient = direction.map((d, i) => d / count - state.weightDecay * state.stepSize * state.mean[i]); // Eq. (3)
 
+    // Eq. (4): momentum steps along m, Adam along m̂/(√v̂ + 1e−8).
     const steps = state.steps + 1;
-    const firstMoment = state.firstMoment.map((m, i) => state.beta1 * m + (1 - state.beta1) * gradient[i]);
+    const firstMoment = updateFirstMoment(state.firstMoment, gradient, state.beta1);
     let secondMoment = state.secondMoment;
-    const mean = Float64Array.from(state.mean);
+    let step = firstMoment;
     if (state.optimizer === 'adam') {
-      secondMoment = state.secondMoment.map((v, i) => state.beta2 * v + (1 - state.beta2) * gradient[i] ** 2);
-      const firstCorrection = 1 - state.beta1 ** steps;
-      const secondCorrection = 1 - state.beta2 ** steps;
-      for (let i = 0; i < n; i++) {
-        const adamStep =
-          firstMoment[i] / firstCorrection / (Math.sqrt(secondMoment[i] / secondCorrection) + 1e-8);
-        mean[i] += state.learningRate * stds[i] * adamStep; // Eq. (4), Adam
-      }
-    } else {
-      for (let i = 0; i < n; i++) mean[i] += state.learningRate * stds[i] * firstMoment[i]; // Eq. (4), momentum
+      secondMoment = updateSecondMoment(state.secondMoment, gradient, state.beta2);
+      step = adamDirection(firstMoment, secondMoment, steps, state.beta1, state.beta2, 1e-8);
     }
+    const mean = Float64Array.from(state.mean);
+    for (let i = 0; i < n; i++) mean[i] += state.learningRate * stds[i] * step[i];
 
     let stepSize = state.stepSize;
     if (state.stepSizeLearningRate > 0) {

@@ -6,6 +6,7 @@
 import {
   closeSync,
   fdatasyncSync,
+  fstatSync,
   fsyncSync,
   ftruncateSync,
   openSync,
@@ -54,9 +55,12 @@ export interface JournalRecord {
 export class JournalWriter {
   private readonly fd: number;
   private buffer: string[] = [];
+  /** Bytes in the file so far: a checkpoint records it so resume reads only what follows. */
+  bytes: number;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'a');
+    this.bytes = fstatSync(this.fd).size;
   }
 
   append(record: JournalRecord): void {
@@ -67,7 +71,9 @@ export class JournalWriter {
     if (this.buffer.length === 0) return;
     const text = `${this.buffer.join('\n')}\n`;
     this.buffer = [];
-    writeSync(this.fd, text);
+    const data = Buffer.from(text);
+    writeSync(this.fd, data);
+    this.bytes += data.length;
   }
 
   sync(): void {
@@ -85,11 +91,12 @@ export class JournalWriter {
 }
 
 /**
- * Reads a journal, dropping (and truncating away) a torn last line left by a crash
- * mid-write. Calls `onRecord` for each complete record; streams in chunks so a
- * million-line journal does not need to fit in one string.
+ * Reads a journal from byte `from` on (a line boundary, e.g. recorded by a checkpoint),
+ * dropping (and truncating away) a torn last line left by a crash mid-write. Calls
+ * `onRecord` for each complete record; streams in chunks so a million-line journal does
+ * not need to fit in one string.
  */
-export function readJournal(path: string, onRecord: (record: JournalRecord) => void): void {
+export function readJournal(path: string, onRecord: (record: JournalRecord) => void, from = 0): void {
   let fd: number;
   try {
     fd = openSync(path, 'r+');
@@ -100,8 +107,8 @@ export function readJournal(path: string, onRecord: (record: JournalRecord) => v
   try {
     const chunk = Buffer.alloc(1 << 20);
     let carry = '';
-    let position = 0;
-    let validBytes = 0;
+    let position = from;
+    let validBytes = from;
     for (;;) {
       const read = readSync(fd, chunk, 0, chunk.length, position);
       if (read === 0) break;

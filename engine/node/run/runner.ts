@@ -5,7 +5,7 @@
  * already holds instead of re-running them, so a deterministic objective ends exactly as an
  * uninterrupted run would.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
   Optimizer,
@@ -35,6 +35,8 @@ export interface StartOptions extends RunCallbacks {
 interface Checkpoint {
   version: 1;
   savedAt: string;
+  /** Journal length when the checkpoint was taken: resume replays only the lines after it. */
+  journalBytes?: number;
   optimizer: unknown;
 }
 
@@ -176,6 +178,7 @@ class Run implements RunHandle {
     const checkpoint: Checkpoint = {
       version: 1,
       savedAt: new Date().toISOString(),
+      journalBytes: this.journal.bytes,
       optimizer: encodeState(this.optimizer.snapshot()),
     };
     writeJsonAtomic(join(this.runDir, runFiles.checkpoint), checkpoint);
@@ -369,21 +372,31 @@ export async function resumeRun(runDirGiven: string, options: RunCallbacks = {})
   const clock = { now: () => Date.now() };
   const config = { ...optimizerConfig(problem), now: () => clock.now() };
   const checkpointPath = join(runDir, runFiles.checkpoint);
+  const journalPath = join(runDir, runFiles.journal);
   let optimizer: Optimizer;
+  let journalStart = 0;
   if (existsSync(checkpointPath)) {
     const checkpoint = readJson<Checkpoint>(checkpointPath);
     optimizer = Optimizer.restore(config, decodeState<OptimizerState>(checkpoint.optimizer));
+    const journalBytes = existsSync(journalPath) ? statSync(journalPath).size : 0;
+    if (checkpoint.journalBytes !== undefined && checkpoint.journalBytes <= journalBytes) {
+      journalStart = checkpoint.journalBytes;
+    }
   } else {
     optimizer = Optimizer.create(config);
   }
-  const replay = new Map<number, JournalRecord>();
-  readJournal(join(runDir, runFiles.journal), (record) => {
-    if (record.index >= optimizer.evaluations) replay.set(record.index, record);
-  });
   if (optimizer.stopReason && optimizer.stopReason !== 'stopped-by-user') {
     const result = readJson<RunResult>(join(runDir, runFiles.result));
     return { runDir, status: 'finished', pause() {}, resume() {}, stop() {}, done: Promise.resolve(result) };
   }
+  const replay = new Map<number, JournalRecord>();
+  readJournal(
+    journalPath,
+    (record) => {
+      if (record.index >= optimizer.evaluations) replay.set(record.index, record);
+    },
+    journalStart,
+  );
   if (optimizer.stopReason === 'stopped-by-user') optimizer.clearStop();
   const run = await launch(runDir, problem, optimizer, replay, options);
   clock.now = run.clock;

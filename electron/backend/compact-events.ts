@@ -1,9 +1,10 @@
 /**
  * Turns the run loop's per-generation events into what crosses to the renderer. Fast
  * objectives produce thousands of generations per second; the backend batches them every
- * ~75 ms and, within a batch, sends the bulky parts (samples, full covariance of a large
- * problem) only for the last few generations. The scalars every chart needs (best, min,
- * median, step size, axis ratio, mean) are kept for every generation.
+ * ~75 ms, merges a batch into at most `maxViews` views, and sends the bulky parts (samples,
+ * the distribution's shape) only for a strided subset of them, within a per-batch budget.
+ * (In headless Chromium on a loaded 2-core machine, a page receiving several MB/s of JSON was
+ * busy with the stream alone, whatever the charts drew.)
  */
 import type { FailureInfo, GenerationView, RunProgressBatch } from '../ipc-contract';
 import type { GenerationEvent } from '../../engine/node/run/types';
@@ -21,8 +22,10 @@ export interface CompactionLimits {
    * its samples (so the replay slider shows them); beyond it, the tail plus every k-th one.
    */
   sampleBudget: number;
-  /** Dimension up to which every generation keeps its full covariance. */
+  /** Dimension up to which a view's shape is its full covariance (else standard deviations). */
   covarianceDimension: number;
+  /** Shapes of at most this many numbers (n² ≤ 9: n ≤ 3) go with every view. */
+  alwaysShapeSize: number;
   /** Dimension up to which the axis ratio is computed for every generation (else last of batch). */
   eigenDimension: number;
   /** Failure records per batch (the counts in the views stay exact). */
@@ -30,13 +33,28 @@ export interface CompactionLimits {
 }
 
 export const defaultLimits: CompactionLimits = {
-  maxViews: 250,
-  samplesTail: 32,
-  sampleBudget: 20_000,
+  maxViews: 120,
+  samplesTail: 8,
+  sampleBudget: 2_000,
+  alwaysShapeSize: 9,
   covarianceDimension: 12,
   eigenDimension: 24,
   failures: 100,
 };
+
+type GenerationDistribution = NonNullable<GenerationView['distribution']>;
+
+/**
+ * Transport precision for plotted numbers: 7 significant digits halve the JSON (a chart and
+ * a canvas cannot show more). Best parameters and fitness are never rounded.
+ */
+export function round(value: number): number {
+  return Number.isFinite(value) && value !== 0 ? Number(value.toPrecision(7)) : value;
+}
+
+function roundAll(values: readonly number[]): number[] {
+  return values.map(round);
+}
 
 /**
  * Eigenvalues of a symmetric n×n matrix (row-major) by cyclic Jacobi rotations. Small n
@@ -144,39 +162,45 @@ export function compactBatch(
 
     const distribution = event.distribution;
     const n = distribution?.mean.length ?? 0;
-    const keepCovariance = isLast || n <= limits.covarianceDimension;
+    // The shape (covariance or standard deviations) travels with the views that can be
+    // replayed (those with samples) and the last one; cheap shapes (n ≤ 3) with every view.
+    const keepShape = keepSamples || isLast || n * n <= limits.alwaysShapeSize;
+    const useCovariance = Boolean(distribution?.covariance) && (isLast || n <= limits.covarianceDimension);
     const metricRatio = event.metrics.axisRatio;
     const ratio =
       n > limits.eigenDimension && !isLast && Number.isFinite(metricRatio)
         ? metricRatio
         : axisRatio(distribution, isLast ? Math.max(limits.eigenDimension, 64) : limits.eigenDimension);
+    let shape: Pick<GenerationDistribution, 'covariance' | 'stdDevs'> = {};
+    if (distribution && keepShape) {
+      if (useCovariance) shape = { covariance: roundAll(distribution.covariance!) };
+      else if (distribution.stdDevs) shape = { stdDevs: roundAll(distribution.stdDevs) };
+      else if (distribution.covariance) {
+        shape = {
+          stdDevs: Array.from({ length: n }, (_, i) => round(Math.sqrt(distribution.covariance![i * n + i]))),
+        };
+      }
+    }
     return {
       generation: event.generation,
       evaluations: event.evaluations,
       failedEvaluations: event.failedEvaluations,
-      elapsedMs: event.elapsedMs,
+      elapsedMs: Math.round(event.elapsedMs),
       min,
       median: event.median,
+      // Exact: these are the numbers a user copies.
       best: bestChanged ? event.best : null,
-      metrics: event.metrics,
-      ...(keepSamples ? { samples: event.samples, sampleFitness: event.sampleFitness } : {}),
-      distribution: distribution
+      metrics: Object.fromEntries(Object.entries(event.metrics).map(([key, value]) => [key, round(value)])),
+      ...(keepSamples
         ? {
-            mean: distribution.mean,
-            stepSize: distribution.stepSize,
-            ...(distribution.covariance && keepCovariance ? { covariance: distribution.covariance } : {}),
-            ...(distribution.stdDevs
-              ? { stdDevs: distribution.stdDevs }
-              : distribution.covariance && !keepCovariance
-                ? {
-                    stdDevs: Array.from({ length: n }, (_, i) =>
-                      Math.sqrt(distribution.covariance![i * n + i]),
-                    ),
-                  }
-                : {}),
+            samples: event.samples.map(roundAll),
+            sampleFitness: event.sampleFitness.map((v) => (v === null ? null : round(v))),
           }
+        : {}),
+      distribution: distribution
+        ? { mean: roundAll(distribution.mean), stepSize: round(distribution.stepSize), ...shape }
         : null,
-      axisRatio: ratio,
+      axisRatio: ratio === null ? null : round(ratio),
       restart: event.restart,
       ...(restartedBecause ? { restartedBecause } : {}),
       ...(stopReason ? { stopReason } : {}),

@@ -4,6 +4,7 @@ import {
   compactBatch,
   defaultLimits,
   EventBatcher,
+  round,
   symmetricEigenvalues,
 } from '../../electron/backend/compact-events';
 import type { GenerationEvent } from '../../engine/node/run/types';
@@ -50,13 +51,14 @@ describe('event compaction', () => {
     expect(axisRatio(null)).toBeNull();
   });
 
-  it('keeps samples only for the batch tail and full covariances only for small n or the last event', () => {
+  it('sends samples and the distribution’s shape only with a strided subset of views and the last', () => {
     const events = Array.from({ length: 40 }, (_, g) => event(g, 20));
     const batch = compactBatch('/runs/a', events, {
       maxViews: 1000,
       samplesTail: 5,
       sampleBudget: 1,
       covarianceDimension: 12,
+      alwaysShapeSize: 9,
       eigenDimension: 24,
       failures: 10,
     });
@@ -65,20 +67,45 @@ describe('event compaction', () => {
     expect(batch.generations.filter((g) => g.samples).map((g) => g.generation)).toEqual([
       0, 35, 36, 37, 38, 39,
     ]);
-    const roomy = compactBatch('/runs/a', events, { ...defaultLimits, samplesTail: 5 });
+    // n = 20 > 12: replayable views carry standard deviations, the last one the covariance.
+    expect(batch.generations[0].distribution?.covariance).toBeUndefined();
+    expect(batch.generations[0].distribution?.stdDevs?.[19]).toBeCloseTo(Math.sqrt(20), 6);
+    expect(batch.generations[1].distribution).toEqual({ mean: Array(20).fill(0), stepSize: 1 });
+    expect(batch.generations[39].distribution?.covariance).toHaveLength(400);
+    expect(batch.generations[0].axisRatio).toBeCloseTo(Math.sqrt(20), 5);
+    expect(batch.generations[1].axisRatio).toBeCloseTo(Math.sqrt(20), 5);
+    expect(batch.failures).toEqual([{ index: 0, error: 'timeout', stderrTail: 'late' }]);
+    const roomy = compactBatch('/runs/a', events, { ...defaultLimits, sampleBudget: 20_000, samplesTail: 5 });
     expect(roomy.generations.every((g) => g.samples)).toBe(true);
     const strided = compactBatch('/runs/a', events, { ...defaultLimits, samplesTail: 2, sampleBudget: 30 });
     // 40 generations × 3 numbers = 120 over a budget of 30: every 4th, plus the tail.
     expect(strided.generations.filter((g) => g.samples).map((g) => g.generation)).toEqual([
       0, 4, 8, 12, 16, 20, 24, 28, 32, 36, 38, 39,
     ]);
-    expect(batch.generations[0].distribution?.covariance).toBeUndefined();
-    expect(batch.generations[0].distribution?.stdDevs?.[19]).toBeCloseTo(Math.sqrt(20), 12);
-    expect(batch.generations[39].distribution?.covariance).toHaveLength(400);
-    expect(batch.generations[0].axisRatio).toBeCloseTo(Math.sqrt(20), 10);
-    expect(batch.failures).toEqual([{ index: 0, error: 'timeout', stderrTail: 'late' }]);
-    const small = compactBatch('/runs/a', [event(0, 2), event(1, 2)]);
-    expect(small.generations[0].distribution?.covariance).toEqual([1, 0, 0, 2]);
+    // Small problems: the shape goes with every view.
+    const small = compactBatch('/runs/a', [event(0, 2), event(1, 2)], {
+      ...defaultLimits,
+      sampleBudget: 1,
+      samplesTail: 0,
+    });
+    expect(small.generations.map((g) => g.distribution?.covariance)).toEqual([
+      [1, 0, 0, 2],
+      [1, 0, 0, 2],
+    ]);
+  });
+
+  it('rounds plotted numbers to 7 digits but never the best parameters', () => {
+    const precise = { ...event(0), min: 1 / 3, best: { params: { x: 1 / 3 }, fitness: 2 / 3, index: 0 } };
+    precise.distribution = { mean: [1 / 3, 2 / 3], stdDevs: [1 / 7, 1 / 9], stepSize: 1 / 11 };
+    const [view] = compactBatch('/runs/a', [precise]).generations;
+    expect(view.distribution).toEqual({
+      mean: [0.3333333, 0.6666667],
+      stdDevs: [0.1428571, 0.1111111],
+      stepSize: 0.09090909,
+    });
+    expect(view.best).toEqual({ params: { x: 1 / 3 }, fitness: 2 / 3, index: 0 });
+    expect(round(0)).toBe(0);
+    expect(round(Number.NaN)).toBeNaN();
   });
 });
 

@@ -62,6 +62,19 @@ describe('run series', () => {
     expect(series.samplesAt(3)).toBeNull();
   });
 
+  it('finds the nearest view that carries the distribution’s shape', () => {
+    const series = new RunSeries();
+    const bare = (g: number) => ({ ...view(g, false, 1), distribution: { mean: [g, 0], stepSize: 0.5 } });
+    series.push({
+      generations: [view(0, true, 1), bare(1), bare(2), view(3, true, 1), bare(4)],
+      failures: [],
+    });
+    expect(series.shapeIndexAt(2)).toBe(0);
+    expect(series.shapeIndexAt(4)).toBe(3);
+    expect(series.shapeIndexAt(3)).toBe(3);
+    expect(new RunSeries().shapeIndexAt(0)).toBeNull();
+  });
+
   it('builds a series from a stored curve', () => {
     const series = RunSeries.fromCurve({
       evaluations: [10, 20],

@@ -92,6 +92,18 @@ export class RunSeries {
     }
   }
 
+  /**
+   * The nearest view ≤ `index` whose distribution has its shape (covariance or standard
+   * deviations): fast runs send the shape only with some views (see compactBatch).
+   */
+  shapeIndexAt(index: number): number | null {
+    for (let k = Math.min(index, this.length - 1); k >= 0 && k > index - 500; k--) {
+      const d = this.distributions[k];
+      if (d && (d.covariance || d.stdDevs)) return k;
+    }
+    return null;
+  }
+
   /** The nearest generation index ≤ `index` that still has samples, or null. */
   samplesAt(index: number): { index: number; points: number[][]; fitness: (number | null)[] } | null {
     for (let k = Math.min(index, this.length - 1); k >= 0 && k > index - 64; k--) {

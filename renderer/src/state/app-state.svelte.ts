@@ -126,11 +126,12 @@ export class AppState {
           return;
         }
         run.series.push(batch);
-        run.touch();
+        run.touchSoon();
       }),
       this.api.on('run:status', (event) => {
         const run = this.run;
         if (run && run.runDir === event.runDir) {
+          run.touch(); // the final numbers with the final status
           run.status = event.status;
           if (event.result) run.result = event.result;
         } else {

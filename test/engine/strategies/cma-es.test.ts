@@ -8,6 +8,7 @@ import { SearchSpace } from '../../../engine/core/search-space';
 import type { Strategy } from '../../../engine/core/strategy';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
 import { evaluationsToTarget, solve } from './cma/solve';
+import { runUntilStop } from './helpers';
 
 const strategy = cmaEs as Strategy;
 const defaults = (n: number, overrides: Partial<Record<string, number | boolean>> = {}) => ({
@@ -204,13 +205,13 @@ describe('cma-es state', () => {
       stop: { maxEvaluations: 3000 },
     });
     let minRatio = Number.POSITIVE_INFINITY;
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      optimizer.tell(
-        candidates.map((c) => ({ fitness: c.params.a ** 2 + c.params.b ** 2 + (c.params.count - 3) ** 2 })),
-      );
-      minRatio = Math.min(minRatio, optimizer.distribution().stdDevs![2] / floor[2]);
-    }
+    runUntilStop(
+      optimizer,
+      (c) => c.params.a ** 2 + c.params.b ** 2 + (c.params.count - 3) ** 2,
+      () => {
+        minRatio = Math.min(minRatio, optimizer.distribution().stdDevs![2] / floor[2]);
+      },
+    );
     expect(optimizer.best!.params.count).toBe(3);
     expect(minRatio).toBeGreaterThanOrEqual(1 - 1e-12);
     // The real parameters still converged.
@@ -244,10 +245,7 @@ describe('cma-es stop conditions', () => {
   it('ends a run on a flat function with a named local stop reason', () => {
     const space = new SearchSpace(Array.from({ length: 3 }, (_, i) => ({ name: `x${i}` })));
     const optimizer = Optimizer.create({ strategy, space, seed: 1, stop: { maxEvaluations: 100_000 } });
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      optimizer.tell(candidates.map(() => ({ fitness: 1 })));
-    }
+    runUntilStop(optimizer, () => 1);
     expect(['tol-fun', 'tol-x', 'stagnation', 'strategy-converged']).toContain(optimizer.stopReason);
     expect(optimizer.evaluations).toBeLessThan(100_000);
   });

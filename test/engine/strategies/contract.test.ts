@@ -6,13 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { strategies } from '../../../engine/strategies/registry';
 import { Optimizer } from '../../../engine/core/optimizer';
-import { SearchSpace } from '../../../engine/core/search-space';
 import { roundTrip } from '../../../engine/core/state-codec';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
 import { contractSettings, defaultContractSettings } from './contract-settings';
+import { unboundedSpace } from './helpers';
 
 const dimension = 10;
-const space = new SearchSpace(Array.from({ length: dimension }, (_, i) => ({ name: `x${i}`, init: 1 })));
+const space = unboundedSpace(dimension);
 const sphere = builtinFunctions.sphere.create(dimension);
 
 function settingsFor(id: string) {

@@ -8,16 +8,12 @@ import {
   type FiniteDifferenceState,
 } from '../../../engine/strategies/finite-difference';
 import { createRng } from '../../../engine/core/rng';
-import { defaultOptions } from '../../../engine/core/strategy';
 import { Optimizer } from '../../../engine/core/optimizer';
 import { SearchSpace } from '../../../engine/core/search-space';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
+import { optionsFactory, runUntilStop, unboundedSpace } from './helpers';
 
-type Options = Parameters<typeof finiteDifference.init>[2];
-
-function options(dimension: number, overrides: Partial<Options> = {}): Options {
-  return { ...(defaultOptions(finiteDifference.options, dimension) as Options), ...overrides };
-}
+const options = optionsFactory(finiteDifference);
 
 /** f(x) = ½ xᵀAx + bᵀx + c with a random symmetric A; ∇f = Ax + b. */
 function randomQuadratic(n: number, seed: number) {
@@ -134,7 +130,7 @@ describe('finite-difference line search', () => {
 
   it('converges on an ill-conditioned ellipsoid (condition 100) with coordinate differences', () => {
     const n = 6;
-    const space = new SearchSpace(Array.from({ length: n }, (_, i) => ({ name: `x${i}`, init: 1 })));
+    const space = unboundedSpace(n);
     const weights = Array.from({ length: n }, (_, i) => 10 ** ((2 * i) / (n - 1)));
     const f = (x: ArrayLike<number>) => weights.reduce((s, w, i) => s + w * x[i] * x[i], 0);
     const optimizer = Optimizer.create({
@@ -144,10 +140,7 @@ describe('finite-difference line search', () => {
       seed: 1,
       stop: { maxEvaluations: 20_000, target: 1e-10 },
     });
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      optimizer.tell(candidates.map((c) => ({ fitness: f(c.x) })));
-    }
+    runUntilStop(optimizer, (c) => f(c.x));
     expect(optimizer.stopReason).toBe('target-reached');
     expect(optimizer.evaluations).toBeLessThan(8_000); // measured 6 314: plain gradient descent pays for the condition number
   });

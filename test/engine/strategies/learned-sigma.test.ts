@@ -2,14 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { learnedSigma, type LearnedSigmaOptions } from '../../../engine/strategies/learned-sigma';
 import { cholesky } from '../../../engine/strategies/shared/cholesky';
 import { createRng } from '../../../engine/core/rng';
-import { defaultOptions, type Distribution } from '../../../engine/core/strategy';
+import type { Distribution } from '../../../engine/core/strategy';
 import { Optimizer } from '../../../engine/core/optimizer';
 import { SearchSpace } from '../../../engine/core/search-space';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
+import { optionsFactory, runUntilStop } from './helpers';
 
-function options(dimension: number, overrides: Partial<LearnedSigmaOptions> = {}): LearnedSigmaOptions {
-  return { ...(defaultOptions(learnedSigma.options, dimension) as LearnedSigmaOptions), ...overrides };
-}
+const options = optionsFactory(learnedSigma);
 
 /** Why the reported distribution is not a finite symmetric positive definite Σ, or null if it is. */
 function covarianceProblem(distribution: Distribution, n: number): string | null {
@@ -103,10 +102,7 @@ describe('learned-sigma', () => {
       seed: 2,
       stop: { maxEvaluations: 4_500, target: 1e-10 }, // seed 2 needs about 3 000
     });
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      optimizer.tell(candidates.map((c) => ({ fitness: rotated(c.x) })));
-    }
+    runUntilStop(optimizer, (c) => rotated(c.x));
     const c = optimizer.distribution().covariance!;
     const correlation = c[1] / Math.sqrt(c[0] * c[3]);
     // Long axis along (1, 1): strongly positive correlation (exactly 99/101 ≈ 0.98 for Σ ∝ H⁻¹).
@@ -125,11 +121,7 @@ describe('learned-sigma', () => {
         seed,
         stop: { maxEvaluations: 3_000, target: -6.99 },
       });
-      while (!optimizer.stopReason) {
-        const candidates = optimizer.ask();
-        optimizer.tell(candidates.map((c) => ({ fitness: jagged([c.params.x]) })));
-      }
-      return optimizer.best!.fitness;
+      return runUntilStop(optimizer, (c) => jagged([c.params.x])).best!.fitness;
     };
     const seeds = Array.from({ length: 10 }, (_, k) => k + 1);
 

@@ -4,19 +4,17 @@ import {
   lgso,
   ridgeRegression,
   trainNetwork,
-  type LgsoOptions,
   type LgsoState,
 } from '../../../engine/strategies/lgso';
 import { strategies } from '../../../engine/strategies/registry';
 import { createRng } from '../../../engine/core/rng';
-import { defaultOptions, type Strategy } from '../../../engine/core/strategy';
+import type { Strategy } from '../../../engine/core/strategy';
 import { Optimizer } from '../../../engine/core/optimizer';
 import { SearchSpace } from '../../../engine/core/search-space';
 import { builtinFunctions } from '../../../engine/objectives/index';
+import { optionsFactory, runUntilStop, unboundedSpace } from './helpers';
 
-function options(dimension: number, overrides: Partial<LgsoOptions> = {}): LgsoOptions {
-  return { ...(defaultOptions(lgso.options, dimension) as LgsoOptions), ...overrides };
-}
+const options = optionsFactory(lgso);
 
 function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let dot = 0;
@@ -162,38 +160,35 @@ describe('lgso trust region and reuse', () => {
     // Each generation adds the trial and one sample; the 10-D quadratic model has 21
     // coefficients, so every fit relies on samples from earlier generations.
     const n = 10;
-    const space = new SearchSpace(Array.from({ length: n }, (_, i) => ({ name: `x${i}`, init: 1 })));
     const sphere = builtinFunctions.sphere.create(n);
     const optimizer = Optimizer.create({
       strategy: lgso,
       options: { samples: 1 },
-      space,
+      space: unboundedSpace(n),
       seed: 1,
       stop: { maxEvaluations: 3_000, target: 1e-8 },
     });
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      if (optimizer.generation > 0) expect(candidates.length).toBeLessThanOrEqual(2);
-      optimizer.tell(candidates.map((c) => ({ fitness: sphere(c.x) })));
-    }
+    runUntilStop(
+      optimizer,
+      (c) => sphere(c.x),
+      (candidates, summary) => {
+        if (summary.generation > 0) expect(candidates.length).toBeLessThanOrEqual(2);
+      },
+    );
     expect(optimizer.stopReason).toBe('target-reached');
   });
 
   it('converges with the MLP surrogate too', () => {
     const n = 4;
-    const space = new SearchSpace(Array.from({ length: n }, (_, i) => ({ name: `x${i}`, init: 1 })));
     const sphere = builtinFunctions.sphere.create(n);
     const optimizer = Optimizer.create({
       strategy: lgso,
       options: { model: 'mlp', trainingSteps: 100 },
-      space,
+      space: unboundedSpace(n),
       seed: 2,
       stop: { maxEvaluations: 2_000, target: 1e-6 },
     });
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      optimizer.tell(candidates.map((c) => ({ fitness: sphere(c.x) })));
-    }
+    runUntilStop(optimizer, (c) => sphere(c.x));
     expect(optimizer.stopReason).toBe('target-reached');
   });
 });
@@ -212,11 +207,7 @@ describe('lgso on degenerate Rosenbrock (100 → 10 dimensions)', () => {
 
   function bestAfterBudget(strategy: Strategy, seed: number): number {
     const optimizer = Optimizer.create({ strategy, space, seed, stop: { maxEvaluations: budget } });
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      optimizer.tell(candidates.map((c) => ({ fitness: f(Object.values(c.params)) })));
-    }
-    return optimizer.best!.fitness;
+    return runUntilStop(optimizer, (c) => f(Object.values(c.params))).best!.fitness;
   }
 
   const baselines = ['openai-es', 'reinforce', 'finite-difference', 'spsa'].filter((id) => id in strategies);

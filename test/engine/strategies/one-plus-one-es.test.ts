@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { onePlusOneEs, type OnePlusOneState } from '../../../engine/strategies/one-plus-one-es';
 import { createRng } from '../../../engine/core/rng';
-import { defaultOptions } from '../../../engine/core/strategy';
+import { optionsFactory } from './helpers';
 
 type Options = Parameters<typeof onePlusOneEs.init>[2];
 
-function options(dimension: number, overrides: Partial<Options> = {}): Options {
-  return { ...(defaultOptions(onePlusOneEs.options, dimension) as Options), ...overrides };
-}
+const options = optionsFactory(onePlusOneEs);
 
 /** Runs `generations` offspring whose success is dictated by `succeeds(k)`, from a told start. */
 function drive(succeeds: (k: number) => boolean, generations: number, overrides: Partial<Options> = {}) {

@@ -1,31 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { openAiEs, type OpenAiEsOptions } from '../../../engine/strategies/openai-es';
+import { openAiEs } from '../../../engine/strategies/openai-es';
 import { centredRanks } from '../../../engine/strategies/shared/fitness-shaping';
 import { createRng } from '../../../engine/core/rng';
-import { defaultOptions } from '../../../engine/core/strategy';
 import { Optimizer } from '../../../engine/core/optimizer';
-import { SearchSpace } from '../../../engine/core/search-space';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
+import { optionsFactory, runUntilStop, unboundedSpace } from './helpers';
 
-function options(dimension: number, overrides: Partial<OpenAiEsOptions> = {}): OpenAiEsOptions {
-  return { ...(defaultOptions(openAiEs.options, dimension) as OpenAiEsOptions), ...overrides };
-}
+const options = optionsFactory(openAiEs);
 
 function sphereRun(overrides: Record<string, unknown>, seed: number, budget: number) {
-  const space = new SearchSpace(Array.from({ length: 10 }, (_, i) => ({ name: `x${i}`, init: 1 })));
   const sphere = builtinFunctions.sphere.create(10);
   const optimizer = Optimizer.create({
     strategy: openAiEs,
     options: overrides,
-    space,
+    space: unboundedSpace(10),
     seed,
     stop: { maxEvaluations: budget, target: 1e-8 },
   });
-  while (!optimizer.stopReason) {
-    const candidates = optimizer.ask();
-    optimizer.tell(candidates.map((c) => ({ fitness: sphere(c.x) })));
-  }
-  return optimizer;
+  return runUntilStop(optimizer, (c) => sphere(c.x));
 }
 
 describe('openai-es', () => {

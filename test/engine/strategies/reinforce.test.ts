@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { reinforce, type ReinforceOptions } from '../../../engine/strategies/reinforce';
+import { reinforce } from '../../../engine/strategies/reinforce';
 import { createRng } from '../../../engine/core/rng';
-import { defaultOptions } from '../../../engine/core/strategy';
 import { Optimizer } from '../../../engine/core/optimizer';
-import { SearchSpace } from '../../../engine/core/search-space';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
+import { optionsFactory, runUntilStop, unboundedSpace } from './helpers';
 
-function options(dimension: number, overrides: Partial<ReinforceOptions> = {}): ReinforceOptions {
-  return { ...(defaultOptions(reinforce.options, dimension) as ReinforceOptions), ...overrides };
-}
+const options = optionsFactory(reinforce);
 
 /** Σₖ (b − Lₖ)(wₖ − μ): the seed's update direction, summed over the batch. */
 function seedDirection(baseline: number, losses: number[], candidates: Float64Array[], mean: Float64Array) {
@@ -100,18 +97,14 @@ describe('reinforce', () => {
   it('runs the seed’s one-sample-at-a-time version on the 10-D sphere down to 1e-8', () => {
     const n = 10;
     const sphere = builtinFunctions.sphere.create(n);
-    const space = new SearchSpace(Array.from({ length: n }, (_, i) => ({ name: `x${i}`, init: 1 })));
     const optimizer = Optimizer.create({
       strategy: reinforce,
       options: { populationSize: 1 },
-      space,
+      space: unboundedSpace(n),
       seed: 24,
       stop: { maxEvaluations: 1_500, target: 1e-8 },
     });
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      optimizer.tell(candidates.map((c) => ({ fitness: sphere(c.x) })));
-    }
+    runUntilStop(optimizer, (c) => sphere(c.x));
     expect(optimizer.stopReason).toBe('target-reached');
   });
 });

@@ -1,19 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { saSgd, sgdStep, type SaSgdOptions, type SaSgdState } from '../../../engine/strategies/sa-sgd';
+import { saSgd, sgdStep, type SaSgdState } from '../../../engine/strategies/sa-sgd';
 import { createRng, type Rng } from '../../../engine/core/rng';
-import { defaultOptions } from '../../../engine/core/strategy';
 import { Optimizer } from '../../../engine/core/optimizer';
 import { SearchSpace } from '../../../engine/core/search-space';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
+import { optionsFactory, runUntilStop, unboundedSpace } from './helpers';
 
-function options(dimension: number, overrides: Partial<SaSgdOptions> = {}): SaSgdOptions {
-  return { ...(defaultOptions(saSgd.options, dimension) as SaSgdOptions), ...overrides };
-}
+const options = optionsFactory(saSgd);
 
 /** Runs sa-sgd on the 10-D sphere from 1 and returns the learning rate after each generation. */
 function learningRates(overrides: Record<string, unknown>, generations: number, seed = 1) {
   const n = 10;
-  const space = new SearchSpace(Array.from({ length: n }, (_, i) => ({ name: `x${i}`, init: 1 })));
+  const space = unboundedSpace(n);
   const sphere = builtinFunctions.sphere.create(n);
   const optimizer = Optimizer.create({ strategy: saSgd, options: overrides, space, seed });
   const rates: number[] = [];
@@ -152,10 +150,7 @@ describe('sa-sgd annealing', () => {
         // SGD in the curved valley can go many generations without a new best.
         stop: { maxEvaluations: 20_000, target: 1e-8, stagnationGenerations: 100_000 },
       });
-      while (!optimizer.stopReason) {
-        const candidates = optimizer.ask();
-        optimizer.tell(candidates.map((c) => ({ fitness: rosenbrock(Object.values(c.params)) })));
-      }
+      runUntilStop(optimizer, (c) => rosenbrock(Object.values(c.params)));
       // Measured: 7e-9, 1.1e-6, 1.5e-8 (f(start) = 62.5).
       expect(optimizer.best!.fitness, `seed ${seed}`).toBeLessThan(1e-5);
     }

@@ -9,6 +9,7 @@ import { SearchSpace } from '../../../engine/core/search-space';
 import type { Strategy } from '../../../engine/core/strategy';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
 import { evaluationsToTarget, solve } from './cma/solve';
+import { runUntilStop } from './helpers';
 
 const strategy = sepCmaEs as Strategy;
 const options = (n: number) => ({
@@ -113,11 +114,13 @@ describe('sep-cma-es', () => {
       stop: { maxEvaluations: 2000 },
     });
     let minRatio = Number.POSITIVE_INFINITY;
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      optimizer.tell(candidates.map((c) => ({ fitness: c.params.a ** 2 + Math.abs(c.params.k + 2) })));
-      minRatio = Math.min(minRatio, optimizer.distribution().stdDevs![1] / floor[1]);
-    }
+    runUntilStop(
+      optimizer,
+      (c) => c.params.a ** 2 + Math.abs(c.params.k + 2),
+      () => {
+        minRatio = Math.min(minRatio, optimizer.distribution().stdDevs![1] / floor[1]);
+      },
+    );
     expect(optimizer.best!.params.k).toBe(-2);
     expect(minRatio).toBeGreaterThanOrEqual(1 - 1e-12);
   });

@@ -5,16 +5,12 @@ import {
   type SimulatedAnnealingState,
 } from '../../../engine/strategies/simulated-annealing';
 import { createRng, type Rng } from '../../../engine/core/rng';
-import { defaultOptions } from '../../../engine/core/strategy';
 import { Optimizer } from '../../../engine/core/optimizer';
 import { SearchSpace } from '../../../engine/core/search-space';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
+import { optionsFactory, runUntilStop } from './helpers';
 
-type Options = Parameters<typeof simulatedAnnealing.init>[2];
-
-function options(dimension: number, overrides: Partial<Options> = {}): Options {
-  return { ...(defaultOptions(simulatedAnnealing.options, dimension) as Options), ...overrides };
-}
+const options = optionsFactory(simulatedAnnealing);
 
 /** A generator whose uniforms are scripted; normals come from a seeded generator. */
 function scriptedUniforms(uniforms: number[], seed = 1): Rng {
@@ -141,11 +137,7 @@ describe('simulated-annealing', () => {
         seed,
         stop: { maxEvaluations: 4000 },
       });
-      while (!optimizer.stopReason) {
-        const candidates = optimizer.ask();
-        optimizer.tell(candidates.map((c) => ({ fitness: rastrigin(c.x) })));
-      }
-      return optimizer.best!.fitness;
+      return runUntilStop(optimizer, (c) => rastrigin(c.x)).best!.fitness;
     };
     const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
     const greedy = seeds.map((seed) => run(1e-12, seed));

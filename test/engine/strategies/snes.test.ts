@@ -2,26 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { snes } from '../../../engine/strategies/snes';
 import { createRng } from '../../../engine/core/rng';
 import { Optimizer } from '../../../engine/core/optimizer';
-import { SearchSpace } from '../../../engine/core/search-space';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
+import { runUntilStop, unboundedSpace } from './helpers';
 
 describe('snes', () => {
   it('solves the axis-aligned ellipsoid (n = 10, condition 1e6) by learning one step size per axis', () => {
     const n = 10;
     const f = builtinFunctions.ellipsoid.create(n);
-    const space = new SearchSpace(Array.from({ length: n }, (_, i) => ({ name: `x${i}`, init: 1 })));
     const optimizer = Optimizer.create({
       strategy: snes,
-      space,
+      space: unboundedSpace(n),
       seed: 4,
       stop: { maxEvaluations: 4_000, target: 1e-8 },
     });
     let midway: Float64Array | null = null;
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      optimizer.tell(candidates.map((c) => ({ fitness: f(c.x) })));
-      if (optimizer.evaluations === 2_000) midway = Float64Array.from(optimizer.distribution().stdDevs!);
-    }
+    runUntilStop(
+      optimizer,
+      (c) => f(c.x),
+      () => {
+        if (optimizer.evaluations === 2_000) midway = Float64Array.from(optimizer.distribution().stdDevs!);
+      },
+    );
     expect(optimizer.stopReason).toBe('target-reached');
     // Axis i has weight 10^(6i/9): the ideal σᵢ ∝ 1/√wᵢ spans a factor 1000 from first to last.
     const ratio = midway![0] / midway![n - 1];

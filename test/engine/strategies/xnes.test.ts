@@ -4,8 +4,8 @@ import { cholesky } from '../../../engine/strategies/shared/cholesky';
 import { nesUtilities } from '../../../engine/strategies/shared/fitness-shaping';
 import { createRng } from '../../../engine/core/rng';
 import { Optimizer } from '../../../engine/core/optimizer';
-import { SearchSpace } from '../../../engine/core/search-space';
 import { builtinFunctions, fixedRotation } from '../../../engine/objectives/builtin';
+import { runUntilStop, unboundedSpace } from './helpers';
 
 function multiply(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n * n);
@@ -74,10 +74,9 @@ describe('xnes', () => {
   it('learns a rotated ellipsoid (n = 5): reaches 1e-8, covariance stays PD and aligns with the inverse Hessian', () => {
     const n = 5;
     const f = builtinFunctions['rotated-ellipsoid'].create(n);
-    const space = new SearchSpace(Array.from({ length: n }, (_, i) => ({ name: `x${i}`, init: 1 })));
     const optimizer = Optimizer.create({
       strategy: xnes,
-      space,
+      space: unboundedSpace(n),
       seed: 3,
       stop: { maxEvaluations: 4_000, target: 1e-8 },
     });
@@ -85,14 +84,16 @@ describe('xnes', () => {
     const startBest = Math.min(...first.map((c) => f(c.x)));
     optimizer.tell(first.map((c) => ({ fitness: f(c.x) })));
     let covariance = optimizer.distribution().covariance!;
-    while (!optimizer.stopReason) {
-      const candidates = optimizer.ask();
-      optimizer.tell(candidates.map((c) => ({ fitness: f(c.x) })));
-      covariance = optimizer.distribution().covariance!;
-      for (let i = 0; i < n; i++)
-        for (let j = 0; j < i; j++) expect(covariance[i * n + j]).toBe(covariance[j * n + i]);
-      expect(() => choleskyDiagonal(covariance, n)).not.toThrow();
-    }
+    runUntilStop(
+      optimizer,
+      (c) => f(c.x),
+      () => {
+        covariance = optimizer.distribution().covariance!;
+        for (let i = 0; i < n; i++)
+          for (let j = 0; j < i; j++) expect(covariance[i * n + j]).toBe(covariance[j * n + i]);
+        expect(() => choleskyDiagonal(covariance, n)).not.toThrow();
+      },
+    );
     expect(optimizer.stopReason).toBe('target-reached');
     expect(optimizer.best!.fitness).toBeLessThan(startBest * 1e-8);
     // The function is Σ wᵢ (rᵢ·x)² with w from 1 to 1e6; a learned covariance ∝ H⁻¹ has

@@ -8,6 +8,7 @@ import { createRng } from '../../../../engine/core/rng';
 import { SearchSpace } from '../../../../engine/core/search-space';
 import type { Strategy } from '../../../../engine/core/strategy';
 import { builtinFunctions } from '../../../../engine/objectives/builtin';
+import { runUntilStop } from '../helpers';
 
 export interface RunSettings {
   options?: Record<string, unknown>;
@@ -35,11 +36,7 @@ export function solve(
     stop: { maxEvaluations: budget, target: 1e-8 },
     restarts: settings.restarts,
   });
-  while (!optimizer.stopReason) {
-    const candidates = optimizer.ask();
-    optimizer.tell(candidates.map((c) => ({ fitness: f(c.x) })));
-  }
-  return optimizer;
+  return runUntilStop(optimizer, (c) => f(c.x));
 }
 
 /** Evaluations until f < 1e-8 (1-based index of the first such evaluation), or null. */

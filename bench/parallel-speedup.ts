@@ -53,8 +53,17 @@ async function calibrateBurn(): Promise<number> {
   }
 }
 
+interface Timing {
+  seconds: number;
+  /**
+   * CPU time of this process (all its threads) per wall second: how many cores the run got.
+   * Meaningful for module objectives only (child processes' CPU is not counted).
+   */
+  coresBusy: number;
+}
+
 /** Seconds per generation over `generations` timed generations, after one warm-up generation. */
-async function secondsPerGeneration(kind: Kind, workers: number, generations: number): Promise<number> {
+async function timeGenerations(kind: Kind, workers: number, generations: number): Promise<Timing> {
   const space = new SearchSpace([
     { name: 'x', lower: -1, upper: 1 },
     { name: 'y', lower: -1, upper: 1 },
@@ -81,8 +90,11 @@ async function secondsPerGeneration(kind: Kind, workers: number, generations: nu
     };
     await generation(); // threads and processes started
     const started = performance.now();
+    const cpuBefore = cpuUsage();
     for (let g = 0; g < generations; g++) await generation();
-    return (performance.now() - started) / 1000 / generations;
+    const wallMs = performance.now() - started;
+    const cpu = cpuUsage(cpuBefore);
+    return { seconds: wallMs / 1000 / generations, coresBusy: (cpu.user + cpu.system) / 1000 / wallMs };
   } finally {
     await evaluator.close();
   }
@@ -133,18 +145,25 @@ export const parallelSpeedup: Benchmark = {
     report.text(
       `CMA-ES, λ = ${population}, one warm-up generation then ${generations} timed; ${cpus().length} cores. ` +
         `The JS burn loop is calibrated to ${evaluationMs} ms of CPU (${iterations.toLocaleString('en-US')} iterations); ` +
-        `the Python one burns ${evaluationMs} ms of its own CPU time. Ideal: k× for sleep, min(k, cores)× for burn.`,
+        `the Python one burns ${evaluationMs} ms of its own CPU time. Ideal: k× for sleep, min(k, cores)× for burn. ` +
+        '"cores" (JS module rows): CPU time of the bench process, all threads, per wall second; on a machine shared ' +
+        'with other work a CPU-bound speed-up is capped by the cores the run actually got.',
     );
     report.text();
     const rows: (string | number)[][] = [];
     for (const kind of kinds) {
-      const seconds: number[] = [];
-      for (const workers of workerCounts)
-        seconds.push(await secondsPerGeneration(kind, workers, generations));
+      const timings: Timing[] = [];
+      for (const workers of workerCounts) timings.push(await timeGenerations(kind, workers, generations));
+      const seconds = timings.map((t) => t.seconds);
       const speedups = seconds.map((s) => seconds[0] / s);
+      const inThreads = 'module' in kind.objective;
       rows.push([
         kind.label,
-        ...seconds.map((s, i) => `${(s * 1000).toFixed(0)} ms (${formatRatio(speedups[i])})`),
+        ...timings.map(
+          (t, i) =>
+            `${(t.seconds * 1000).toFixed(0)} ms (${formatRatio(speedups[i])})` +
+            (inThreads ? `, ${t.coresBusy.toFixed(2)} cores` : ''),
+        ),
       ]);
       const at = (workers: number) => speedups[workerCounts.indexOf(workers)];
       report.check(

@@ -46,19 +46,19 @@ const keepGoing = {
 };
 
 /**
- * Paced: a JS module spinning 30 µs per evaluation in one worker thread streams a steady
+ * Paced: a JS module spinning 20 µs per evaluation in one worker thread streams a steady
  * 10–25 000 evaluations/s, the regime the target names. Unpaced: a noisy built-in sphere
  * in-process, as fast as the engine goes (a few hundred thousand per second), to show what the
  * UI does beyond it.
  */
 const scenarios: Scenario[] = [
   {
-    label: 'paced JS module (30 µs per evaluation)',
+    label: 'paced JS module (20 µs per evaluation)',
     judged: true,
     problem: {
       name: 'ui-load-paced',
       objective: { module: `${fixtures}ui-load-objective.mjs` },
-      parameters: [...parameters, { name: 'spinMicros', fixed: 30 }],
+      parameters: [...parameters, { name: 'spinMicros', fixed: 20 }],
       strategy: { name: 'cma-es' },
       budget: { seconds: 90 },
       ...keepGoing,

@@ -8,7 +8,7 @@ import { SearchSpace } from '../../../engine/core/search-space';
 import type { Strategy } from '../../../engine/core/strategy';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
 import { evaluationsToTarget, solve } from './cma/solve';
-import { runUntilStop } from './helpers';
+import { runUntilStop, smallestStdDevOverFloor } from './helpers';
 
 const strategy = cmaEs as Strategy;
 const defaults = (n: number, overrides: Partial<Record<string, number | boolean>> = {}) => ({
@@ -196,7 +196,6 @@ describe('cma-es state', () => {
       { name: 'b' },
       { name: 'count', lower: 0, upper: 10, type: 'integer', init: 8 },
     ]);
-    const floor = space.stdDevFloor()!;
     const optimizer = Optimizer.create({
       strategy,
       space,
@@ -204,13 +203,10 @@ describe('cma-es state', () => {
       options: { stepSize: 0.3 },
       stop: { maxEvaluations: 3000 },
     });
-    let minRatio = Number.POSITIVE_INFINITY;
-    runUntilStop(
+    const minRatio = smallestStdDevOverFloor(
       optimizer,
       (c) => c.params.a ** 2 + c.params.b ** 2 + (c.params.count - 3) ** 2,
-      () => {
-        minRatio = Math.min(minRatio, optimizer.distribution().stdDevs![2] / floor[2]);
-      },
+      2,
     );
     expect(optimizer.best!.params.count).toBe(3);
     expect(minRatio).toBeGreaterThanOrEqual(1 - 1e-12);

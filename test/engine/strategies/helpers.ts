@@ -40,3 +40,21 @@ export function runUntilStop(
   }
   return optimizer;
 }
+
+/**
+ * Runs the optimizer until it stops and returns the smallest ratio, over all generations, of
+ * the standard deviation its distribution reports for `coordinate` to that (integer)
+ * coordinate's floor: ≥ 1 when the strategy keeps the integer parameter moving.
+ */
+export function smallestStdDevOverFloor(
+  optimizer: Optimizer,
+  fitness: (candidate: Candidate) => number,
+  coordinate: number,
+): number {
+  const floor = optimizer.space.stdDevFloor()![coordinate];
+  let smallest = Number.POSITIVE_INFINITY;
+  runUntilStop(optimizer, fitness, () => {
+    smallest = Math.min(smallest, optimizer.distribution().stdDevs![coordinate] / floor);
+  });
+  return smallest;
+}

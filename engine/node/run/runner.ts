@@ -237,7 +237,14 @@ class Run implements RunHandle {
     const checkpointMs = (this.problem.checkpointSeconds ?? 2) * 1000;
     let error: string | undefined;
     try {
+      let lastYield = Date.now();
       while (!this.optimizer.stopReason) {
+        // An in-process objective resolves every await at once; give timers, signals (Ctrl-C)
+        // and I/O a turn now and then so Pause and Stop are heard during fast runs.
+        if (Date.now() - lastYield > 50) {
+          await new Promise((wake) => setImmediate(wake));
+          lastYield = Date.now();
+        }
         if (this.status === 'paused') await new Promise<void>((wake) => (this.resumeWaiter = wake));
         if (this.stopRequested) {
           this.optimizer.requestStop('stopped-by-user');

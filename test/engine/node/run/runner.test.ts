@@ -102,3 +102,23 @@ describe('runs', () => {
     expect(records.every((r) => r.fitness === null && r.error)).toBe(true);
   });
 });
+
+describe('fast in-process runs', () => {
+  it('still hear timers, so a stop request from a timer ends the run', async () => {
+    const problem = parseProblem(
+      {
+        name: 'fast',
+        objective: { builtin: 'sphere', dimension: 3, noise: 1 },
+        budget: { evaluations: 50_000_000 },
+        stop: { stagnationGenerations: 1e9 },
+        seed: 1,
+      },
+      fixtures,
+    );
+    const run = await startRun(problem, { runsDir: scratch() });
+    setTimeout(() => run.stop(), 300);
+    const result = await run.done;
+    expect(result.stopReason).toBe('stopped-by-user');
+    expect(result.evaluations).toBeLessThan(50_000_000);
+  });
+});

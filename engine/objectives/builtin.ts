@@ -184,7 +184,9 @@ export function createBuiltinEvaluator(
     );
   }
   if (fn.fixedDimension !== undefined && dimension !== fn.fixedDimension) {
-    throw new Error(`objective.builtin ${fn.id} is ${fn.fixedDimension}-dimensional (got ${dimension} parameters)`);
+    throw new Error(
+      `objective.builtin ${fn.id} is ${fn.fixedDimension}-dimensional (got ${dimension} parameters)`,
+    );
   }
   const evaluate = fn.create(dimension);
   const noise = spec.noise ?? 0;

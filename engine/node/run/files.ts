@@ -96,7 +96,11 @@ export class JournalWriter {
  * `onRecord` for each complete record; streams in chunks so a million-line journal does
  * not need to fit in one string.
  */
-export function readJournal(path: string, onRecord: (record: JournalRecord) => void, from = 0): void {
+export function readJournal(
+  path: string,
+  onRecord: (record: JournalRecord, line: string) => void,
+  from = 0,
+): void {
   let fd: number;
   try {
     fd = openSync(path, 'r+');
@@ -131,7 +135,7 @@ export function readJournal(path: string, onRecord: (record: JournalRecord) => v
           return;
         }
         validBytes += bytes;
-        onRecord(record);
+        onRecord(record, line);
       }
     }
     if (carry.length > 0) ftruncateSync(fd, validBytes);

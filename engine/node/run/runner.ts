@@ -43,6 +43,9 @@ interface Checkpoint {
 /** Distributions above this dimension are sent as standard deviations only (a full n×n matrix per event is too big). */
 const maxCovarianceDimension = 64;
 
+/** Evaluations between checkpoints at most, whatever `checkpointSeconds` says. */
+const maxReplayEvaluations = 50_000;
+
 function optimizerConfig(problem: Problem) {
   const space = new SearchSpace(problem.parameters);
   return {
@@ -74,6 +77,7 @@ class Run implements RunHandle {
   private pausedSince: number | null = null;
   private pausedTotal = 0;
   private lastCheckpoint = Date.now();
+  private lastCheckpointEvaluations = 0;
   private lastBestWrite = 0;
   private bestWritten = -1;
 
@@ -83,8 +87,11 @@ class Run implements RunHandle {
     private readonly optimizer: Optimizer,
     private readonly evaluator: Evaluator,
     private readonly journal: JournalWriter,
-    /** Evaluations from the journal after the checkpoint, by index: reused on resume. */
-    private readonly replay: Map<number, JournalRecord>,
+    /**
+     * Evaluations from the journal after the checkpoint, by index, as their journal lines
+     * (a string is several times smaller than the parsed record): reused on resume.
+     */
+    private readonly replay: Map<number, string>,
     private readonly callbacks: RunCallbacks,
   ) {
     this.done = this.loop();
@@ -121,7 +128,8 @@ class Run implements RunHandle {
 
   private async evaluate(candidates: ReturnType<Optimizer['ask']>): Promise<JournalRecord[]> {
     const records: (JournalRecord | undefined)[] = candidates.map((c) => {
-      const cached = this.replay.get(c.index);
+      const line = this.replay.get(c.index);
+      const cached = line === undefined ? undefined : (JSON.parse(line) as JournalRecord);
       if (cached && JSON.stringify(cached.params) === JSON.stringify(c.params)) {
         this.replay.delete(c.index);
         return cached;
@@ -183,6 +191,7 @@ class Run implements RunHandle {
     };
     writeJsonAtomic(join(this.runDir, runFiles.checkpoint), checkpoint);
     this.lastCheckpoint = Date.now();
+    this.lastCheckpointEvaluations = this.optimizer.evaluations;
   }
 
   private event(
@@ -260,7 +269,14 @@ class Run implements RunHandle {
         const summary = this.optimizer.tell(outcomes);
         this.journal.flush();
         this.writeBest(false);
-        if (Date.now() - this.lastCheckpoint >= checkpointMs) this.checkpoint();
+        // Every few seconds, and often enough that a resume never replays more than a bounded
+        // number of journal lines however fast the objective is.
+        if (
+          Date.now() - this.lastCheckpoint >= checkpointMs ||
+          this.optimizer.evaluations - this.lastCheckpointEvaluations >= maxReplayEvaluations
+        ) {
+          this.checkpoint();
+        }
         this.callbacks.onGeneration?.(
           this.event(
             summary,
@@ -322,7 +338,7 @@ async function launch(
   runDir: string,
   problem: Problem,
   optimizer: Optimizer,
-  replay: Map<number, JournalRecord>,
+  replay: Map<number, string>,
   options: RunCallbacks,
 ): Promise<Run> {
   const scratchDir = join(runDir, runFiles.scratch);
@@ -396,11 +412,11 @@ export async function resumeRun(runDirGiven: string, options: RunCallbacks = {})
     const result = readJson<RunResult>(join(runDir, runFiles.result));
     return { runDir, status: 'finished', pause() {}, resume() {}, stop() {}, done: Promise.resolve(result) };
   }
-  const replay = new Map<number, JournalRecord>();
+  const replay = new Map<number, string>();
   readJournal(
     journalPath,
-    (record) => {
-      if (record.index >= optimizer.evaluations) replay.set(record.index, record);
+    (record, line) => {
+      if (record.index >= optimizer.evaluations) replay.set(record.index, line);
     },
     journalStart,
   );

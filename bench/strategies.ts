@@ -21,12 +21,12 @@
  * - 10 seeds (`--seeds=N` overrides); `--quick`: 3 seeds and n ≤ 10 only, for a smoke run.
  * - Runs go to one worker thread per core (EVOBOX_BENCH_WORKERS=N overrides).
  * - `--save` (every benchmark's flag) or `--write` writes bench/results/strategies.md with the
- *   machine and date; the hand-written "Which strategy when" section of that file is carried
- *   over into the new one.
+ *   machine and date; the hand-written "Which strategy when" section of that file (up to the
+ *   end marker) is carried over into the new one, above the tables — re-read it against them.
  * - EVOBOX_BENCH_STRATEGIES_JSON=path also writes every run's outcome as JSON.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { strategies } from '../engine/strategies/registry';
 import type { Benchmark } from './index';
@@ -68,10 +68,12 @@ export interface BudgetCap {
 
 /**
  * Lower budgets for slow strategies on combinations they fail anyway, so that the whole
- * table fits the time. Measured (one seed, full budgets): lgso's surrogate fit costs 50–160 µs
- * per evaluation at n = 10–30 and it stalls far from 1e−8 on the ill-conditioned and
- * Rosenbrock functions (f ≈ 1e−5 … 500 after 10⁵–1.5·10⁵ evaluations); xNES spends 1.5 ms per
- * evaluation at n = 100 (its O(n³) matrix exponential). Each cap stays above the evaluations
+ * table fits the time. Measured (CPU time of one seed at full budgets, and the 10-seed table):
+ * lgso's surrogate fit costs 50–160 µs per evaluation at n = 10–30 and it stalls far from 1e−8
+ * on the ill-conditioned and Rosenbrock functions (f ≈ 2e−4 … 600 after 3·10⁴–10⁵
+ * evaluations); xNES costs about 100 µs per evaluation at n = 30, where it ends Rosenbrock and
+ * Ackley at f ≈ 1e−6 after 10⁵ evaluations in 10/10 runs, and 1.5 ms at n = 100 (its O(n³)
+ * matrix exponential). Each cap stays above the evaluations
  * CMA-ES needs on the same case, so a capped strategy still gets at least the reference's
  * share; capped cells are marked †.
  */
@@ -80,6 +82,7 @@ export const budgetCaps: readonly BudgetCap[] = [
     { strategy: 'lgso', function: fn, dimension: 10, budget: 3e4 },
     { strategy: 'lgso', function: fn, dimension: 30, budget: 5e4 },
   ]),
+  ...['rosenbrock', 'ackley'].map((fn) => ({ strategy: 'xnes', function: fn, dimension: 30, budget: 5e4 })),
   { strategy: 'xnes', function: 'degenerate-rosenbrock', dimension: 100, budget: 5e3 },
 ];
 
@@ -310,20 +313,23 @@ export function renderComparison(plan: ComparisonPlan, result: ComparisonResult,
 }
 
 const resultsPath = fileURLToPath(new URL('./results/strategies.md', import.meta.url));
-const discussionHeading = '## Which strategy when';
-/** Ends the discussion, so that what the runner appends after it is not carried over too. */
+/** The hand-written section of the results file (a heading of level 2 or 3). */
+const discussionHeading = /^#{2,3} Which strategy when/m;
+/** Ends the discussion, so that only the hand-written text is carried over. */
 const discussionEnd = '<!-- end of the hand-written discussion -->';
 
 /** The hand-written discussion of the committed results file, to carry over when it is rewritten. */
 function committedDiscussion(): string | null {
   if (!existsSync(resultsPath)) return null;
   const text = readFileSync(resultsPath, 'utf8');
-  const start = text.indexOf(discussionHeading);
+  const start = text.search(discussionHeading);
   if (start < 0) return null;
   const end = text.indexOf(discussionEnd, start);
-  return end < 0
-    ? `${text.slice(start).trimEnd()}\n\n${discussionEnd}`
-    : text.slice(start, end + discussionEnd.length);
+  if (end >= 0) return text.slice(start, end + discussionEnd.length);
+  // Without the end marker: up to the next heading of the tables (or the end of the file).
+  const next = text.slice(start + 1).search(/^#{2,3} /m);
+  const body = next < 0 ? text.slice(start) : text.slice(start, start + 1 + next);
+  return `${body.trimEnd()}\n\n${discussionEnd}`;
 }
 
 function explicitSeeds(): boolean {
@@ -359,6 +365,14 @@ export const strategiesBench = {
         `${budgetCaps.map((k) => `${k.strategy} on ${k.function} n=${k.dimension}: ${formatBudget(k.budget)}`).join(', ')}.`,
     );
     report.text();
+    if (settings.save || write) {
+      // The hand-written reading of the table comes first in the results file.
+      const discussion = committedDiscussion();
+      if (discussion) {
+        report.text(discussion);
+        report.text();
+      }
+    }
     const started = performance.now();
     let lastShown = 0;
     const result = await runComparison(plan, workers, (done, total) => {
@@ -373,20 +387,19 @@ export const strategiesBench = {
     renderComparison(plan, result, report);
     const jsonPath = process.env.EVOBOX_BENCH_STRATEGIES_JSON;
     if (jsonPath) writeFileSync(jsonPath, JSON.stringify(result.outcomes));
-    if (settings.save || write) {
-      const discussion = committedDiscussion();
-      if (discussion) {
-        report.text(discussion);
-        report.text();
-      }
-    }
+    const threadSeconds = result.outcomes.reduce((sum, o) => sum + o.milliseconds, 0) / 1000;
+    report.text(
+      `(strategies: ${((performance.now() - started) / 1000).toFixed(0)} s wall, ${threadSeconds.toFixed(0)} s summed over ` +
+        `the runs on ${workers} threads; load average at the end ${loadavg()
+          .map((l) => l.toFixed(2))
+          .join(' / ')})`,
+    );
     if (write && !settings.save) {
       // `--save` has the runner write the file; `--write` alone is this benchmark's own alias.
       mkdirSync(fileURLToPath(new URL('./results/', import.meta.url)), { recursive: true });
-      const seconds = ((performance.now() - started) / 1000).toFixed(0);
       writeFileSync(
         resultsPath,
-        `# strategies — ${strategiesBench.description}\n\n${machine}\n\n${report.markdown()}\n(strategies: ${seconds} s)\n`,
+        `# strategies — ${strategiesBench.description}\n\n${machine}\n\n${report.markdown()}`,
       );
       process.stdout.write(`(saved ${resultsPath})\n`);
     }

@@ -77,7 +77,8 @@ export const bestMargin = 2;
 
 /**
  * How `candidate` compares with `reference` on one case: by ERT when both solved it at least
- * once, by solving it at all when only one did, by the median best f when neither did.
+ * once (and the one with the lower ERT solved it at least as often), by solving it at all when
+ * only one did, by the median best f when neither did.
  */
 export function compare(candidate: CaseStatistics, reference: CaseStatistics): Comparison {
   const solved = (s: CaseStatistics) => `${s.successes}/${s.runs}`;
@@ -87,8 +88,16 @@ export function compare(candidate: CaseStatistics, reference: CaseStatistics): C
       candidate.successes < candidate.runs || reference.successes < reference.runs
         ? `, solved ${solved(candidate)} vs ${solved(reference)}`
         : '';
+    // ERT charges a failed run only the evaluations it used, so a strategy whose failures stop
+    // early can have the lower ERT while solving the case less often; such mixed results are par.
+    const verdict: Verdict =
+      ratio < 1 / ertMargin && candidate.successes >= reference.successes
+        ? 'beats'
+        : ratio > ertMargin && candidate.successes <= reference.successes
+          ? 'loses'
+          : 'par';
     return {
-      verdict: ratio < 1 / ertMargin ? 'beats' : ratio > ertMargin ? 'loses' : 'par',
+      verdict,
       detail: `ERT ${formatCount(candidate.ert)} vs ${formatCount(reference.ert)} (${formatRatio(ratio)}${rates})`,
     };
   }

@@ -112,6 +112,16 @@ describe('strategy comparison bench', () => {
     expect(compare(fast, stats).verdict).toBe('beats');
     expect(compare(stats, fast).verdict).toBe('loses');
     expect(compare(fast, fast).verdict).toBe('par');
+    // A lower ERT from failures that stop early, but fewer successes: mixed, so par.
+    const reliable = caseStatistics([
+      outcome(1000, 1000, 0),
+      outcome(1000, 1000, 0),
+      outcome(null, 20000, 1),
+    ]);
+    const lucky = caseStatistics([outcome(100, 100, 0), outcome(null, 50, 3), outcome(null, 50, 3)]);
+    expect(lucky.ert).toBe(200);
+    expect(compare(lucky, reliable).verdict).toBe('par');
+    expect(compare(reliable, lucky).verdict).toBe('par');
     const stuck = caseStatistics([outcome(null, 50, 4), outcome(null, 50, 6)]);
     const stuckWorse = caseStatistics([outcome(null, 50, 20)]);
     expect(compare(stuck, stats).verdict).toBe('loses');

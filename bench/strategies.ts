@@ -318,18 +318,24 @@ const discussionHeading = /^#{2,3} Which strategy when/m;
 /** Ends the discussion, so that only the hand-written text is carried over. */
 const discussionEnd = '<!-- end of the hand-written discussion -->';
 
-/** The hand-written discussion of the committed results file, to carry over when it is rewritten. */
-function committedDiscussion(): string | null {
-  if (!existsSync(resultsPath)) return null;
-  const text = readFileSync(resultsPath, 'utf8');
+/**
+ * The hand-written discussion in a results file: from its heading to the end marker, or
+ * without the marker up to the next heading of level 2 or 3 (or the end of the text).
+ */
+export function extractDiscussion(text: string): string | null {
   const start = text.search(discussionHeading);
   if (start < 0) return null;
   const end = text.indexOf(discussionEnd, start);
   if (end >= 0) return text.slice(start, end + discussionEnd.length);
-  // Without the end marker: up to the next heading of the tables (or the end of the file).
-  const next = text.slice(start + 1).search(/^#{2,3} /m);
-  const body = next < 0 ? text.slice(start) : text.slice(start, start + 1 + next);
+  const headingEnd = text.indexOf('\n', start);
+  const next = headingEnd < 0 ? -1 : text.slice(headingEnd).search(/^#{2,3} /m);
+  const body = next < 0 ? text.slice(start) : text.slice(start, headingEnd + next);
   return `${body.trimEnd()}\n\n${discussionEnd}`;
+}
+
+/** The discussion of the committed results file, to carry over when it is rewritten. */
+function committedDiscussion(): string | null {
+  return existsSync(resultsPath) ? extractDiscussion(readFileSync(resultsPath, 'utf8')) : null;
 }
 
 function explicitSeeds(): boolean {

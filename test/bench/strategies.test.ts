@@ -9,6 +9,7 @@ import { caseStatistics, compare, formatCell } from '../../bench/lib/strategies-
 import {
   budgetFor,
   comparisonTasks,
+  extractDiscussion,
   headlines,
   runComparison,
   type ComparisonPlan,
@@ -156,5 +157,14 @@ describe('strategy comparison bench', () => {
       ['lgso', 3e4],
       ['cma-es', 1e5],
     ]);
+  });
+
+  it('carries the hand-written discussion over, with or without its end marker', () => {
+    const marker = '<!-- end of the hand-written discussion -->';
+    const unmarked = '# t\n\nintro\n\n### Which strategy when\n\n- pick A\n\n### Summary\n\n| a |\n';
+    expect(extractDiscussion(unmarked)).toBe(`### Which strategy when\n\n- pick A\n\n${marker}`);
+    const marked = `intro\n\n## Which strategy when\n\n### Sub\n\ntext\n${marker}\n\n### Summary\n`;
+    expect(extractDiscussion(marked)).toBe(`## Which strategy when\n\n### Sub\n\ntext\n${marker}`);
+    expect(extractDiscussion('# t\n\n### Summary\n')).toBeNull();
   });
 });

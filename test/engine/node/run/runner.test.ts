@@ -111,6 +111,9 @@ describe('fast in-process runs', () => {
         objective: { builtin: 'sphere', dimension: 3, noise: 1 },
         budget: { evaluations: 50_000_000 },
         stop: { stagnationGenerations: 1e9 },
+        // Alone, CMA-ES on this noisy sphere exhausts its model in about a quarter of a
+        // second; IPOP restarts with growing populations keep it busy for many seconds.
+        restarts: { mode: 'ipop', maxRestarts: 1000 },
         seed: 1,
       },
       fixtures,

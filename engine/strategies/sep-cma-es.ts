@@ -62,6 +62,11 @@ interface SepCmaEsOptions extends Record<string, number | boolean | string> {
 
 const scratchBuffer = scratchArena();
 
+/** x ← m + s∘x, in place. */
+function shiftAndScale(x: Float64Array, mean: Float64Array, scales: Float64Array): void {
+  for (let j = 0; j < x.length; j++) x[j] = mean[j] + scales[j] * x[j];
+}
+
 export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   id: 'sep-cma-es',
   title: 'sep-CMA-ES (diagonal)',
@@ -97,26 +102,22 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   ask(rng, state) {
     const n = state.dimension;
     const lambda = state.parameters.lambda;
-    // x_k = m + σ·D·z_k with D = √diag(C). The z_k need not be kept: tell recovers them
-    // from the candidates in O(n) each, so they live in scratch space, not in the state.
-    const noise = rng.gaussians(scratchBuffer(lambda * n + n).subarray(0, lambda * n));
-    const scales = scratchBuffer(lambda * n + n).subarray(lambda * n, lambda * n + n);
+    // x_k = m + σ·D·z_k with D = √diag(C). The z_k need not be kept: tell recovers them from
+    // the candidates in O(n) each. They are drawn straight into the candidate vectors and
+    // turned into x_k in place, which saves a λ×n buffer's worth of memory traffic.
+    const scales = scratchBuffer(n);
     const sigma = state.stepSize;
     for (let j = 0; j < n; j++) scales[j] = sigma * Math.sqrt(state.variances[j]);
     const mean = state.mean;
     const candidates = newVectors(lambda, n);
-    for (let k = 0; k < lambda; k++) {
-      const x = candidates[k];
-      const o = k * n;
-      for (let j = 0; j < n; j++) x[j] = mean[j] + scales[j] * noise[o + j];
-    }
+    for (let k = 0; k < lambda; k++) shiftAndScale(rng.gaussians(candidates[k]), mean, scales);
     return { candidates, state };
   },
 
   tell(state, candidates, fitness) {
     const n = state.dimension;
     const p = state.parameters;
-    const { lambda, mu, weights } = p;
+    const { lambda, weights } = p;
     const sigma = state.stepSize;
     if (candidates.length !== lambda) {
       throw new Error(
@@ -128,39 +129,41 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const mean = state.mean;
     const buffer = scratchBuffer(4 * n);
     const meanShift = buffer.subarray(0, n).fill(0);
-    const meanNoise = buffer.subarray(n, 2 * n).fill(0);
+    const meanNoise = buffer.subarray(n, 2 * n);
     const rankMu = buffer.subarray(2 * n, 3 * n).fill(0);
     // z = (x − m)/(σ·√C_ii): the inverse of ask's sampling.
     const inverseScales = buffer.subarray(3 * n, 4 * n);
     for (let j = 0; j < n; j++) inverseScales[j] = inverseSigma / Math.sqrt(state.variances[j]);
 
-    // Eq. (41)–(42) with C^{-1/2}⟨y⟩_w = ⟨z⟩_w; the rank-μ sum Σ w°_i y_i² is accumulated in
-    // the same pass (Eq. (46)–(47) restricted to the diagonal).
+    // Eq. (41)–(42) and the rank-μ sum Σ w°_i y_i² (Eq. (46)–(47) restricted to the diagonal),
+    // one pass per candidate with a non-zero weight (the better μ: both sums; the rest: rank-μ).
     for (let rank = 0; rank < lambda; rank++) {
       const w = weights[rank];
       if (w === 0) continue;
       const x = candidates[order[rank]];
-      let coefficient = w;
-      if (w < 0) {
-        // Eq. (46): w°_i = w_i · n/‖z_{i:λ}‖².
-        let squared = 0;
+      if (w > 0) {
         for (let j = 0; j < n; j++) {
-          const z = (x[j] - mean[j]) * inverseScales[j];
-          squared += z * z;
+          const y = (x[j] - mean[j]) * inverseSigma;
+          const wy = w * y;
+          meanShift[j] += wy;
+          rankMu[j] += wy * y;
         }
-        coefficient = (w * n) / squared;
+        continue;
       }
-      const positive = rank < mu;
+      // Eq. (46): w°_i = w_i · n/‖z_{i:λ}‖².
+      let squared = 0;
       for (let j = 0; j < n; j++) {
-        const d = x[j] - mean[j];
-        const y = d * inverseSigma;
+        const z = (x[j] - mean[j]) * inverseScales[j];
+        squared += z * z;
+      }
+      const coefficient = (w * n) / squared;
+      for (let j = 0; j < n; j++) {
+        const y = (x[j] - mean[j]) * inverseSigma;
         rankMu[j] += coefficient * y * y;
-        if (positive) {
-          meanShift[j] += w * y;
-          meanNoise[j] += w * d * inverseScales[j];
-        }
       }
     }
+    // C^{-1/2}⟨y⟩_w = ⟨z⟩_w for a diagonal C: ⟨y⟩_w scaled by 1/√C_ii.
+    for (let j = 0; j < n; j++) meanNoise[j] = meanShift[j] * sigma * inverseScales[j];
     const [newMean, pathSigma, pathC, variances] = newVectors(4, n);
     for (let j = 0; j < n; j++) newMean[j] = mean[j] + p.cMean * sigma * meanShift[j];
 

@@ -78,12 +78,14 @@ describe('cma-es reaches f < 1e-8 at n = 10 within 1.5× the pycma median', () =
     }
   });
 
-  it('rosenbrock (pycma median 5278, 14/15 seeds): at least 4 of 5 seeds', () => {
+  it('rosenbrock (pycma median 5278, 14/15 seeds): at least 7 of 10 seeds', () => {
+    // Some runs end in Rosenbrock's local optimum near x_1 = −1 (pycma too); we measured
+    // 27 of 30 seeds solved, so 7 of 10 fails by chance in about 1 % of seed sets.
     const budget = Math.round(1.5 * 5278);
-    const solved = [1, 2, 3, 4, 5].filter((seed) =>
+    const solved = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10].filter((seed) =>
       evaluationsToTarget(solve(strategy, 'rosenbrock', 10, seed, budget)),
     );
-    expect(solved.length).toBeGreaterThanOrEqual(4);
+    expect(solved.length).toBeGreaterThanOrEqual(7);
   });
 
   it('learns the ellipsoid’s shape: axis ratio near √1e6 = 1000 once solved', () => {

@@ -5,6 +5,7 @@
 import { Optimizer, type Candidate, type GenerationSummary } from '../../../engine/core/optimizer';
 import { SearchSpace } from '../../../engine/core/search-space';
 import { defaultOptions, type OptionValue, type Strategy } from '../../../engine/core/strategy';
+import { createRng, type Rng } from '../../../engine/core/rng';
 
 /**
  * `(dimension, overrides) => options`: the strategy's default options for that dimension
@@ -57,4 +58,16 @@ export function smallestStdDevOverFloor(
     smallest = Math.min(smallest, optimizer.distribution().stdDevs![coordinate] / floor);
   });
   return smallest;
+}
+
+/** A seeded generator whose uniforms come from `uniform` instead; normals and integers stay seeded. */
+export function withScriptedUniforms(seed: number, uniform: () => number): Rng {
+  const inner = createRng(seed);
+  return {
+    uniform,
+    gaussian: () => inner.gaussian(),
+    gaussians: (out) => inner.gaussians(out),
+    integer: (n) => inner.integer(n),
+    state: () => inner.state(),
+  };
 }

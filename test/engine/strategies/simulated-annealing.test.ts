@@ -8,15 +8,14 @@ import { createRng, type Rng } from '../../../engine/core/rng';
 import { Optimizer } from '../../../engine/core/optimizer';
 import { SearchSpace } from '../../../engine/core/search-space';
 import { builtinFunctions } from '../../../engine/objectives/builtin';
-import { optionsFactory, runUntilStop } from './helpers';
+import { optionsFactory, runUntilStop, withScriptedUniforms } from './helpers';
 
 const options = optionsFactory(simulatedAnnealing);
 
 /** A generator whose uniforms are scripted; normals come from a seeded generator. */
 function scriptedUniforms(uniforms: number[], seed = 1): Rng {
-  const inner = createRng(seed);
   let next = 0;
-  return { ...inner, uniform: () => uniforms[next++ % uniforms.length] };
+  return withScriptedUniforms(seed, () => uniforms[next++ % uniforms.length]);
 }
 
 /** A state at temperature T with the current point evaluated at f = 5. */

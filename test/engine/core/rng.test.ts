@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { createRng, restoreRng } from '../../../engine/core/rng';
+
+/** Φ(x) by Simpson's rule on the density from −10 (error far below the KS tolerance). */
+function normalCdf(x: number): number {
+  const steps = 2000;
+  const lo = -10;
+  const h = (x - lo) / steps;
+  let sum = 0;
+  for (let i = 0; i <= steps; i++) {
+    const t = lo + i * h;
+    const w = i === 0 || i === steps ? 1 : i % 2 === 1 ? 4 : 2;
+    sum += w * Math.exp(-0.5 * t * t);
+  }
+  return (sum * h) / 3 / Math.sqrt(2 * Math.PI);
+}
+
+describe('rng', () => {
+  it('is xoshiro128**: the reference outputs from the state (1, 2, 3, 4)', () => {
+    // From an independent Python transcription of Blackman & Vigna's C reference code.
+    const rng = restoreRng({ xoshiro128: [1, 2, 3, 4] });
+    const words = Array.from({ length: 6 }, () => Math.round(rng.uniform() * 2 ** 32));
+    expect(words).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492]);
+  });
+
+  it('seeds through seedrandom: the same seed gives the same stream, another seed another', () => {
+    const draw = (seed: number | string) => {
+      const rng = createRng(seed);
+      return Array.from({ length: 8 }, () => rng.uniform());
+    };
+    expect(draw('a seed')).toEqual(draw('a seed'));
+    expect(draw(1)).toEqual(draw('1'));
+    expect(draw(1)).not.toEqual(draw(2));
+  });
+
+  it('gives the same normals one at a time and in bulk', () => {
+    const single = createRng(7);
+    const bulk = createRng(7);
+    const values = bulk.gaussians(new Float64Array(20_000));
+    for (let i = 0; i < values.length; i++) expect(single.gaussian()).toBe(values[i]);
+    expect(single.uniform()).toBe(bulk.uniform());
+  });
+
+  it('draws standard normals: moments, tails and the distribution function', () => {
+    const rng = createRng('ziggurat');
+    const n = 1_000_000;
+    const z = rng.gaussians(new Float64Array(n));
+    let sum = 0;
+    let squares = 0;
+    let cubes = 0;
+    let fourth = 0;
+    let beyondTail = 0;
+    for (const v of z) {
+      sum += v;
+      squares += v * v;
+      cubes += v * v * v;
+      fourth += v * v * v * v;
+      if (Math.abs(v) > 3.6541528853610088) beyondTail++;
+    }
+    expect(Math.abs(sum / n)).toBeLessThan(0.005);
+    expect(Math.abs(squares / n - 1)).toBeLessThan(0.005);
+    expect(Math.abs(cubes / n)).toBeLessThan(0.02);
+    expect(Math.abs(fourth / n - 3)).toBeLessThan(0.05);
+    // P(|Z| > R) = 2.58e-4 (258 ± 16 expected): the tail sampler must produce it at the right rate.
+    expect(beyondTail).toBeGreaterThan(258 - 64);
+    expect(beyondTail).toBeLessThan(258 + 64);
+    // Kolmogorov–Smirnov against Φ on the first 20 000 (critical value at α = 0.001: 1.95/√n).
+    const sample = Array.from(z.subarray(0, 20_000)).sort((a, b) => a - b);
+    let distance = 0;
+    for (let i = 0; i < sample.length; i++) {
+      const f = normalCdf(sample[i]);
+      distance = Math.max(distance, Math.abs(f - i / sample.length), Math.abs(f - (i + 1) / sample.length));
+    }
+    expect(distance).toBeLessThan(1.95 / Math.sqrt(sample.length));
+  });
+
+  it('continues identically after a JSON round trip of its state', () => {
+    const a = createRng(3);
+    a.gaussians(new Float64Array(333));
+    const b = restoreRng(JSON.parse(JSON.stringify(a.state())));
+    expect(Array.from(b.gaussians(new Float64Array(500)))).toEqual(
+      Array.from(a.gaussians(new Float64Array(500))),
+    );
+    expect(b.integer(1000)).toBe(a.integer(1000));
+  });
+
+  it('refuses a damaged state with a message naming it', () => {
+    expect(() => restoreRng({ xoshiro128: [1, 2, Number.NaN, 4] })).toThrow(/xoshiro128/);
+    expect(() => restoreRng({ xoshiro128: [1, 2, 3] })).toThrow(/four 32-bit integers/);
+  });
+});

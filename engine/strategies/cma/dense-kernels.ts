@@ -1,9 +1,9 @@
 /**
  * The O(n²)-per-candidate loops of full-covariance CMA-ES, on row-major Float64Arrays.
  * Written for V8, which neither vectorises nor removes bounds checks: the loops are blocked so
- * that every value loaded feeds several multiply-adds (a 2×4 register block for the sampling
- * product, four rank-one terms per pass for the covariance update), which about doubles their
- * throughput compared with the textbook loops.
+ * that every value loaded feeds several multiply-adds (3×4 register tiles for the sampling
+ * product, 2×4 for the covariance update), which gives them two to four times the throughput of
+ * the textbook loops.
  */
 
 /**
@@ -20,6 +20,7 @@ export function sampleFromBasis(
   out: Float64Array[],
 ): void {
   let k = 0;
+  // Four vectors at a time, three rows of B per pass: 12 sums in registers, 7 loads per 12 multiply-adds.
   for (; k + 3 < count; k += 4) {
     const z0 = k * n;
     const z1 = z0 + n;
@@ -30,9 +31,10 @@ export function sampleFromBasis(
     const x2 = out[k + 2];
     const x3 = out[k + 3];
     let i = 0;
-    for (; i + 1 < n; i += 2) {
+    for (; i + 2 < n; i += 3) {
       const r0 = i * n;
       const r1 = r0 + n;
+      const r2 = r1 + n;
       let a0 = 0;
       let a1 = 0;
       let a2 = 0;
@@ -41,9 +43,14 @@ export function sampleFromBasis(
       let b1 = 0;
       let b2 = 0;
       let b3 = 0;
+      let c0 = 0;
+      let c1 = 0;
+      let c2 = 0;
+      let c3 = 0;
       for (let j = 0; j < n; j++) {
         const p = basis[r0 + j];
         const q = basis[r1 + j];
+        const t = basis[r2 + j];
         const s0 = scaled[z0 + j];
         const s1 = scaled[z1 + j];
         const s2 = scaled[z2 + j];
@@ -56,9 +63,14 @@ export function sampleFromBasis(
         b1 += q * s1;
         b2 += q * s2;
         b3 += q * s3;
+        c0 += t * s0;
+        c1 += t * s1;
+        c2 += t * s2;
+        c3 += t * s3;
       }
       const m0 = mean[i];
       const m1 = mean[i + 1];
+      const m2 = mean[i + 2];
       x0[i] = m0 + sigma * a0;
       x1[i] = m0 + sigma * a1;
       x2[i] = m0 + sigma * a2;
@@ -67,8 +79,12 @@ export function sampleFromBasis(
       x1[i + 1] = m1 + sigma * b1;
       x2[i + 1] = m1 + sigma * b2;
       x3[i + 1] = m1 + sigma * b3;
+      x0[i + 2] = m2 + sigma * c0;
+      x1[i + 2] = m2 + sigma * c1;
+      x2[i + 2] = m2 + sigma * c2;
+      x3[i + 2] = m2 + sigma * c3;
     }
-    if (i < n) {
+    for (; i < n; i++) {
       const r0 = i * n;
       let a0 = 0;
       let a1 = 0;
@@ -87,10 +103,33 @@ export function sampleFromBasis(
       x3[i] = mean[i] + sigma * a3;
     }
   }
+  // The last one to three vectors: four rows at a time, so the sums still run side by side.
   for (; k < count; k++) {
     const z0 = k * n;
     const x0 = out[k];
-    for (let i = 0; i < n; i++) {
+    let i = 0;
+    for (; i + 3 < n; i += 4) {
+      const r0 = i * n;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let j = 0; j < n; j++) {
+        const s = scaled[z0 + j];
+        a0 += basis[r0 + j] * s;
+        a1 += basis[r1 + j] * s;
+        a2 += basis[r2 + j] * s;
+        a3 += basis[r3 + j] * s;
+      }
+      x0[i] = mean[i] + sigma * a0;
+      x0[i + 1] = mean[i + 1] + sigma * a1;
+      x0[i + 2] = mean[i + 2] + sigma * a2;
+      x0[i + 3] = mean[i + 3] + sigma * a3;
+    }
+    for (; i < n; i++) {
       const r0 = i * n;
       let a0 = 0;
       for (let j = 0; j < n; j++) a0 += basis[r0 + j] * scaled[z0 + j];
@@ -117,9 +156,15 @@ export function multiplyVector(n: number, matrix: Float64Array, v: Float64Array,
 
 /**
  * out = decay·C + Σ_k a_k b_kᵀ where every term is symmetric (the caller passes a_k = c_k·y_k
- * and b_k = y_k). Only the lower triangle is computed and then mirrored, so the result is
- * exactly symmetric. `a` and `b` hold `count` vectors of length n one after another; `out`
- * must not alias `c`.
+ * and b_k = y_k). `a` and `b` hold `count` vectors of length n one after another; `out` must
+ * not alias `c`.
+ *
+ * Computed like a matrix product, in 2×4 tiles of `out` on and below the diagonal: each tile's
+ * eight sums run over all k in registers, so every a_k[i] and b_k[j] loaded feeds four or two
+ * multiply-adds and each entry of `out` is written once (the earlier row-by-row loop re-read
+ * and re-wrote `out` for every block of four k, and was store-bound). The tiles that straddle
+ * the diagonal also compute a few entries above it; the lower triangle is then mirrored onto
+ * the upper one, so the result is exactly symmetric.
  */
 export function symmetricDecayAndOuterProducts(
   n: number,
@@ -130,55 +175,64 @@ export function symmetricDecayAndOuterProducts(
   count: number,
   out: Float64Array,
 ): void {
-  for (let i = 0; i < n * n; i++) out[i] = decay * c[i];
-  // Rows i and i+1 together: each b_k[j] loaded serves both rows.
   let i = 0;
   for (; i + 1 < n; i += 2) {
     const r0 = i * n;
     const r1 = r0 + n;
-    let k = 0;
-    for (; k + 3 < count; k += 4) {
-      const o0 = k * n;
-      const o1 = o0 + n;
-      const o2 = o1 + n;
-      const o3 = o2 + n;
-      const f0 = a[o0 + i];
-      const f1 = a[o1 + i];
-      const f2 = a[o2 + i];
-      const f3 = a[o3 + i];
-      const g0 = a[o0 + i + 1];
-      const g1 = a[o1 + i + 1];
-      const g2 = a[o2 + i + 1];
-      const g3 = a[o3 + i + 1];
-      for (let j = 0; j <= i; j++) {
-        const b0 = b[o0 + j];
-        const b1 = b[o1 + j];
-        const b2 = b[o2 + j];
-        const b3 = b[o3 + j];
-        out[r0 + j] += f0 * b0 + f1 * b1 + f2 * b2 + f3 * b3;
-        out[r1 + j] += g0 * b0 + g1 * b1 + g2 * b2 + g3 * b3;
+    let j = 0;
+    for (; j <= i && j + 3 < n; j += 4) {
+      let s00 = 0;
+      let s01 = 0;
+      let s02 = 0;
+      let s03 = 0;
+      let s10 = 0;
+      let s11 = 0;
+      let s12 = 0;
+      let s13 = 0;
+      for (let o = 0; o < count * n; o += n) {
+        const f = a[o + i];
+        const g = a[o + i + 1];
+        const b0 = b[o + j];
+        const b1 = b[o + j + 1];
+        const b2 = b[o + j + 2];
+        const b3 = b[o + j + 3];
+        s00 += f * b0;
+        s01 += f * b1;
+        s02 += f * b2;
+        s03 += f * b3;
+        s10 += g * b0;
+        s11 += g * b1;
+        s12 += g * b2;
+        s13 += g * b3;
       }
-      const j = i + 1;
-      out[r1 + j] += g0 * b[o0 + j] + g1 * b[o1 + j] + g2 * b[o2 + j] + g3 * b[o3 + j];
+      out[r0 + j] = decay * c[r0 + j] + s00;
+      out[r0 + j + 1] = decay * c[r0 + j + 1] + s01;
+      out[r0 + j + 2] = decay * c[r0 + j + 2] + s02;
+      out[r0 + j + 3] = decay * c[r0 + j + 3] + s03;
+      out[r1 + j] = decay * c[r1 + j] + s10;
+      out[r1 + j + 1] = decay * c[r1 + j + 1] + s11;
+      out[r1 + j + 2] = decay * c[r1 + j + 2] + s12;
+      out[r1 + j + 3] = decay * c[r1 + j + 3] + s13;
     }
-    for (; k < count; k++) {
-      const o0 = k * n;
-      const f0 = a[o0 + i];
-      const g0 = a[o0 + i + 1];
-      for (let j = 0; j <= i; j++) {
-        const b0 = b[o0 + j];
-        out[r0 + j] += f0 * b0;
-        out[r1 + j] += g0 * b0;
+    // Columns left over at the diagonal (j ≤ i + 1) when n is not a multiple of four.
+    for (; j <= i + 1; j++) {
+      let s0 = 0;
+      let s1 = 0;
+      for (let o = 0; o < count * n; o += n) {
+        const bj = b[o + j];
+        s0 += a[o + i] * bj;
+        s1 += a[o + i + 1] * bj;
       }
-      out[r1 + i + 1] += g0 * b[o0 + i + 1];
+      out[r0 + j] = decay * c[r0 + j] + s0;
+      out[r1 + j] = decay * c[r1 + j] + s1;
     }
   }
   if (i < n) {
     const r0 = i * n;
-    for (let k = 0; k < count; k++) {
-      const o0 = k * n;
-      const f0 = a[o0 + i];
-      for (let j = 0; j <= i; j++) out[r0 + j] += f0 * b[o0 + j];
+    for (let j = 0; j <= i; j++) {
+      let s0 = 0;
+      for (let o = 0; o < count * n; o += n) s0 += a[o + i] * b[o + j];
+      out[r0 + j] = decay * c[r0 + j] + s0;
     }
   }
   mirrorLowerTriangle(n, out);

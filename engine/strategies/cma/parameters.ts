@@ -3,6 +3,13 @@
  * N. Hansen, "The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772, Appendix A (Table 1).
  * Shared by the full-covariance and the separable (diagonal) variant; the latter multiplies the
  * covariance learning rates by (n + 2)/3 (Ros & Hansen 2008).
+ *
+ * One deviation from Eq. (57), taken from Hansen's own reference implementation pycma: the
+ * rank-μ rate uses μ_eff − 2 + 1/μ_eff + 1/4, which matters in small dimensions (+50 % c_μ at
+ * n = 2, +17 % at n = 10). Measured over 40 seeds, mean evaluations to f < 1e-8, tutorial →
+ * pycma variant (pycma 4.4.0 itself, 15 seeds): ellipsoid n = 2: 492 → 428 (442), rotated
+ * ellipsoid n = 2: 493 → 429 (433), Rosenbrock n = 2: 577 → 491 (481), ellipsoid n = 10:
+ * 4134 → 3982 (4055); Rosenbrock n = 10 5258 → 5436 (5214).
  */
 
 export interface CmaParameters {
@@ -64,9 +71,10 @@ export function cmaParameters(n: number, lambda: number, variant: ParameterVaria
   const alphaCov = 2;
   const scale = variant.covarianceRateScale;
   const c1 = Math.min(1, (scale * alphaCov) / ((n + 1.3) ** 2 + muEff));
+  // Eq. (57) with pycma's + 1/4 (see the note at the top).
   const cMu = Math.min(
     1 - c1,
-    (scale * alphaCov * (muEff - 2 + 1 / muEff)) / ((n + 2) ** 2 + (alphaCov * muEff) / 2),
+    (scale * alphaCov * (0.25 + muEff - 2 + 1 / muEff)) / ((n + 2) ** 2 + (alphaCov * muEff) / 2),
   );
 
   // Eq. (51)–(53): negative weights scaled by min(α_μ⁻, α_μeff⁻, α_posdef⁻) so that the

@@ -38,10 +38,10 @@ describe('cma-es default parameters (tutorial Appendix A)', () => {
     expect(p.dSigma).toBeCloseTo(1.2844285879463675, 14);
     expect(p.cc).toBeCloseTo(0.29499038303562225, 14);
     expect(p.c1).toBeCloseTo(0.015283824524751714, 15);
-    expect(p.cMu).toBeCloseTo(0.02015428276120838, 15);
+    expect(p.cMu).toBeCloseTo(0.023551776650417484, 15);
     const expected = [
       0.45627264690340597, 0.2707530970017852, 0.16223111715866978, 0.08523354710016448, 0.025509591835974777,
-      -0.08532086250759853, -0.236476601148097, -0.3674136577116645, -0.4829083267842344, -0.5862218287788354,
+      -0.08001260758087221, -0.22176416099914648, -0.3445549417848209, -0.4528640863784218, -0.5497499176973852,
     ];
     expected.forEach((w, i) => expect(p.weights[i]).toBeCloseTo(w, 14));
     // α_μ⁻ = 1 + c1/cμ is the binding bound here, so Σw = −c1/cμ and the decay vanishes.
@@ -55,7 +55,8 @@ describe('cma-es default parameters (tutorial Appendix A)', () => {
     for (const lambda of [2, 3]) {
       const p = cmaParameters(5, lambda, { active: true, covarianceRateScale: 1 });
       expect(p.mu).toBe(1);
-      expect(p.cMu).toBe(0);
+      // μ_eff = 1: only pycma's + 1/4 is left of μ_eff − 2 + 1/μ_eff, so cμ = 2·0.25/((5 + 2)² + 1).
+      expect(p.cMu).toBeCloseTo(0.01, 15);
       expect(Array.from(p.weights).every(Number.isFinite)).toBe(true);
       expect(p.weights[0]).toBe(1);
     }

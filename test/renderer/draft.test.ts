@@ -114,6 +114,20 @@ describe('draft assembly', () => {
     });
   });
 
+  it('keeps maxRestarts and populationFactor from the opened file when the form picks a mode', () => {
+    const base = {
+      name: 'b',
+      objective: {},
+      restarts: { mode: 'ipop', maxRestarts: 3, populationFactor: 3 },
+    };
+    const { draft } = buildDraft(
+      input({ base: base as never, settings: { ...input().settings, restarts: 'bipop' } }),
+    );
+    expect(draft?.restarts).toEqual({ mode: 'bipop', maxRestarts: 3, populationFactor: 3 });
+    const problem = parseProblem(draft!, '/tmp');
+    expect(problem.restarts).toEqual({ mode: 'bipop', maxRestarts: 3, populationFactor: 3 });
+  });
+
   it('checks settings with the schema’s limits', () => {
     expect(
       checkSettings({

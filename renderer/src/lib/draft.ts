@@ -129,7 +129,10 @@ export function buildDraft(input: DraftInput): DraftResult {
   if (values.evaluations !== undefined) budget.evaluations = values.evaluations;
   if (values.seconds !== undefined) budget.seconds = values.seconds;
   if (values.target !== undefined) budget.target = values.target;
-  const { restarts: _restarts, ...rest } = input.base as ProblemDraft & { restarts?: unknown };
+  const { restarts: baseRestarts, ...rest } = input.base as ProblemDraft & { restarts?: unknown };
+  // The form picks the mode; maxRestarts and populationFactor from the opened file stay.
+  const restartExtras =
+    baseRestarts && typeof baseRestarts === 'object' ? (baseRestarts as Record<string, unknown>) : {};
   const draft: ProblemDraft = {
     ...rest,
     name: input.name.trim(),
@@ -142,7 +145,9 @@ export function buildDraft(input: DraftInput): DraftResult {
     budget,
     ...(values.seed !== undefined ? { seed: values.seed } : {}),
     ...(values.workers !== undefined ? { workers: values.workers } : {}),
-    ...(input.settings.restarts !== 'none' ? { restarts: { mode: input.settings.restarts } } : {}),
+    ...(input.settings.restarts !== 'none'
+      ? { restarts: { ...restartExtras, mode: input.settings.restarts } }
+      : {}),
   };
   return { draft, blockers };
 }

@@ -34,6 +34,8 @@ export interface RunnerSettings {
 export interface RunnerHooks {
   onSpawn?: (pid: number | undefined) => void;
   isClosing?: () => boolean;
+  /** A module evaluation starts (index) or ends (null): what the pool's timeout watchdog reads. */
+  onModuleJob?: (index: number | null) => void;
 }
 
 export interface ObjectiveRunner {
@@ -88,7 +90,14 @@ export function createObjectiveRunner(
           return jobs.map(() => ({ fitness: null, error: (error as Error).message, ms: 0, worker }));
         }
         const results: EvaluationResult[] = [];
-        for (const job of jobs) results.push(await evaluateModuleJob(fn, job, worker));
+        for (const job of jobs) {
+          hooks.onModuleJob?.(job.index);
+          try {
+            results.push(await evaluateModuleJob(fn, job, worker));
+          } finally {
+            hooks.onModuleJob?.(null);
+          }
+        }
         return results;
       },
       close: async () => undefined,

@@ -127,9 +127,18 @@ class PoolEvaluator implements Evaluator {
     return this.settings.workers;
   }
 
+  /** Module objectives with a timeout: each evaluation is its own task, so a stopped thread loses only that one. */
+  private get moduleTimeoutMs(): number | undefined {
+    const { objective } = this;
+    return isModuleObjective(objective) && objective.timeoutSeconds !== undefined
+      ? objective.timeoutSeconds * 1000
+      : undefined;
+  }
+
   private split(jobs: EvaluationJob[]): EvaluationJob[][] {
     const { objective, settings } = this;
     if (isExecutableObjective(objective) && objective.protocol !== 'line') return jobs.map((job) => [job]);
+    if (this.moduleTimeoutMs !== undefined) return jobs.map((job) => [job]);
     // Modules: a few chunks per thread balance uneven evaluation times.
     const parts = isModuleObjective(objective) ? 4 * settings.workers : settings.workers;
     return contiguousChunks(jobs, parts);
@@ -138,20 +147,50 @@ class PoolEvaluator implements Evaluator {
   async evaluate(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
     if (this.closing) throw new Error('evaluator is closed');
     const chunks = this.split(jobs.map(stripJob));
+    const timeoutMs = this.moduleTimeoutMs;
+    // The watchdog: a module call past its timeout cannot be interrupted inside its thread (a
+    // synchronous loop never yields), so the task is aborted and piscina stops the thread.
+    const aborts = new Map<number, AbortController>();
+    const timedOut = new Set<number>();
+    const watchdog =
+      timeoutMs === undefined
+        ? undefined
+        : setInterval(
+            () => {
+              for (const { worker, index } of this.control.overdue(timeoutMs)) {
+                const abort = aborts.get(index);
+                if (!abort || timedOut.has(index)) continue;
+                timedOut.add(index);
+                this.control.releaseWorkerId(worker);
+                abort.abort();
+              }
+            },
+            Math.min(250, Math.max(10, timeoutMs / 4)),
+          );
     const run = Promise.all(
-      chunks.map((chunk) =>
-        this.piscina.run({ kind: 'evaluate', jobs: chunk }).then(
+      chunks.map((chunk) => {
+        let signal: AbortSignal | undefined;
+        if (timeoutMs !== undefined) {
+          const abort = new AbortController();
+          aborts.set(chunk[0].index, abort);
+          signal = abort.signal;
+        }
+        return this.piscina.run({ kind: 'evaluate', jobs: chunk }, { signal }).then(
           (results) => results ?? [],
           (error: Error): EvaluationResult[] =>
-            chunk.map(() => ({
-              fitness: null,
-              error: `worker thread failed: ${error.message}`,
-              ms: 0,
-              worker: -1,
-            })),
-        ),
-      ),
-    );
+            chunk.map((job) =>
+              timedOut.has(job.index)
+                ? {
+                    fitness: null,
+                    error: `timed out after ${timeoutMs! / 1000} s: the module's function had not returned (its worker thread was stopped and replaced)`,
+                    ms: timeoutMs!,
+                    worker: -1,
+                  }
+                : { fitness: null, error: `worker thread failed: ${error.message}`, ms: 0, worker: -1 },
+            ),
+        );
+      }),
+    ).finally(() => clearInterval(watchdog));
     this.inFlight.add(run);
     try {
       const results = (await run).flat();

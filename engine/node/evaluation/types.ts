@@ -30,6 +30,11 @@ export interface ModuleObjectiveConfig {
   /** Name of the exported function. Default `evaluate`. */
   export?: string;
   direction?: Direction;
+  /**
+   * Seconds one call may take; past it the evaluation fails and its worker thread is stopped
+   * and replaced (a hung synchronous loop cannot be interrupted any other way). No limit when unset.
+   */
+  timeoutSeconds?: number;
 }
 
 export type ExecutableProtocol = 'args' | 'json-stdin' | 'line';

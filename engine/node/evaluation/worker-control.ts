@@ -1,31 +1,84 @@
 /**
  * A small shared-memory block through which the pool and its worker threads coordinate
- * without messages: worker ids, the "closing" flag, the shutdown barrier and the pid of
- * each worker's running child (so `close()` can kill children even mid-evaluation).
+ * without messages: worker ids, the "closing" flag, the shutdown barrier, the pid of each
+ * worker's running child (so `close()` can kill children even mid-evaluation) and, for module
+ * objectives, which evaluation each worker is running since when (the timeout watchdog).
+ *
+ * Layout: Int32 words [next id, closing, arrivals, pid × S, busy index + 1 × S, released id + 1 × S],
+ * then Float64 [busy since (epoch ms) × S], with S slots per table (one per worker id).
  */
 const nextWorkerId = 0;
 const closingFlag = 1;
 const shutdownArrivals = 2;
 const firstPidSlot = 3;
 
+function slotsFor(workers: number): number {
+  // Spare slots for threads piscina starts to replace crashed or timed-out ones.
+  return 2 * workers + 8;
+}
+
+function intWords(slots: number): number {
+  const words = firstPidSlot + 3 * slots;
+  return words + (words % 2); // so that the Float64 table is 8-byte aligned
+}
+
 export class WorkerControl {
   readonly words: Int32Array;
+  private readonly slots: number;
+  private readonly busySince: Float64Array;
 
   constructor(buffer: SharedArrayBuffer) {
-    this.words = new Int32Array(buffer);
+    // intWords(S) + 2·S words in all: solve for S.
+    const total = buffer.byteLength / Int32Array.BYTES_PER_ELEMENT;
+    let slots = Math.floor((total - firstPidSlot) / 5);
+    while (intWords(slots) + 2 * slots > total) slots--;
+    this.slots = slots;
+    this.words = new Int32Array(buffer, 0, intWords(slots));
+    this.busySince = new Float64Array(buffer, intWords(slots) * Int32Array.BYTES_PER_ELEMENT, slots);
   }
 
   static allocate(workers: number): SharedArrayBuffer {
-    // Spare slots for threads piscina starts to replace crashed ones.
-    return new SharedArrayBuffer((firstPidSlot + 2 * workers + 8) * Int32Array.BYTES_PER_ELEMENT);
+    const slots = slotsFor(workers);
+    return new SharedArrayBuffer((intWords(slots) + 2 * slots) * Int32Array.BYTES_PER_ELEMENT);
   }
 
-  get pidSlots(): number {
-    return this.words.length - firstPidSlot;
-  }
-
+  /** A fresh id, or one a stopped thread released (so ids stay within the slot tables). */
   claimWorkerId(): number {
+    const released = firstPidSlot + 2 * this.slots;
+    for (let i = 0; i < this.slots; i++) {
+      const value = Atomics.load(this.words, released + i);
+      if (value > 0 && Atomics.compareExchange(this.words, released + i, value, 0) === value)
+        return value - 1;
+    }
     return Atomics.add(this.words, nextWorkerId, 1);
+  }
+
+  /** The pool stopped the thread with this id: a replacement thread may take it. */
+  releaseWorkerId(worker: number): void {
+    this.setBusy(worker, null);
+    this.setPid(worker, undefined);
+    const released = firstPidSlot + 2 * this.slots;
+    for (let i = 0; i < this.slots; i++) {
+      if (Atomics.compareExchange(this.words, released + i, 0, worker + 1) === 0) return;
+    }
+  }
+
+  /** Worker side: evaluation `index` starts now, or (null) the worker is idle. */
+  setBusy(worker: number, index: number | null): void {
+    if (worker >= this.slots) return;
+    this.busySince[worker] = index === null ? 0 : Date.now();
+    Atomics.store(this.words, firstPidSlot + this.slots + worker, index === null ? 0 : index + 1);
+  }
+
+  /** Pool side: workers running one evaluation for longer than `ms`. */
+  overdue(ms: number, now = Date.now()): { worker: number; index: number }[] {
+    const found: { worker: number; index: number }[] = [];
+    for (let worker = 0; worker < this.slots; worker++) {
+      const index = Atomics.load(this.words, firstPidSlot + this.slots + worker) - 1;
+      const since = this.busySince[worker];
+      if (index >= 0 && since > 0 && now - since > ms) found.push({ worker, index });
+    }
+    return found;
   }
 
   setClosing(): void {
@@ -37,12 +90,12 @@ export class WorkerControl {
   }
 
   setPid(worker: number, pid: number | undefined): void {
-    if (worker < this.pidSlots) Atomics.store(this.words, firstPidSlot + worker, pid ?? 0);
+    if (worker < this.slots) Atomics.store(this.words, firstPidSlot + worker, pid ?? 0);
   }
 
   pids(): number[] {
     const pids: number[] = [];
-    for (let i = 0; i < this.pidSlots; i++) {
+    for (let i = 0; i < this.slots; i++) {
       const pid = Atomics.load(this.words, firstPidSlot + i);
       if (pid > 0) pids.push(pid);
     }

@@ -24,6 +24,7 @@ function getRunner(): ObjectiveRunner {
   runner ??= createObjectiveRunner(init.objective, init.settings, workerId, {
     onSpawn: (pid) => control.setPid(workerId, pid),
     isClosing: () => control.isClosing(),
+    onModuleJob: (index) => control.setBusy(workerId, index),
   });
   return runner;
 }

@@ -26,6 +26,7 @@ const moduleObjective = z
     module: z.string().min(1),
     export: z.string().min(1).optional(),
     direction,
+    timeoutSeconds: z.number().positive().optional(),
   })
   .strict();
 

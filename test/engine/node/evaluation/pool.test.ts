@@ -150,6 +150,28 @@ describe('evaluation pool', () => {
     );
   });
 
+  it('module objectives with timeoutSeconds: a spinning or never-settling call fails, the thread is replaced', async () => {
+    const objective: ObjectiveConfig = { module: join(fixtures, 'hanging.mjs'), timeoutSeconds: 0.3 };
+    const evaluator = await createEvaluator(objective, options(2));
+    try {
+      const started = Date.now();
+      const jobs = [3, 1, 4, 2, 5].map((x, index) => ({ index, params: { x, y: 0 } }));
+      const results = await evaluator.evaluate(jobs);
+      expect(Date.now() - started).toBeLessThan(5000);
+      expect(results.map((r) => r.fitness)).toEqual([9, null, 16, null, 25]);
+      for (const k of [1, 3])
+        expect(results[k].error).toMatch(/^timed out after 0\.3 s: .*stopped and replaced/);
+      // The replacement threads work, and take the ids of the stopped ones: still 0 or 1.
+      const again = await evaluator.evaluate(
+        [6, 7, 8, 9].map((x, index) => ({ index, params: { x, y: 0 } })),
+      );
+      expect(again.map((r) => r.fitness)).toEqual([36, 49, 64, 81]);
+      expect(again.every((r) => r.worker === 0 || r.worker === 1)).toBe(true);
+    } finally {
+      await evaluator.close();
+    }
+  });
+
   it('built-ins: in-process for 1 worker, chunked threads for 3, identical (noise included)', async () => {
     const jobs = grid(40);
     const [exact] = await evaluateWith({ builtin: 'rosenbrock' }, jobs, 1);

@@ -97,6 +97,11 @@ describe('problem schema', () => {
       (p: Record<string, unknown>) => (p.objective = { builtin: 'spere' }),
       'objective.builtin: expected one of',
     ],
+    [
+      'a module timeout of zero',
+      (p: Record<string, unknown>) => (p.objective = { module: './sim.py', timeoutSeconds: 0 }),
+      'objective.timeoutSeconds',
+    ],
   ])('rejects %s with a message naming the field', (_label, change, message) => {
     expect(() => parseProblem(withChange(change), dir)).toThrow(message);
   });

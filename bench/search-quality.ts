@@ -205,9 +205,13 @@ export const searchQuality: Benchmark = {
         ours.push(runEvobox(c, seed));
         await yieldToEventLoop(); // let the pycma processes' output be read meanwhile
       }
-      process.stderr.write(`search-quality: evobox ${k + 1}/${cases.length} cases done\r`);
+      // A carriage return redraws the line on a terminal; a log file gets one line per case.
+      process.stderr.write(
+        `search-quality: evobox ${k + 1}/${cases.length} cases done${process.stderr.isTTY ? '\r' : '\n'}`,
+      );
     }
-    if (pycma.ok) process.stderr.write('\nsearch-quality: waiting for pycma…\n');
+    if (pycma.ok)
+      process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}search-quality: waiting for pycma…\n`);
     const theirs = await theirsPromise;
 
     const rows: (string | number)[][] = [];

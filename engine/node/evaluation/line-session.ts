@@ -187,12 +187,20 @@ export class LineSession {
     });
 
     const pending: PendingRequest[] = [];
-    await Promise.all(
-      jobs.map(async (job, slot) => {
-        const started = performance.now();
-        let workdir: string | undefined;
-        try {
-          if (setup.needsWorkdir) {
+    const requestLine = (job: EvaluationJob, workdir: string | undefined) =>
+      `${JSON.stringify({ id: job.index, params: job.params, ...(workdir !== undefined ? { workdir } : {}) })}\n`;
+    if (!setup.needsWorkdir) {
+      // The common case builds the requests synchronously: no promise per request.
+      for (let slot = 0; slot < jobs.length; slot++) {
+        const job = jobs[slot];
+        pending.push({ slot, job, workdir: undefined, line: requestLine(job, undefined), attempts: 0 });
+      }
+    } else {
+      await Promise.all(
+        jobs.map(async (job, slot) => {
+          const started = performance.now();
+          let workdir: string | undefined;
+          try {
             workdir = await scratch.create(job.index);
             await setup.templates.render(workdir, {
               params: job.params,
@@ -200,16 +208,15 @@ export class LineSession {
               id: job.index,
               problemdir: setup.problemDir,
             });
+          } catch (error) {
+            if (workdir !== undefined) await scratch.remove(workdir);
+            results[slot] = failResult((error as Error).message, performance.now() - started);
+            return;
           }
-        } catch (error) {
-          if (workdir !== undefined) await scratch.remove(workdir);
-          results[slot] = failResult((error as Error).message, performance.now() - started);
-          return;
-        }
-        const request = { id: job.index, params: job.params, ...(workdir !== undefined ? { workdir } : {}) };
-        pending[slot] = { slot, job, workdir, line: `${JSON.stringify(request)}\n`, attempts: 0 };
-      }),
-    );
+          pending[slot] = { slot, job, workdir, line: requestLine(job, workdir), attempts: 0 };
+        }),
+      );
+    }
     const queue = pending.filter((request) => request !== undefined);
 
     const toResult = (parsed: ParsedResult, ms: number, stderrTail: () => string): EvaluationResult =>

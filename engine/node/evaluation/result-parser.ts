@@ -54,7 +54,8 @@ export function parseResultObject(value: unknown, what = 'result'): ParsedResult
       error: `${what} must be a number or an object with a numeric "fitness" (got ${excerpt(String(value))})`,
     };
   }
-  const { fitness, error, id: _id, ...extras } = value as Record<string, unknown>;
+  const record = value as Record<string, unknown>;
+  const { fitness, error } = record;
   if (typeof error === 'string' && error !== '') return { error: `${what} reports an error: ${error}` };
   if (typeof fitness !== 'number') {
     return {
@@ -62,7 +63,13 @@ export function parseResultObject(value: unknown, what = 'result'): ParsedResult
     };
   }
   if (!Number.isFinite(fitness)) return { error: `${what} fitness is ${fitness}` };
-  return Object.keys(extras).length ? { fitness, extras } : { fitness };
+  // Extras are everything but fitness, error and id; the common reply has none, so no copy is made.
+  let extras: Record<string, unknown> | undefined;
+  for (const key in record) {
+    if (key === 'fitness' || key === 'error' || key === 'id' || !Object.hasOwn(record, key)) continue;
+    (extras ??= {})[key] = record[key];
+  }
+  return extras ? { fitness, extras } : { fitness };
 }
 
 /** The last non-empty line of a text, or undefined. */

@@ -91,12 +91,13 @@ class LineProcess {
     while (!this.discarding) {
       const newline = chunk.indexOf(10, start);
       if (newline < 0) break;
-      const piece = chunk.subarray(start, newline);
+      const pieceStart = start;
       start = newline + 1;
-      if (this.partialBytes + piece.length > maxLineBytes) return this.oversize();
+      if (this.partialBytes + (newline - pieceStart) > maxLineBytes) return this.oversize();
+      // Decoding straight from the chunk avoids a Buffer view per reply.
       const line = this.partial.length
-        ? Buffer.concat([...this.partial, piece]).toString('utf8')
-        : piece.toString('utf8');
+        ? Buffer.concat([...this.partial, chunk.subarray(pieceStart, newline)]).toString('utf8')
+        : chunk.toString('utf8', pieceStart, newline);
       this.partial = [];
       this.partialBytes = 0;
       // Blank lines are never replies (a stray print()); skipping them keeps the stream in step.

@@ -185,6 +185,40 @@ describe('evaluation pool', () => {
     expect(new Set(three.map((r) => r.worker))).toEqual(new Set([0, 1, 2]));
   });
 
+  it('line with one worker: close() mid-batch kills the process at once and does not restart it', async () => {
+    const dir = temporaryDirectory();
+    try {
+      const startsLog = join(dir.path, 'starts.log');
+      const objective: ObjectiveConfig = {
+        command: python,
+        args: [fixture('line-server.py'), startsLog],
+        protocol: 'line',
+        timeoutSeconds: 60,
+      };
+      const evaluator = await createEvaluator(objective, options(1));
+      // x = 7 hangs: the first reply comes, the second never does.
+      const pending = evaluator.evaluate([
+        { index: 0, params: { x: 2, y: 1 } },
+        { index: 1, params: { x: 7, y: 0 } },
+      ]);
+      expect(await waitFor(() => existsSync(startsLog) && readFileSync(startsLog, 'utf8') !== '')).toBe(true);
+      const pid = Number(readFileSync(startsLog, 'utf8').trim());
+      await new Promise((wake) => setTimeout(wake, 200));
+      const started = Date.now();
+      await evaluator.close();
+      const results = await pending;
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(results[0]).toMatchObject({ fitness: 5, worker: 0 });
+      expect(results[1].fitness).toBeNull();
+      expect(results[1].error).toMatch(/closed/);
+      expect(await waitFor(() => !isAlive(pid))).toBe(true);
+      // Not restarted after the kill.
+      expect(readFileSync(startsLog, 'utf8').trim().split('\n')).toHaveLength(1);
+    } finally {
+      dir.remove();
+    }
+  });
+
   it('close() during an evaluation kills its processes and grandchildren at once', async () => {
     const dir = temporaryDirectory();
     try {

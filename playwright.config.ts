@@ -35,6 +35,8 @@ export default defineConfig({
     command: 'node --import tsx test/e2e/serve.ts',
     url: `http://127.0.0.1:${e2ePort}/?token=${e2eToken}`,
     reuseExistingServer: false,
+    // SIGTERM rather than SIGKILL, so serve.ts closes the server and removes its runs folder.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     timeout: 180_000,
     stdout: 'pipe',
     stderr: 'pipe',

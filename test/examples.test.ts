@@ -3,10 +3,10 @@
  * and completes without failed evaluations.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(__dirname, '..');
 const examples = readdirSync(join(root, 'examples'))
@@ -18,6 +18,11 @@ const examples = readdirSync(join(root, 'examples'))
   .filter((path) => existsSync(join(root, 'examples', path)))
   .sort();
 
+const scratchDirs: string[] = [];
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('examples', () => {
   it('exist', () => {
     expect(examples.length).toBeGreaterThanOrEqual(5);
@@ -25,6 +30,7 @@ describe('examples', () => {
 
   it.each(examples)('%s runs to completion', (path) => {
     const runsDir = mkdtempSync(join(tmpdir(), 'evobox-example-'));
+    scratchDirs.push(runsDir);
     const out = spawnSync(
       process.execPath,
       [join(root, 'bin/evobox.mjs'), 'run', join('examples', path), '--json', '--runs-dir', runsDir],

@@ -1,8 +1,9 @@
 /**
  * The browser-mode server the GUI tests talk to: builds the UI if it is stale, then serves
- * it with a fixed token and a fresh runs folder.
+ * it with a fixed token and a fresh runs folder, which it removes once the server is closed
+ * (Playwright stops it with SIGTERM: `gracefulShutdown` in playwright.config.ts).
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, buildIsStale } from '../../electron/server/renderer-build';
@@ -19,6 +20,13 @@ const server = await startServer({
   cwd: repoRoot,
 });
 process.stdout.write(`evobox e2e server: ${server.url} (runs in ${runsDir})\n`);
-const close = () => void server.close().then(() => process.exit(0));
+const close = () =>
+  void server
+    .close()
+    .finally(() => rmSync(runsDir, { recursive: true, force: true }))
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
 process.once('SIGINT', close);
 process.once('SIGTERM', close);

@@ -21,6 +21,11 @@ test.describe.configure({ mode: 'serial' });
 
 const examplesDir = join(repoRoot, 'examples');
 
+const scratchDirs: string[] = [];
+test.afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 test('open a bundled example and probe it', async ({ page }) => {
   await openApp(page);
   await screenshot(page, 'open');
@@ -37,7 +42,9 @@ test('open a bundled example and probe it', async ({ page }) => {
   await screenshot(page, 'problem');
 
   // Save elsewhere: the file must be one the CLI accepts, its script still found.
-  const target = join(mkdtempSync(join(tmpdir(), 'evobox-e2e-save-')), 'copy.problem.json');
+  const saveDir = mkdtempSync(join(tmpdir(), 'evobox-e2e-save-'));
+  scratchDirs.push(saveDir);
+  const target = join(saveDir, 'copy.problem.json');
   await page.getByLabel('Save as').fill(target);
   await page.getByRole('button', { name: 'Save problem' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Saved ${target}` })).toBeVisible();

@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   listExamples,
   listFolder,
@@ -15,9 +15,16 @@ import { loadProblem } from '../../engine/node/problem/schema';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
+const scratchDirs: string[] = [];
 function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'evobox-problem-files-'));
+  const dir = mkdtempSync(join(tmpdir(), 'evobox-problem-files-'));
+  scratchDirs.push(dir);
+  return dir;
 }
+
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('problem files', () => {
   it('opens a valid file with its parameters spelled out, and an invalid one with the reason', () => {

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   countLines,
   curveFromRecords,
@@ -11,6 +11,17 @@ import {
   readRun,
 } from '../../electron/backend/run-history';
 import type { JournalRecord } from '../../engine/node/run/files';
+
+const scratchDirs: string[] = [];
+function scratch(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const record = (
   index: number,
@@ -64,7 +75,7 @@ describe('run history', () => {
   });
 
   it('reads a journal without touching a torn last line (another process may be writing it)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'evobox-history-'));
+    const dir = scratch('evobox-history-');
     const path = join(dir, 'journal.jsonl');
     const text = `${JSON.stringify(record(0, 0, 1))}\n${JSON.stringify(record(1, 0, 2))}\n{"index":2,"gen`;
     writeFileSync(path, text);
@@ -76,7 +87,7 @@ describe('run history', () => {
   });
 
   it('lists run folders newest first and reads one back', () => {
-    const runsDir = mkdtempSync(join(tmpdir(), 'evobox-runs-'));
+    const runsDir = scratch('evobox-runs-');
     const make = (name: string, createdAt: string, finished: boolean) => {
       const dir = join(runsDir, name);
       const problem = { name, objective: { builtin: 'sphere' }, strategy: { name: 'cma-es' } };

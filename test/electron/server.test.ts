@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,15 +7,18 @@ import { startServer, type RunningServer } from '../../electron/server/index';
 import { strategies } from '../../engine/strategies/registry';
 
 let server: RunningServer;
+const scratchDirs: string[] = [];
 
 beforeAll(async () => {
   const rendererDir = mkdtempSync(join(tmpdir(), 'evobox-renderer-'));
+  const runsDir = mkdtempSync(join(tmpdir(), 'evobox-server-runs-'));
+  scratchDirs.push(rendererDir, runsDir);
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>evobox</title>');
   mkdirSync(join(rendererDir, 'assets'));
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
   server = await startServer({
     port: 0,
-    runsDir: mkdtempSync(join(tmpdir(), 'evobox-server-runs-')),
+    runsDir,
     rendererDir,
     token: 'test-token',
     maxBodyBytes: 64 * 1024,
@@ -25,6 +28,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** Raw request, so Host and Origin can be set freely. */

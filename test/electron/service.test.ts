@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type {
   EventChannel,
   EventPayloads,
@@ -14,9 +14,15 @@ import { strategies } from '../../engine/strategies/registry';
 const repoRoot = join(import.meta.dirname, '..', '..');
 const fixtures = join(repoRoot, 'test', 'e2e', 'fixtures');
 
+const scratchDirs: string[] = [];
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function backend() {
   const events: { event: EventChannel; payload: EventPayloads[EventChannel] }[] = [];
   const runsDir = mkdtempSync(join(tmpdir(), 'evobox-service-'));
+  scratchDirs.push(runsDir);
   const instance = new Backend({
     mode: 'browser',
     runsDir,

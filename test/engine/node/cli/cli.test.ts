@@ -3,10 +3,10 @@
  * resume after `kill -9`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(__dirname, '../../../..');
 const bin = join(root, 'bin/evobox.mjs');
@@ -17,7 +17,16 @@ function evobox(args: string[], cwd = root) {
   return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'evobox-cli-'));
+const scratchDirs: string[] = [];
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'evobox-cli-'));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('evobox CLI', () => {
   it('runs a problem and prints exactly one JSON object with --json', () => {

@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadProblem, parseProblem } from '../../../../engine/node/problem/schema';
 
 const dir = mkdtempSync(join(tmpdir(), 'evobox-schema-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const script = join(dir, 'sim.py');
 writeFileSync(script, '#!/usr/bin/env python3\nprint(1)\n');
 chmodSync(script, 0o755);

@@ -1,13 +1,32 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   JournalWriter,
   readJournal,
   writeJsonAtomic,
   type JournalRecord,
 } from '../../../../engine/node/run/files';
+
+const scratchDirs: string[] = [];
+function scratch(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 const record = (index: number): JournalRecord => ({
   index,
@@ -20,7 +39,7 @@ const record = (index: number): JournalRecord => ({
 
 describe('journal', () => {
   it('reads from a recorded byte offset and truncates a torn last line', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'evobox-journal-')), 'journal.jsonl');
+    const path = join(scratch('evobox-journal-'), 'journal.jsonl');
     const writer = new JournalWriter(path);
     for (let i = 0; i < 3; i++) writer.append(record(i));
     writer.sync();
@@ -45,7 +64,7 @@ describe('journal', () => {
   });
 
   it('replaces JSON files atomically, leaving no temporary file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'evobox-atomic-'));
+    const dir = scratch('evobox-atomic-');
     const path = join(dir, 'best.json');
     writeJsonAtomic(path, { fitness: 1 });
     writeJsonAtomic(path, { fitness: 0.5 });

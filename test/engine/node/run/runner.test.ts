@@ -1,14 +1,23 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadProblem, parseProblem } from '../../../../engine/node/problem/schema';
 import { resumeRun, startRun } from '../../../../engine/node/run/runner';
 import type { GenerationEvent } from '../../../../engine/node/run/types';
 import type { JournalRecord } from '../../../../engine/node/run/files';
 
 const fixtures = resolve(__dirname, '../../../fixtures/runs');
-const scratch = () => mkdtempSync(join(tmpdir(), 'evobox-run-'));
+const scratchDirs: string[] = [];
+function scratch(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'evobox-run-'));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
 
 function journal(runDir: string): JournalRecord[] {
   return readFileSync(join(runDir, 'journal.jsonl'), 'utf8')

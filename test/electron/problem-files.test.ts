@@ -1,7 +1,7 @@
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchDirectories } from '../scratch-directories';
 import {
   listExamples,
   listFolder,
@@ -15,16 +15,7 @@ import { loadProblem } from '../../engine/node/problem/schema';
 
 const repoRoot = join(import.meta.dirname, '..', '..');
 
-const scratchDirs: string[] = [];
-function scratch(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'evobox-problem-files-'));
-  scratchDirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirectories('evobox-problem-files-');
 
 describe('problem files', () => {
   it('opens a valid file with its parameters spelled out, and an invalid one with the reason', () => {

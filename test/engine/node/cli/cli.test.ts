@@ -3,10 +3,10 @@
  * resume after `kill -9`.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchDirectories } from '../../../scratch-directories';
 
 const root = resolve(__dirname, '../../../..');
 const bin = join(root, 'bin/evobox.mjs');
@@ -17,16 +17,7 @@ function evobox(args: string[], cwd = root) {
   return { code: out.status, stdout: out.stdout, stderr: out.stderr };
 }
 
-const scratchDirs: string[] = [];
-function scratch(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'evobox-cli-'));
-  scratchDirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirectories('evobox-cli-');
 
 describe('evobox CLI', () => {
   it('runs a problem and prints exactly one JSON object with --json', () => {

@@ -1,23 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { scratchDirectories } from '../../../scratch-directories';
 import { loadProblem, parseProblem } from '../../../../engine/node/problem/schema';
 import { resumeRun, startRun } from '../../../../engine/node/run/runner';
 import type { GenerationEvent } from '../../../../engine/node/run/types';
 import type { JournalRecord } from '../../../../engine/node/run/files';
 
 const fixtures = resolve(__dirname, '../../../fixtures/runs');
-const scratchDirs: string[] = [];
-function scratch(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'evobox-run-'));
-  scratchDirs.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-});
+const scratch = scratchDirectories('evobox-run-');
 
 function journal(runDir: string): JournalRecord[] {
   return readFileSync(join(runDir, 'journal.jsonl'), 'utf8')

@@ -17,6 +17,7 @@ import { SearchSpace } from '../engine/core/search-space';
 import { builtinFunctions, fixedRotation } from '../engine/objectives/builtin';
 import { getStrategy } from '../engine/strategies/registry';
 import type { Benchmark } from './index';
+import { runCounted } from './lib/counted-run';
 import { formatCount, formatFitness, formatRatio, median, yieldToEventLoop } from './lib/format';
 import { checkPycma, runPycmaDriver } from './lib/pycma';
 import type { Report } from './lib/report';
@@ -102,21 +103,8 @@ function runEvobox(c: QualityCase, seed: number): RunOutcome {
     stop: { maxEvaluations: budget, target },
     restarts: c.variant === 'ipop' ? { mode: 'ipop', maxRestarts } : undefined,
   });
-  let used = 0;
-  let first: number | null = null;
-  let best = Number.POSITIVE_INFINITY;
-  while (!optimizer.stopReason) {
-    const candidates = optimizer.ask();
-    if (candidates.length === 0) break;
-    const outcomes = candidates.map((candidate) => {
-      const value = f(candidate.x); // unbounded linear parameters: internal = user coordinates
-      used++;
-      if (value < best) best = value;
-      if (first === null && value < target) first = used;
-      return { fitness: value };
-    });
-    optimizer.tell(outcomes);
-  }
+  // Unbounded linear parameters: internal coordinates are the user's coordinates.
+  const { used, first, best } = runCounted(optimizer, (candidate) => f(candidate.x), target);
   return { ...c, seed, evaluations: first !== null && first <= budget ? first : null, used, best };
 }
 

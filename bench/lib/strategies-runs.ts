@@ -20,6 +20,7 @@ import { createRng } from '../../engine/core/rng';
 import { SearchSpace } from '../../engine/core/search-space';
 import { builtinFunctions, createBuiltinEvaluator } from '../../engine/objectives/index';
 import { getStrategy } from '../../engine/strategies/registry';
+import { runCounted } from './counted-run';
 
 /** f < target counts as solved on the noiseless functions (pycma reference). */
 export const target = 1e-8;
@@ -103,31 +104,21 @@ export function runOne(task: RunTask): RunOutcome {
       ...(noisy ? { stagnationGenerations: Number.MAX_SAFE_INTEGER } : { target }),
     },
   });
-  let used = 0;
-  let first: number | null = null;
-  let best = Number.POSITIVE_INFINITY;
-  while (!optimizer.stopReason) {
-    const candidates = optimizer.ask();
-    if (candidates.length === 0) break;
-    // Unbounded linear parameters: internal coordinates are the user's coordinates.
-    const outcomes = candidates.map((candidate) => {
-      const value = evaluate(candidate.x, candidate.index);
-      used++;
-      if (!noisy) {
-        if (value < best) best = value;
-        if (first === null && value < target) first = used;
-      }
-      return { fitness: value };
-    });
-    optimizer.tell(outcomes);
-    if (noisy) {
-      best = trueF(optimizer.distribution().mean);
-      if (best < noisyTarget) {
-        first = used;
-        optimizer.requestStop('target-reached');
-      }
-    }
-  }
+  // Unbounded linear parameters: internal coordinates are the user's coordinates.
+  const { used, first, best } = runCounted(
+    optimizer,
+    (candidate) => evaluate(candidate.x, candidate.index),
+    noisy ? null : target,
+    noisy
+      ? (tally) => {
+          tally.best = trueF(optimizer.distribution().mean);
+          if (tally.best < noisyTarget) {
+            tally.first = tally.used;
+            optimizer.requestStop('target-reached');
+          }
+        }
+      : undefined,
+  );
   return {
     strategy: task.strategy,
     caseKey: caseKey(benchCase),

@@ -18,6 +18,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { builtinFunctions } from '../../objectives/builtin';
 import { prepareExecutable } from './executable-setup';
+import { killGroupOf } from './process-group';
 import {
   createBuiltinRunner,
   createObjectiveRunner,
@@ -143,11 +144,7 @@ class InProcessLineEvaluator implements Evaluator {
     // A batch still running (a user pressed Stop): kill the process group so it ends now;
     // the session sees the closing flag and does not restart it.
     if (this.inFlight.size && this.pid !== undefined) {
-      try {
-        process.kill(-this.pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
+      killGroupOf(this.pid);
       await Promise.allSettled([...this.inFlight]);
     }
     await this.runner.close();
@@ -268,13 +265,7 @@ class PoolEvaluator implements Evaluator {
   }
 
   private killChildren(): void {
-    for (const pid of this.control.pids()) {
-      try {
-        process.kill(-pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
+    for (const pid of this.control.pids()) killGroupOf(pid);
   }
 
   close(): Promise<void> {

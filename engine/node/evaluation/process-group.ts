@@ -30,9 +30,13 @@ export function spawnInGroup(spec: SpawnSpec): ChildProcess {
 
 /** Kills the whole process group; quiet when it is already gone. */
 export function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL'): void {
-  if (child.pid === undefined) return;
+  if (child.pid !== undefined) killGroupOf(child.pid, signal);
+}
+
+/** Kills the process group led by `pid` (a child spawned by spawnInGroup); quiet when it is gone. */
+export function killGroupOf(pid: number, signal: NodeJS.Signals = 'SIGKILL'): void {
   try {
-    process.kill(-child.pid, signal);
+    process.kill(-pid, signal);
   } catch {
     // ESRCH: the group has no members left.
   }

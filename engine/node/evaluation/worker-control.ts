@@ -4,13 +4,15 @@
  * worker's running child (so `close()` can kill children even mid-evaluation) and, for module
  * objectives, which evaluation each worker is running since when (the timeout watchdog).
  *
- * Layout: Int32 words [next id, closing, arrivals, pid × S, busy index + 1 × S, released id + 1 × S],
- * then Float64 [busy since (epoch ms) × S], with S slots per table (one per worker id).
+ * Layout: Int32 words [next id, closing, arrivals, S, pid × S, busy index + 1 × S,
+ * released id + 1 × S], then Float64 [busy since (epoch ms) × S], with S slots per table (one
+ * per worker id).
  */
 const nextWorkerId = 0;
 const closingFlag = 1;
 const shutdownArrivals = 2;
-const firstPidSlot = 3;
+const slotCount = 3;
+const firstPidSlot = 4;
 
 function slotsFor(workers: number): number {
   // Spare slots for threads piscina starts to replace crashed or timed-out ones.
@@ -28,10 +30,7 @@ export class WorkerControl {
   private readonly busySince: Float64Array;
 
   constructor(buffer: SharedArrayBuffer) {
-    // intWords(S) + 2·S words in all: solve for S.
-    const total = buffer.byteLength / Int32Array.BYTES_PER_ELEMENT;
-    let slots = Math.floor((total - firstPidSlot) / 5);
-    while (intWords(slots) + 2 * slots > total) slots--;
+    const slots = new Int32Array(buffer, 0, firstPidSlot)[slotCount];
     this.slots = slots;
     this.words = new Int32Array(buffer, 0, intWords(slots));
     this.busySince = new Float64Array(buffer, intWords(slots) * Int32Array.BYTES_PER_ELEMENT, slots);
@@ -39,7 +38,9 @@ export class WorkerControl {
 
   static allocate(workers: number): SharedArrayBuffer {
     const slots = slotsFor(workers);
-    return new SharedArrayBuffer((intWords(slots) + 2 * slots) * Int32Array.BYTES_PER_ELEMENT);
+    const buffer = new SharedArrayBuffer((intWords(slots) + 2 * slots) * Int32Array.BYTES_PER_ELEMENT);
+    new Int32Array(buffer, 0, firstPidSlot)[slotCount] = slots;
+    return buffer;
   }
 
   /** A fresh id, or one a stopped thread released (so ids stay within the slot tables). */

@@ -1,11 +1,17 @@
 /**
  * Item 4 — parallel speed-up: a CMA-ES run (λ = 16) through the evaluation pool with 1, 2,
- * 4 and 8 workers, on evaluations that sleep 50 ms and on ones that burn 50 ms of CPU, as a JS
- * module objective in worker threads and as a Python `line` executable. Speed-up = seconds
- * per generation with 1 worker ÷ with k workers, in the same run.
+ * 4 and 8 workers, on evaluations that sleep 50 ms and on ones that burn 50 ms of their own
+ * CPU time, as a JS module objective in worker threads and as a Python `line` executable.
+ * Speed-up = seconds per generation with 1 worker ÷ with k workers, in the same run.
  *
  * On 2 cores CPU-bound evaluations cannot go beyond 2×; sleep-bound ones can reach k× as
  * long as k divides the population (16 here).
+ *
+ * The burns count CPU time (the JS one its thread's, from /proc/thread-self/schedstat) rather
+ * than doing a fixed amount of work: on a 2-vCPU cloud machine two threads of fixed work take
+ * longer each than one alone (bare threads scale 1.7–1.95× here; the host shares more between
+ * the vCPUs than the guest can see), and the targets are about the pool, not the hardware. A
+ * fixed-work JS row is kept, without a target, beside that floor measured on bare threads.
  */
 import { cpuUsage } from 'node:process';
 import { Worker } from 'node:worker_threads';
@@ -27,7 +33,8 @@ const evaluationMs = 50;
 const population = 16;
 const workerCounts = [1, 2, 4, 8];
 
-type Load = 'sleep' | 'burn';
+/** `burn` counts CPU time; `fixed-work` counts loop iterations, shown without a target. */
+type Load = 'sleep' | 'burn' | 'fixed-work';
 
 interface Kind {
   label: string;
@@ -37,16 +44,20 @@ interface Kind {
   fixed: Record<string, number>;
 }
 
-/** Iterations of the `burn` loop that take `evaluationMs` of CPU on this machine (main thread). */
-async function calibrateBurn(): Promise<number> {
-  const module = (await import(`${fixtures}timed-objective.mjs`)) as {
-    burn: (params: Record<string, number>) => number;
-  };
+interface TimedObjective {
+  /** Fixed work: `iterations` rounds of arithmetic. */
+  burn: (params: Record<string, number>) => number;
+  /** What its `burnCpu` counts here: 'thread CPU time', or 'wall-clock time' without /proc/thread-self. */
+  burnClock: 'thread CPU time' | 'wall-clock time';
+}
+
+/** Iterations of the fixed-work `burn` loop that take `evaluationMs` of CPU on this machine (main thread). */
+async function calibrateBurn({ burn }: TimedObjective): Promise<number> {
   let iterations = 100_000;
-  module.burn({ x: 0.1, y: 0.2, iterations }); // compile
+  burn({ x: 0.1, y: 0.2, iterations }); // compile
   for (;;) {
     const before = cpuUsage();
-    module.burn({ x: 0.1, y: 0.2, iterations });
+    burn({ x: 0.1, y: 0.2, iterations });
     const used = cpuUsage(before);
     const ms = (used.user + used.system) / 1000;
     if (ms >= 20) return Math.round((iterations * evaluationMs) / ms);
@@ -135,9 +146,10 @@ export const parallelSpeedup: Benchmark = {
   name: 'parallel-speedup',
   description: 'speed-up with 1, 2, 4, 8 workers on 50 ms sleep-bound and CPU-bound evaluations',
   async run(settings: BenchSettings, report: Report) {
-    const iterations = await calibrateBurn();
-    const generations = settings.quick ? 2 : 3;
     const module = `${fixtures}timed-objective.mjs`;
+    const timedObjective = (await import(module)) as TimedObjective;
+    const iterations = await calibrateBurn(timedObjective);
+    const generations = settings.quick ? 2 : 3;
     const lineScript = `${fixtures}timed_line.py`;
     const kinds: Kind[] = [
       {
@@ -149,8 +161,8 @@ export const parallelSpeedup: Benchmark = {
       {
         label: 'JS module, burn 50 ms CPU',
         load: 'burn',
-        objective: { module, export: 'burn' },
-        fixed: { iterations },
+        objective: { module, export: 'burnCpu' },
+        fixed: { ms: evaluationMs },
       },
       {
         label: 'Python line, sleep 50 ms',
@@ -172,19 +184,32 @@ export const parallelSpeedup: Benchmark = {
         },
         fixed: {},
       },
+      {
+        label: 'JS module, fixed work ≈ 50 ms (no target)',
+        load: 'fixed-work',
+        objective: { module, export: 'burn' },
+        fixed: { iterations },
+      },
     ];
+    const jsBurnClock =
+      timedObjective.burnClock === 'thread CPU time'
+        ? 'the JS one until its worker thread has (read from /proc/thread-self/schedstat)'
+        : "the JS one (this machine has no /proc/thread-self/schedstat to read its thread's CPU time from) " +
+          `for ${evaluationMs} ms of wall-clock time instead, so a JS burn sharing a core does less work and its ` +
+          'speed-up can exceed the cores';
     report.text(
       `CMA-ES, λ = ${population}, one warm-up generation then ${generations} timed; ${cpus().length} cores. ` +
-        `The JS burn loop is calibrated to ${evaluationMs} ms of CPU (${iterations.toLocaleString('en-US')} iterations); ` +
-        `the Python one burns ${evaluationMs} ms of its own CPU time. Ideal: k× for sleep, min(k, cores)× for burn. ` +
+        `The burns spin until they have used ${evaluationMs} ms of CPU: the Python one until its process has ` +
+        `(time.process_time), ${jsBurnClock}. Ideal: k× for sleep, min(k, cores)× for burn. ` +
         '"cores" (JS module rows): CPU time of the bench process, all threads, per wall second; on a machine shared ' +
         'with other work a CPU-bound speed-up is capped by the cores the run actually got.',
     );
     report.text();
-    // The machine's own two-thread scaling for the JS burn, measured first (see the note below the table).
+    // The machine's own two-thread scaling for fixed work, measured first (see the note below the table).
     const bare = [await bareThreadSeconds(iterations, 1), await bareThreadSeconds(iterations, 2)];
     const machineScaling = bare[0] / bare[1];
     const rows: (string | number)[][] = [];
+    let fixedWorkSpeedup = Number.NaN;
     for (const kind of kinds) {
       const timings: Timing[] = [];
       for (const workers of workerCounts) timings.push(await timeGenerations(kind, workers, generations));
@@ -200,14 +225,16 @@ export const parallelSpeedup: Benchmark = {
         ),
       ]);
       const at = (workers: number) => speedups[workerCounts.indexOf(workers)];
+      if (kind.load === 'fixed-work') {
+        fixedWorkSpeedup = at(2);
+        continue;
+      }
       report.check(
         `${kind.label}: ≥ 1.9× at 2 workers`,
         formatRatio(at(2)),
         at(2) >= 1.9,
         `${(seconds[1] * 1000).toFixed(0)} ms per generation with 2 workers vs ${(seconds[0] * 1000).toFixed(0)} ms with 1` +
-          ('module' in kind.objective && kind.load === 'burn'
-            ? `; bare worker threads on this machine reach ${formatRatio(machineScaling)}, and the pool gets ${((100 * at(2)) / machineScaling).toFixed(0)} % of that`
-            : ''),
+          (inThreads && kind.load === 'burn' ? `; the run got ${timings[1].coresBusy.toFixed(2)} cores` : ''),
       );
       if (kind.load === 'sleep') {
         report.check(
@@ -224,10 +251,13 @@ export const parallelSpeedup: Benchmark = {
     );
     report.text();
     report.text(
-      `Floor, same run: the ${population} JS burns on bare worker threads (no pool, no optimizer) take ` +
+      `JS fixed work (no target): ${iterations.toLocaleString('en-US')} iterations of the same arithmetic, ` +
+        `calibrated to ${evaluationMs} ms of CPU on the bench's main thread alone. It counts ` +
+        'iterations, so it slows down when both cores are busy and measures the machine as much as the pool. ' +
+        `Floor, same run: the ${population} of them on bare worker threads (no pool, no optimizer) take ` +
         `${(bare[0] * 1000).toFixed(0)} ms on 1 thread and ${(bare[1] * 1000).toFixed(0)} ms on 2: ` +
-        `${formatRatio(machineScaling)}, what two cores of this machine give for this loop. The JS burn ` +
-        'counts iterations, so it slows down when both cores are busy; the Python burn counts CPU time and does not.',
+        `${formatRatio(machineScaling)}, what two cores of this machine give for fixed work; the pool's ` +
+        `${formatRatio(fixedWorkSpeedup)} at 2 workers is ${((100 * fixedWorkSpeedup) / machineScaling).toFixed(0)} % of that.`,
     );
   },
 };

@@ -4,7 +4,7 @@ import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'out', 'dist', 'runs', 'test-results', 'playwright-report'] },
+  { ignores: ['node_modules', 'out', 'dist', 'runs', 'test-results', 'playwright-report', 'wasm'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,

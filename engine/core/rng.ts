@@ -21,6 +21,7 @@
  * against ≈ 21 ns for the polar Box–Muller method on Alea that it replaced.
  */
 import seedrandom from 'seedrandom';
+import { address, layout, wasmKernels, type KernelExports } from '../wasm/kernels';
 
 export interface RngState {
   /** The four 32-bit words of xoshiro128** state, as signed integers. */
@@ -34,6 +35,13 @@ export interface Rng {
   gaussian(): number;
   /** Fills `out` with independent standard normals and returns it. */
   gaussians(out: Float64Array): Float64Array;
+  /**
+   * Fills `out` with independent standard normals from four lane generators seeded from this
+   * one, run four at a time by a WebAssembly SIMD kernel (about three times the speed of
+   * gaussians(), for the λ×n draws of CMA-ES). A different sequence from gaussians(), equally
+   * reproducible. `out` must be a view from `regions()` in engine/wasm/kernels.ts.
+   */
+  gaussianLanes(out: Float64Array): Float64Array;
   /** Integer uniform in [0, n). */
   integer(n: number): number;
   state(): RngState;
@@ -65,6 +73,25 @@ const densities = new Float64Array(LAYERS + 1);
   }
   for (let i = 0; i < LAYERS; i++) ratios[i] = edges[i + 1] / edges[i];
   for (let i = 0; i <= LAYERS; i++) densities[i] = Math.exp(-0.5 * edges[i] * edges[i]);
+}
+
+/** The module whose memory holds the tables below (written once per module instance). */
+let tablesWrittenTo: KernelExports | null = null;
+
+/**
+ * The kernel's form of the tables: |a| < threshold ⟺ |a·2⁻³¹| < ratio for an integer a (the
+ * threshold is rounded up), and a·(x_i·2⁻³¹) = (a·2⁻³¹)·x_i exactly, so the kernel's fast path
+ * gives bit for bit what gaussian()'s would for the same draw.
+ */
+function writeKernelTables(kernels: KernelExports): void {
+  if (tablesWrittenTo === kernels) return;
+  const thresholds = new Int32Array(kernels.memory.buffer, layout.tables, LAYERS);
+  const scaledEdges = new Float64Array(kernels.memory.buffer, layout.tables + 4 * LAYERS, LAYERS);
+  for (let i = 0; i < LAYERS; i++) {
+    thresholds[i] = Math.ceil(ratios[i] * 2 ** 31) | 0; // 2³¹ wraps to −2³¹: the kernel compares unsigned
+    scaledEdges[i] = edges[i] * SIGNED_UNIFORM_SCALE;
+  }
+  tablesWrittenTo = kernels;
 }
 
 class XoshiroZiggurat implements Rng {
@@ -150,6 +177,40 @@ class XoshiroZiggurat implements Rng {
     w[1] = s1;
     w[2] = s2;
     w[3] = s3;
+    return out;
+  }
+
+  gaussianLanes(out: Float64Array): Float64Array {
+    const kernels = wasmKernels();
+    const base = address(out);
+    writeKernelTables(kernels);
+    const lanes = new Int32Array(kernels.memory.buffer, layout.lanes, 17);
+    for (let lane = 0; lane < 4; lane++) {
+      for (let word = 0; word < 4; word++) lanes[4 * word + lane] = this.next();
+      if ((lanes[lane] | lanes[4 + lane] | lanes[8 + lane] | lanes[12 + lane]) === 0) lanes[lane] = 1;
+    }
+    const rejects = new Int32Array(kernels.memory.buffer, layout.rejects, 2 * layout.maxRejects);
+    const count = out.length & ~3;
+    for (let done = 0; done < count;) {
+      const written = kernels.zigguratNormals(
+        layout.tables,
+        layout.lanes,
+        base + 8 * done,
+        count - done,
+        layout.rejects,
+        layout.maxRejects,
+      );
+      // The draws the kernel could not accept, finished here in order with this generator.
+      for (let r = 0; r < lanes[16]; r++) {
+        const bits = rejects[2 * r + 1];
+        out[done + rejects[2 * r]] = this.slowDraw(
+          (bits & ~(LAYERS - 1)) * SIGNED_UNIFORM_SCALE,
+          bits & (LAYERS - 1),
+        );
+      }
+      done += written;
+    }
+    for (let i = count; i < out.length; i++) out[i] = this.gaussian();
     return out;
   }
 

@@ -26,7 +26,8 @@ import {
   type OptionSpec,
 } from '../core/strategy';
 import { symmetricEigen } from './cma/eigen';
-import { multiplyVector, sampleFromBasis, symmetricDecayAndOuterProducts } from './cma/dense-kernels';
+import { multiplyVector } from './cma/dense-kernels';
+import { address, regions, wasmKernels } from '../wasm/kernels';
 import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
 import { populationSizeOption, stepSizeOption } from './cma/options';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
@@ -105,6 +106,33 @@ interface CmaEsOptions extends Record<string, number | boolean | string> {
 }
 
 const scratchBuffer = scratchArena();
+
+/**
+ * Which state array a region of the WebAssembly memory holds a copy of. B changes only at an
+ * eigendecomposition and C is read back from the memory after each tell, so most generations
+ * need not copy n² numbers in (8 MB at n = 1000). State arrays are never mutated, so the
+ * array's identity and the region's place identify the contents.
+ */
+interface Resident<R extends string = string> {
+  source: Float64Array | null;
+  region: R;
+  offset: number;
+}
+const noResident = { source: null, offset: -1 };
+const residentBasis: Resident = { source: null, region: 'cmaBasis', offset: -1 };
+const residentCovariance: Resident<'cmaCovarianceA' | 'cmaCovarianceB'> = {
+  source: null,
+  region: 'cmaCovarianceA',
+  offset: -1,
+};
+
+/** Copies `source` into `view` unless the resident record says it is already there. */
+function keepResident(resident: Resident, source: Float64Array, view: Float64Array): void {
+  if (resident.source === source && resident.offset === view.byteOffset) return;
+  view.set(source);
+  resident.source = source;
+  resident.offset = view.byteOffset;
+}
 
 function identity(n: number): Float64Array {
   const m = new Float64Array(n * n);
@@ -194,16 +222,34 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
   ask(rng, state) {
     const n = state.dimension;
     const lambda = state.parameters.lambda;
-    // Eq. (38)–(40): z_k ~ N(0, I), y_k = B·D·z_k, x_k = m + σ·y_k.
-    const noise = rng.gaussians(new Float64Array(lambda * n));
-    const scaled = scratchBuffer(lambda * n);
-    const scales = state.scales;
-    for (let k = 0; k < lambda; k++) {
-      const o = k * n;
-      for (let j = 0; j < n; j++) scaled[o + j] = scales[j] * noise[o + j];
-    }
+    // Eq. (38)–(40): z_k ~ N(0, I), y_k = B·D·z_k, x_k = m + σ·y_k, in the WebAssembly memory.
+    const memory = regions({
+      cmaBasis: n * n,
+      cmaNoise: lambda * n,
+      cmaScaled: lambda * n,
+      cmaSamples: lambda * n,
+      cmaMean: n,
+      cmaScales: n,
+    });
+    keepResident(residentBasis, state.basis, memory.cmaBasis);
+    memory.cmaMean.set(state.mean);
+    memory.cmaScales.set(state.scales);
+    const noise = rng.gaussianLanes(memory.cmaNoise).slice();
+    const kernels = wasmKernels();
+    const scaled = address(memory.cmaScaled);
+    kernels.scaleRows(address(memory.cmaNoise), lambda, n, address(memory.cmaScales), scaled);
+    const samples = memory.cmaSamples;
+    kernels.sampleFromBasis(
+      n,
+      address(memory.cmaBasis),
+      scaled,
+      lambda,
+      address(memory.cmaMean),
+      state.stepSize,
+      address(samples),
+    );
     const candidates = newVectors(lambda, n);
-    sampleFromBasis(n, state.basis, scaled, lambda, state.mean, state.stepSize, candidates);
+    for (let k = 0; k < lambda; k++) candidates[k].set(samples.subarray(k * n, (k + 1) * n));
     return { candidates, state: { ...state, noise } };
   },
 
@@ -225,12 +271,22 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     let used = 0;
     for (let i = 0; i < lambda; i++) if (weights[i] !== 0) used++;
     const vectors = (used + 1) * n;
-    const buffer = scratchBuffer(2 * vectors + 3 * n);
-    const left = buffer.subarray(0, vectors); // coefficient·vector
-    const right = buffer.subarray(vectors, 2 * vectors); // vector
-    const meanShift = buffer.subarray(2 * vectors, 2 * vectors + n).fill(0);
-    const meanNoise = buffer.subarray(2 * vectors + n, 2 * vectors + 2 * n).fill(0);
-    const whitened = buffer.subarray(2 * vectors + 2 * n, 2 * vectors + 3 * n);
+    // C's update runs in the WebAssembly memory; C itself usually stays there from the last tell.
+    const input =
+      residentCovariance.source === state.covariance ? residentCovariance.region : 'cmaCovarianceA';
+    const output = input === 'cmaCovarianceA' ? 'cmaCovarianceB' : 'cmaCovarianceA';
+    const memory = regions({
+      cmaCovarianceA: n * n,
+      cmaCovarianceB: n * n,
+      cmaLeft: vectors,
+      cmaRight: vectors,
+    });
+    const left = memory.cmaLeft; // coefficient·vector
+    const right = memory.cmaRight; // vector
+    const buffer = scratchBuffer(3 * n);
+    const meanShift = buffer.subarray(0, n).fill(0);
+    const meanNoise = buffer.subarray(n, 2 * n).fill(0);
+    const whitened = buffer.subarray(2 * n, 3 * n);
     let slot = 1;
     for (let rank = 0; rank < lambda; rank++) {
       const w = weights[rank];
@@ -278,9 +334,23 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     }
 
     // Eq. (47): C ← (1 + c1·δ(h_σ) − c1 − cμ·Σw_j)·C + c1·p_c·p_cᵀ + cμ·Σ w°_i·y_{i:λ}·y_{i:λ}ᵀ.
-    const covariance = new Float64Array(n * n);
-    symmetricDecayAndOuterProducts(n, state.covariance, decay, left, right, used + 1, covariance);
-    raiseVariancesToFloor(covariance, n + 1, stepSize, state.stdDevFloor);
+    keepResident(residentCovariance, state.covariance, memory[input]);
+    wasmKernels().symmetricDecayAndOuterProducts(
+      n,
+      address(memory[input]),
+      decay,
+      address(left),
+      address(right),
+      used + 1,
+      address(memory[output]),
+    );
+    const covariance = memory[output].slice();
+    // The floor changes the JS copy only: then the next tell copies C in again.
+    const raised = raiseVariancesToFloor(covariance, n + 1, stepSize, state.stdDevFloor);
+    Object.assign(
+      residentCovariance,
+      raised ? noResident : { source: covariance, region: output, offset: memory[output].byteOffset },
+    );
 
     let { basis, scales, conditionNumber, eigenGeneration, trouble } = state;
     if (!Number.isFinite(stepSize) || stepSize <= 0)

@@ -28,6 +28,7 @@ import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor } from './cma/variance-floor';
 import { newVectors } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
+import { address, regions, wasmKernels } from '../wasm/kernels';
 
 export interface SepCmaEsState {
   dimension: number;
@@ -111,11 +112,6 @@ function accumulate4(
   }
 }
 
-/** x ← m + s∘x, in place. */
-function shiftAndScale(x: Float64Array, mean: Float64Array, scales: Float64Array): void {
-  for (let j = 0; j < x.length; j++) x[j] = mean[j] + scales[j] * x[j];
-}
-
 export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   id: 'sep-cma-es',
   title: 'sep-CMA-ES (diagonal)',
@@ -151,15 +147,17 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   ask(rng, state) {
     const n = state.dimension;
     const lambda = state.parameters.lambda;
-    // x_k = m + σ·D·z_k with D = √diag(C). The z_k need not be kept: tell recovers them from
-    // the candidates in O(n) each. They are drawn straight into the candidate vectors and
-    // turned into x_k in place, which saves a λ×n buffer's worth of memory traffic.
-    const scales = scratchBuffer(n);
+    // x_k = m + σ·D·z_k with D = √diag(C), computed in the WebAssembly memory and copied out.
+    // The z_k need not be kept: tell recovers them from the candidates in O(n) each.
+    const { samples, mean, scales } = regions({ samples: lambda * n, mean: n, scales: n });
     const sigma = state.stepSize;
-    for (let j = 0; j < n; j++) scales[j] = sigma * Math.sqrt(state.variances[j]);
-    const mean = state.mean;
+    const variances = state.variances;
+    for (let j = 0; j < n; j++) scales[j] = sigma * Math.sqrt(variances[j]);
+    mean.set(state.mean);
+    rng.gaussianLanes(samples);
+    wasmKernels().scaleAndShiftRows(address(samples), lambda, n, address(mean), address(scales));
     const candidates = newVectors(lambda, n);
-    for (let k = 0; k < lambda; k++) shiftAndScale(rng.gaussians(candidates[k]), mean, scales);
+    for (let k = 0; k < lambda; k++) candidates[k].set(samples.subarray(k * n, (k + 1) * n));
     return { candidates, state };
   },
 

@@ -251,13 +251,19 @@ describe('cma-es stop conditions', () => {
   });
 
   it('works in one dimension and with the smallest populations', () => {
+    // λ = 2 is fragile: over seeds 1–12, 11 reached 1e-8 and one ended on the stagnation stop.
     for (const [n, populationSize] of [
       [1, 4],
       [2, 2],
       [3, 3],
     ]) {
-      const optimizer = solve(strategy, 'sphere', n, 1, 20_000, { options: { populationSize } });
-      expect(evaluationsToTarget(optimizer), `n=${n} λ=${populationSize}`).not.toBeNull();
+      const seeds = Array.from({ length: 10 }, (_, i) => i + 1);
+      const solved = seeds.filter(
+        (seed) =>
+          evaluationsToTarget(solve(strategy, 'sphere', n, seed, 20_000, { options: { populationSize } })) !==
+          null,
+      );
+      expect(solved.length, `n=${n} λ=${populationSize}: seeds solved ${solved}`).toBeGreaterThanOrEqual(9);
     }
   });
 });

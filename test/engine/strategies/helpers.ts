@@ -67,6 +67,7 @@ export function withScriptedUniforms(seed: number, uniform: () => number): Rng {
     uniform,
     gaussian: () => inner.gaussian(),
     gaussians: (out) => inner.gaussians(out),
+    gaussianLanes: (out) => inner.gaussianLanes(out),
     integer: (n) => inner.integer(n),
     state: () => inner.state(),
   };

@@ -1,0 +1,126 @@
+/**
+ * The WebAssembly SIMD kernels (source: wasm/kernels.ts, AssemblyScript) and the memory they
+ * work in. The module is compiled on first use, not on import, so the renderer can import the
+ * strategies (for their option lists) without a WebAssembly-capable CSP.
+ *
+ * Memory: a fixed header (the ziggurat tables, the lane generators' state, the reject list),
+ * then named regions. A strategy asks for all the regions one call needs at once with
+ * `regions()`, copies its inputs in, runs kernels on their byte offsets and copies the results
+ * out. A region keeps its place and contents until it is asked for with a larger length (then
+ * it moves to the end), so data that does not change between calls (CMA's B) can stay
+ * resident. Growing the memory detaches every earlier view: take views only from the latest
+ * `regions()` call. JavaScript is single-threaded and the kernels are synchronous, so sharing
+ * one module per thread is safe.
+ */
+import { kernelsWasmBase64 } from './kernels-binary';
+
+export interface KernelExports {
+  memory: WebAssembly.Memory;
+  zigguratNormals(
+    tables: number,
+    lanes: number,
+    out: number,
+    count: number,
+    rejects: number,
+    maxRejects: number,
+  ): number;
+  scaleAndShiftRows(z: number, rows: number, n: number, mean: number, scales: number): void;
+  scaleRows(z: number, rows: number, n: number, scales: number, out: number): void;
+  sampleFromBasis(
+    n: number,
+    basis: number,
+    scaled: number,
+    count: number,
+    mean: number,
+    sigma: number,
+    out: number,
+  ): void;
+  symmetricDecayAndOuterProducts(
+    n: number,
+    c: number,
+    decay: number,
+    a: number,
+    b: number,
+    count: number,
+    out: number,
+  ): void;
+}
+
+/** Byte offsets of the fixed header. */
+export const layout = {
+  /** 256 i32 thresholds, then 256 f64 edges (see zigguratNormals in wasm/kernels.ts). */
+  tables: 0,
+  /** Four xoshiro128** states as four i32x4 words, then the reject count (i32). */
+  lanes: 3072,
+  /** (index, bits) pairs of draws that need the ziggurat's slow path. */
+  rejects: 4096,
+  maxRejects: 16_384,
+} as const;
+const HEADER_BYTES = layout.rejects + 8 * layout.maxRejects;
+const PAGE = 65_536;
+
+interface Region {
+  offset: number;
+  capacity: number;
+}
+
+let kernels: KernelExports | null = null;
+const named = new Map<string, Region>();
+let end = HEADER_BYTES;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const bytes = new Uint8Array(new ArrayBuffer(text.length));
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** The instantiated module (compiled on the first call). */
+export function wasmKernels(): KernelExports {
+  if (!kernels) {
+    const module = new WebAssembly.Module(decode(kernelsWasmBase64));
+    kernels = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    ensureBytes(HEADER_BYTES);
+  }
+  return kernels;
+}
+
+function ensureBytes(bytes: number): void {
+  const memory = kernels!.memory;
+  const missing = bytes - memory.buffer.byteLength;
+  if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
+}
+
+/**
+ * Views of the named regions, `lengths[name]` doubles each (16-byte aligned), allocated or
+ * moved as needed. The views of one call never overlap; views from an earlier call may be
+ * detached.
+ */
+export function regions<K extends string>(lengths: Record<K, number>): Record<K, Float64Array> {
+  const instance = wasmKernels();
+  for (const name of Object.keys(lengths) as K[]) {
+    const length = lengths[name];
+    const region = named.get(name);
+    if (!region || region.capacity < length) {
+      // Geometric growth bounds the space left behind by moved regions.
+      const capacity = Math.max(length, Math.ceil((region?.capacity ?? 0) * 1.5));
+      named.set(name, { offset: end, capacity });
+      end += Math.ceil((8 * capacity) / 16) * 16;
+    }
+  }
+  ensureBytes(end);
+  const buffer = instance.memory.buffer;
+  const views = {} as Record<K, Float64Array>;
+  for (const name of Object.keys(lengths) as K[]) {
+    views[name] = new Float64Array(buffer, named.get(name)!.offset, lengths[name]);
+  }
+  return views;
+}
+
+/** The byte offset of a view returned by regions(), for passing to a kernel. */
+export function address(view: Float64Array): number {
+  if (view.buffer !== wasmKernels().memory.buffer) {
+    throw new Error('internal: a kernel was given a buffer outside the WebAssembly memory');
+  }
+  return view.byteOffset;
+}

@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../engine/core/rng';
+import { address, regions, wasmKernels } from '../../../engine/wasm/kernels';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+function randomVector(length: number, seed: number): Float64Array {
+  return createRng(seed).gaussians(new Float64Array(length));
+}
+
+describe('WebAssembly kernels against the textbook loops', () => {
+  // Sizes around the tiling (two rows, four vectors or columns, two lanes) and odd lengths.
+  const sizes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 31, 100];
+
+  it('symmetricDecayAndOuterProducts = decay·C + Σ a_k b_kᵀ, exactly symmetric', () => {
+    for (const n of sizes) {
+      for (const count of [1, 2, 5, 18]) {
+        const c = randomVector(n * n, n);
+        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) c[j * n + i] = c[i * n + j];
+        const y = randomVector(count * n, 100 + n);
+        const coefficients = randomVector(count, 200 + count);
+        const a = y.map((v, index) => coefficients[Math.floor(index / n)] * v);
+        const m = regions({ c: n * n, a: count * n, b: count * n, out: n * n });
+        m.c.set(c);
+        m.a.set(a);
+        m.b.set(y);
+        m.out.fill(Number.NaN);
+        wasmKernels().symmetricDecayAndOuterProducts(
+          n,
+          address(m.c),
+          0.9,
+          address(m.a),
+          address(m.b),
+          count,
+          address(m.out),
+        );
+        for (let i = 0; i < n; i++) {
+          for (let j = 0; j < n; j++) {
+            let expected = 0.9 * c[i * n + j];
+            for (let k = 0; k < count; k++) expected += a[k * n + i] * y[k * n + j];
+            expect(m.out[i * n + j], `n=${n} count=${count} (${i},${j})`).toBeCloseTo(expected, 11);
+            expect(m.out[i * n + j]).toBe(m.out[j * n + i]);
+          }
+        }
+      }
+    }
+  });
+
+  it('sampleFromBasis = mean + σ·B·s_k for every k', () => {
+    for (const n of sizes) {
+      for (const count of [1, 3, 4, 6, 17]) {
+        const basis = randomVector(n * n, n);
+        const scaled = randomVector(count * n, 300 + count);
+        const mean = randomVector(n, 400 + n);
+        const m = regions({ basis: n * n, scaled: count * n, mean: n, out: count * n });
+        m.basis.set(basis);
+        m.scaled.set(scaled);
+        m.mean.set(mean);
+        m.out.fill(Number.NaN);
+        wasmKernels().sampleFromBasis(
+          n,
+          address(m.basis),
+          address(m.scaled),
+          count,
+          address(m.mean),
+          0.3,
+          address(m.out),
+        );
+        for (let k = 0; k < count; k++) {
+          for (let i = 0; i < n; i++) {
+            let expected = 0;
+            for (let j = 0; j < n; j++) expected += basis[i * n + j] * scaled[k * n + j];
+            expect(m.out[k * n + i], `n=${n} count=${count} k=${k} i=${i}`).toBeCloseTo(
+              mean[i] + 0.3 * expected,
+              11,
+            );
+          }
+        }
+      }
+    }
+  });
+
+  it('scaleRows and scaleAndShiftRows scale (and shift) every row', () => {
+    for (const n of [1, 2, 3, 8, 33]) {
+      const rows = 5;
+      const z = randomVector(rows * n, n);
+      const mean = randomVector(n, 50 + n);
+      const scales = randomVector(n, 60 + n);
+      const m = regions({ z: rows * n, out: rows * n, mean: n, scales: n });
+      m.z.set(z);
+      m.mean.set(mean);
+      m.scales.set(scales);
+      wasmKernels().scaleRows(address(m.z), rows, n, address(m.scales), address(m.out));
+      wasmKernels().scaleAndShiftRows(address(m.z), rows, n, address(m.mean), address(m.scales));
+      for (let k = 0; k < rows; k++) {
+        for (let j = 0; j < n; j++) {
+          expect(m.out[k * n + j]).toBe(scales[j] * z[k * n + j]);
+          expect(m.z[k * n + j]).toBe(mean[j] + scales[j] * z[k * n + j]);
+        }
+      }
+    }
+  });
+
+  it('refuses a buffer outside its memory', () => {
+    expect(() => address(new Float64Array(4))).toThrow(/outside the WebAssembly memory/);
+  });
+
+  it('keeps a region in place and its contents while it is asked for at the same or a smaller size', () => {
+    const first = regions({ keep: 100 }).keep;
+    first.fill(7);
+    const offset = first.byteOffset; // read before the next call, which may detach `first`
+    const again = regions({ keep: 50, other: 1_000_000 });
+    expect(again.keep.byteOffset).toBe(offset);
+    expect(Array.from(again.keep)).toEqual(new Array(50).fill(7));
+    expect(again.other.byteOffset).not.toBe(again.keep.byteOffset);
+  });
+
+  it('the committed binary is what wasm/kernels.ts compiles to (npm run build:wasm)', () => {
+    const result = spawnSync(process.execPath, ['scripts/build-wasm.mjs', '--check'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(result.stderr + result.stdout).toMatch(/matches/);
+    expect(result.status).toBe(0);
+  });
+});

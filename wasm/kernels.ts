@@ -5,30 +5,22 @@
  * engine/wasm/kernels.ts. test/engine/wasm/kernels.test.ts checks each against the textbook loop.
  *
  * Every argument that names memory is a byte offset into this module's memory; the TypeScript
- * side lays the buffers out and copies data in and out. Nothing here allocates.
+ * side lays the buffers out and copies data in and out. Nothing here allocates or keeps static
+ * data in the memory (scripts/build-wasm.mjs refuses a module with a data segment).
  */
 
 /**
- * The fast path of the ziggurat method (see engine/core/rng.ts) on four xoshiro128** generators
- * at once, one per 32-bit lane: normal i comes from lane i mod 4. For each draw, the low 8 bits
- * pick a layer and the upper 24 bits, as a signed integer a, give the point; it is accepted when
- * |a| < threshold[layer] (an integer form of |u| < x_{i+1}/x_i) and written as a·edge[layer]
- * (edge = x_i·2⁻³¹). A draw that fails lands on the reject list as (index, raw bits) for the
- * caller to finish on the slow path, and its slot is left as written.
+ * Standard normals by the ziggurat method (see engine/core/rng.ts) on four xoshiro128**
+ * generators at once, one per 32-bit lane: normal i comes from lane i mod 4. For each draw the
+ * low 8 bits pick a layer and the upper 24 bits, as a signed integer a, give the point; it is
+ * accepted when |a| < threshold[layer] (an integer form of |u| < x_{i+1}/x_i) and written as
+ * a·edge[layer] (edge = x_i·2⁻³¹), bit for bit what rng.ts's gaussian() gives for the same draw.
+ * The 1.5 % of draws that fail go through `slowNormal` on their own lane, as gaussian() would.
  *
- * `tables`: 256 i32 thresholds, then 256 f64 scaled edges. `lanes`: the four states as four
- * i32x4 words s0..s3, updated in place. `count` must be a multiple of 4. Stops early, before a
- * group of four could overflow the list of `maxRejects` entries; returns the normals written and
- * stores the number of rejects at `lanes + 64`.
+ * `tables`: 256 i32 thresholds, 256 f64 scaled edges, 257 f64 densities f(x_i). `lanes`: the
+ * four states as four i32x4 words s0..s3, updated in place. `count` must be a multiple of 4.
  */
-export function zigguratNormals(
-  tables: usize,
-  lanes: usize,
-  out: usize,
-  count: i32,
-  rejects: usize,
-  maxRejects: i32,
-): i32 {
+export function zigguratNormals(tables: usize, lanes: usize, out: usize, count: i32): void {
   let s0 = v128.load(lanes);
   let s1 = v128.load(lanes, 16);
   let s2 = v128.load(lanes, 32);
@@ -37,10 +29,8 @@ export function zigguratNormals(
   const nine = i32x4.splat(9);
   const layerMask = i32x4.splat(255);
   const valueMask = i32x4.splat(~255);
-  const edges = tables + 1024;
-  let rejected = 0;
-  let i = 0;
-  for (; i < count && rejected <= maxRejects - 4; i += 4) {
+  const edges = tables + EDGES;
+  for (let i = 0; i < count; i += 4) {
     // xoshiro128**: result = rotl(s1·5, 7)·9, then the state transition.
     const scrambled = i32x4.mul(s1, five);
     const bits = i32x4.mul(v128.or(i32x4.shl(scrambled, 7), i32x4.shr_u(scrambled, 25)), nine);
@@ -72,28 +62,92 @@ export function zigguratNormals(
 
     const mask = i32x4.bitmask(accepted);
     if (mask != 15) {
-      rejected = reject(rejects, rejected, mask, 0, i, i32x4.extract_lane(bits, 0));
-      rejected = reject(rejects, rejected, mask, 1, i + 1, i32x4.extract_lane(bits, 1));
-      rejected = reject(rejects, rejected, mask, 2, i + 2, i32x4.extract_lane(bits, 2));
-      rejected = reject(rejects, rejected, mask, 3, i + 3, i32x4.extract_lane(bits, 3));
+      // Rare: finish the failed draws one lane at a time, on the lanes' states in memory.
+      v128.store(lanes, s0);
+      v128.store(lanes, s1, 16);
+      v128.store(lanes, s2, 32);
+      v128.store(lanes, s3, 48);
+      if (!(mask & 1)) store<f64>(p, slowNormal(tables, lanes, 0, i32x4.extract_lane(bits, 0)));
+      if (!(mask & 2)) store<f64>(p, slowNormal(tables, lanes, 1, i32x4.extract_lane(bits, 1)), 8);
+      if (!(mask & 4)) store<f64>(p, slowNormal(tables, lanes, 2, i32x4.extract_lane(bits, 2)), 16);
+      if (!(mask & 8)) store<f64>(p, slowNormal(tables, lanes, 3, i32x4.extract_lane(bits, 3)), 24);
+      s0 = v128.load(lanes);
+      s1 = v128.load(lanes, 16);
+      s2 = v128.load(lanes, 32);
+      s3 = v128.load(lanes, 48);
     }
   }
   v128.store(lanes, s0);
   v128.store(lanes, s1, 16);
   v128.store(lanes, s2, 32);
   v128.store(lanes, s3, 48);
-  store<i32>(lanes, rejected, 64);
-  return i;
 }
 
-/** Appends (index, bits) to the reject list when `lane` failed; returns the new list length. */
-@inline
-function reject(rejects: usize, rejected: i32, mask: i32, lane: i32, index: i32, bits: i32): i32 {
-  if ((mask >> lane) & 1) return rejected;
-  const entry = rejects + ((<usize>rejected) << 3);
-  store<i32>(entry, index);
-  store<i32>(entry, bits, 4);
-  return rejected + 1;
+// The host's exp and log (JavaScript's Math), so that a lane's slow path gives bit for bit what
+// gaussian() in rng.ts gives, and so that no lookup tables of AssemblyScript's own Math land in
+// the memory whose layout the TypeScript side owns.
+@external("env", "exp")
+declare function hostExp(x: f64): f64;
+@external("env", "log")
+declare function hostLog(x: f64): f64;
+
+const EDGES: usize = 1024;
+const DENSITIES: usize = 3072;
+const TAIL_START: f64 = 3.6541528853610088;
+const SIGNED_UNIFORM_SCALE: f64 = 1.0 / 2147483648.0;
+
+/** One xoshiro128** step of lane `lane`, whose word w is at lanes + 16·w + 4·lane. */
+function nextOnLane(lanes: usize, lane: i32): i32 {
+  const p = lanes + ((<usize>lane) << 2);
+  const w0 = load<i32>(p);
+  const w1 = load<i32>(p, 16);
+  const w2 = load<i32>(p, 32);
+  const w3 = load<i32>(p, 48);
+  const result = rotl<i32>(w1 * 5, 7) * 9;
+  const s2 = w2 ^ w0;
+  const s3 = w3 ^ w1;
+  store<i32>(p, w0 ^ s3);
+  store<i32>(p, w1 ^ s2, 16);
+  store<i32>(p, s2 ^ (w1 << 9), 32);
+  store<i32>(p, rotl<i32>(s3, 11), 48);
+  return result;
+}
+
+function uniformOnLane(lanes: usize, lane: i32): f64 {
+  return <f64>(<u32>nextOnLane(lanes, lane)) * 2.3283064365386963e-10;
+}
+
+/**
+ * What gaussian() in rng.ts does after a draw's fast path failed, on lane `lane`: the base layer
+ * samples the tail beyond R (Marsaglia's exponential rejection), another layer accepts its point
+ * if it lies under the density within the wedge; a rejected point means a fresh draw.
+ */
+function slowNormal(tables: usize, lanes: usize, lane: i32, bits: i32): f64 {
+  for (;;) {
+    const layer = bits & 255;
+    const u = <f64>(bits & ~255) * SIGNED_UNIFORM_SCALE;
+    if (layer == 0) {
+      let x: f64;
+      let y: f64;
+      do {
+        x = hostLog(1 - uniformOnLane(lanes, lane)) / TAIL_START;
+        y = hostLog(1 - uniformOnLane(lanes, lane));
+      } while (-2 * y < x * x);
+      return u < 0 ? x - TAIL_START : TAIL_START - x;
+    }
+    const x = u * (load<f64>(tables + EDGES + ((<usize>layer) << 3)) / SIGNED_UNIFORM_SCALE);
+    const upper = load<f64>(tables + DENSITIES + ((<usize>layer) << 3));
+    const lower = load<f64>(tables + DENSITIES + ((<usize>layer) << 3), 8);
+    if (lower + uniformOnLane(lanes, lane) * (upper - lower) < hostExp(-0.5 * x * x)) return x;
+    // A fresh draw: accepted at once on the fast path, or round the loop again.
+    bits = nextOnLane(lanes, lane);
+    const value = bits & ~255;
+    const threshold = load<i32>(tables + ((<usize>(bits & 255)) << 2));
+    if (<u32>abs<i32>(value) < <u32>threshold) {
+      return <f64>value * load<f64>(tables + EDGES + ((<usize>(bits & 255)) << 3));
+    }
+  }
+  return unreachable();
 }
 
 /** z_k ← mean + scales∘z_k for `rows` vectors of length n stored one after another, in place. */
@@ -311,4 +365,98 @@ export function symmetricDecayAndOuterProducts(
     const row = <usize>r * stride;
     for (let col = 0; col < r; col++) store<f64>(out + (<usize>col) * stride + ((<usize>r) << 3), load<f64>(out + row + ((<usize>col) << 3)));
   }
+}
+
+/**
+ * out[k] = Σ_j ((x_k[j] − m[j])·s[j])² for `rows` vectors x_k of length n stored one after
+ * another (sep-CMA-ES: ‖z_k‖² recovered from the candidates).
+ */
+export function scaledSquaredNorms(x: usize, rows: i32, n: i32, mean: usize, scales: usize, out: usize): void {
+  const stride = (<usize>n) << 3;
+  for (let k = 0; k < rows; k++) {
+    const row = x + <usize>k * stride;
+    let acc = f64x2.splat(0);
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const o = (<usize>j) << 3;
+      const z = f64x2.mul(f64x2.sub(v128.load(row + o), v128.load(mean + o)), v128.load(scales + o));
+      acc = f64x2.add(acc, f64x2.mul(z, z));
+    }
+    let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+    if (j < n) {
+      const o = (<usize>j) << 3;
+      const z = (load<f64>(row + o) - load<f64>(mean + o)) * load<f64>(scales + o);
+      sum += z * z;
+    }
+    store<f64>(out + ((<usize>k) << 3), sum);
+  }
+}
+
+/**
+ * With y_k = (x_k − m)·c for `rows` vectors x_k of length n stored one after another:
+ * shift += Σ_k a[k]·y_k and squares += Σ_k b[k]·y_k² (sep-CMA-ES's ⟨y⟩_w and rank-μ sum).
+ * Four vectors per pass, so each pass reads m and updates the two sums once for four.
+ */
+export function weightedSums(
+  x: usize,
+  rows: i32,
+  n: i32,
+  mean: usize,
+  c: f64,
+  a: usize,
+  b: usize,
+  shift: usize,
+  squares: usize,
+): void {
+  const stride = (<usize>n) << 3;
+  const scale = f64x2.splat(c);
+  let k = 0;
+  for (; k + 3 < rows; k += 4) {
+    const x0 = x + <usize>k * stride;
+    const x1 = x0 + stride;
+    const x2 = x1 + stride;
+    const x3 = x2 + stride;
+    const ko = (<usize>k) << 3;
+    const a0 = v128.load64_splat(a + ko);
+    const a1 = v128.load64_splat(a + ko + 8);
+    const a2 = v128.load64_splat(a + ko + 16);
+    const a3 = v128.load64_splat(a + ko + 24);
+    const b0 = v128.load64_splat(b + ko);
+    const b1 = v128.load64_splat(b + ko + 8);
+    const b2 = v128.load64_splat(b + ko + 16);
+    const b3 = v128.load64_splat(b + ko + 24);
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const o = (<usize>j) << 3;
+      const m = v128.load(mean + o);
+      const y0 = f64x2.mul(f64x2.sub(v128.load(x0 + o), m), scale);
+      const y1 = f64x2.mul(f64x2.sub(v128.load(x1 + o), m), scale);
+      const y2 = f64x2.mul(f64x2.sub(v128.load(x2 + o), m), scale);
+      const y3 = f64x2.mul(f64x2.sub(v128.load(x3 + o), m), scale);
+      const s = f64x2.add(f64x2.add(f64x2.mul(a0, y0), f64x2.mul(a1, y1)), f64x2.add(f64x2.mul(a2, y2), f64x2.mul(a3, y3)));
+      const q = f64x2.add(
+        f64x2.add(f64x2.mul(b0, f64x2.mul(y0, y0)), f64x2.mul(b1, f64x2.mul(y1, y1))),
+        f64x2.add(f64x2.mul(b2, f64x2.mul(y2, y2)), f64x2.mul(b3, f64x2.mul(y3, y3))),
+      );
+      v128.store(shift + o, f64x2.add(v128.load(shift + o), s));
+      v128.store(squares + o, f64x2.add(v128.load(squares + o), q));
+    }
+    if (j < n) {
+      for (let r = 0; r < 4; r++) weightedSumsTail(x0 + <usize>r * stride, j, mean, c, load<f64>(a + ko + ((<usize>r) << 3)), load<f64>(b + ko + ((<usize>r) << 3)), shift, squares);
+    }
+  }
+  for (; k < rows; k++) {
+    const row = x + <usize>k * stride;
+    const ak = load<f64>(a + ((<usize>k) << 3));
+    const bk = load<f64>(b + ((<usize>k) << 3));
+    for (let j = 0; j < n; j++) weightedSumsTail(row, j, mean, c, ak, bk, shift, squares);
+  }
+}
+
+@inline
+function weightedSumsTail(row: usize, j: i32, mean: usize, c: f64, ak: f64, bk: f64, shift: usize, squares: usize): void {
+  const o = (<usize>j) << 3;
+  const y = (load<f64>(row + o) - load<f64>(mean + o)) * c;
+  store<f64>(shift + o, load<f64>(shift + o) + ak * y);
+  store<f64>(squares + o, load<f64>(squares + o) + bk * y * y);
 }

@@ -87,10 +87,12 @@ function writeKernelTables(kernels: KernelExports): void {
   if (tablesWrittenTo === kernels) return;
   const thresholds = new Int32Array(kernels.memory.buffer, layout.tables, LAYERS);
   const scaledEdges = new Float64Array(kernels.memory.buffer, layout.tables + 4 * LAYERS, LAYERS);
+  const kernelDensities = new Float64Array(kernels.memory.buffer, layout.tables + 12 * LAYERS, LAYERS + 1);
   for (let i = 0; i < LAYERS; i++) {
     thresholds[i] = Math.ceil(ratios[i] * 2 ** 31) | 0; // 2³¹ wraps to −2³¹: the kernel compares unsigned
     scaledEdges[i] = edges[i] * SIGNED_UNIFORM_SCALE;
   }
+  kernelDensities.set(densities);
   tablesWrittenTo = kernels;
 }
 
@@ -184,32 +186,13 @@ class XoshiroZiggurat implements Rng {
     const kernels = wasmKernels();
     const base = address(out);
     writeKernelTables(kernels);
-    const lanes = new Int32Array(kernels.memory.buffer, layout.lanes, 17);
+    const lanes = new Int32Array(kernels.memory.buffer, layout.lanes, 16);
     for (let lane = 0; lane < 4; lane++) {
       for (let word = 0; word < 4; word++) lanes[4 * word + lane] = this.next();
       if ((lanes[lane] | lanes[4 + lane] | lanes[8 + lane] | lanes[12 + lane]) === 0) lanes[lane] = 1;
     }
-    const rejects = new Int32Array(kernels.memory.buffer, layout.rejects, 2 * layout.maxRejects);
     const count = out.length & ~3;
-    for (let done = 0; done < count;) {
-      const written = kernels.zigguratNormals(
-        layout.tables,
-        layout.lanes,
-        base + 8 * done,
-        count - done,
-        layout.rejects,
-        layout.maxRejects,
-      );
-      // The draws the kernel could not accept, finished here in order with this generator.
-      for (let r = 0; r < lanes[16]; r++) {
-        const bits = rejects[2 * r + 1];
-        out[done + rejects[2 * r]] = this.slowDraw(
-          (bits & ~(LAYERS - 1)) * SIGNED_UNIFORM_SCALE,
-          bits & (LAYERS - 1),
-        );
-      }
-      done += written;
-    }
+    kernels.zigguratNormals(layout.tables, layout.lanes, base, count);
     for (let i = count; i < out.length; i++) out[i] = this.gaussian();
     return out;
   }

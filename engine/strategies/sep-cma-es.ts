@@ -63,55 +63,6 @@ interface SepCmaEsOptions extends Record<string, number | boolean | string> {
 
 const scratchBuffer = scratchArena();
 
-/** ‖(x_k − m)∘s‖² for up to four vectors (missing ones count as m: 0). */
-function squaredNorms4(xs: Float64Array[], mean: Float64Array, scales: Float64Array): number[] {
-  const [x0, x1, x2, x3] = [0, 1, 2, 3].map((k) => xs[k] ?? mean);
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  for (let j = 0; j < mean.length; j++) {
-    const m = mean[j];
-    const c = scales[j];
-    const z0 = (x0[j] - m) * c;
-    const z1 = (x1[j] - m) * c;
-    const z2 = (x2[j] - m) * c;
-    const z3 = (x3[j] - m) * c;
-    s0 += z0 * z0;
-    s1 += z1 * z1;
-    s2 += z2 * z2;
-    s3 += z3 * z3;
-  }
-  return [s0, s1, s2, s3];
-}
-
-/**
- * For up to four vectors with y_k = (x_k − m)/σ: shift += Σ a_k·y_k and squares += Σ b_k·y_k²
- * (missing vectors count as m, weights 0).
- */
-function accumulate4(
-  xs: Float64Array[],
-  a: number[],
-  b: number[],
-  mean: Float64Array,
-  inverseSigma: number,
-  shift: Float64Array,
-  squares: Float64Array,
-): void {
-  const [x0, x1, x2, x3] = [0, 1, 2, 3].map((k) => xs[k] ?? mean);
-  const [a0, a1, a2, a3] = [0, 1, 2, 3].map((k) => a[k] ?? 0);
-  const [b0, b1, b2, b3] = [0, 1, 2, 3].map((k) => b[k] ?? 0);
-  for (let j = 0; j < mean.length; j++) {
-    const m = mean[j];
-    const y0 = (x0[j] - m) * inverseSigma;
-    const y1 = (x1[j] - m) * inverseSigma;
-    const y2 = (x2[j] - m) * inverseSigma;
-    const y3 = (x3[j] - m) * inverseSigma;
-    shift[j] += a0 * y0 + a1 * y1 + a2 * y2 + a3 * y3;
-    squares[j] += b0 * y0 * y0 + b1 * y1 * y1 + b2 * y2 * y2 + b3 * y3 * y3;
-  }
-}
-
 export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   id: 'sep-cma-es',
   title: 'sep-CMA-ES (diagonal)',
@@ -173,51 +124,65 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     }
     const order = rankByFitness(fitness);
     const inverseSigma = 1 / sigma;
-    const mean = state.mean;
-    const buffer = scratchBuffer(4 * n);
-    const meanShift = buffer.subarray(0, n).fill(0);
-    const meanNoise = buffer.subarray(n, 2 * n);
-    const rankMu = buffer.subarray(2 * n, 3 * n).fill(0);
+    let used = 0;
+    for (let rank = 0; rank < lambda; rank++) if (weights[rank] !== 0) used++;
+    // The candidates with a non-zero weight, best first, go into the WebAssembly memory.
+    const memory = regions({
+      sepRanked: used * n,
+      sepMean: n,
+      sepInverseScales: n,
+      sepShift: n,
+      sepSquares: n,
+      sepShiftWeights: used,
+      sepSquareWeights: used,
+      sepNorms: used,
+    });
+    const { sepRanked: ranked, sepShift: meanShift, sepSquares: rankMu } = memory;
+    const shiftWeights = memory.sepShiftWeights;
+    const squareWeights = memory.sepSquareWeights;
+    memory.sepMean.set(state.mean);
     // z = (x − m)/(σ·√C_ii): the inverse of ask's sampling.
-    const inverseScales = buffer.subarray(3 * n, 4 * n);
+    const inverseScales = memory.sepInverseScales;
     for (let j = 0; j < n; j++) inverseScales[j] = inverseSigma / Math.sqrt(state.variances[j]);
-
-    // Eq. (41)–(42) and the rank-μ sum Σ w°_i y_i² (Eq. (46)–(47) restricted to the diagonal),
-    // one pass per candidate with a non-zero weight (the better μ: both sums; the rest: rank-μ).
-    // Eq. (46): w°_i = w_i · n/‖z_{i:λ}‖² for the negative weights; w°_i = w_i otherwise.
-    const ranked: Float64Array[] = [];
-    const shiftWeights: number[] = [];
-    const squareWeights: number[] = [];
-    for (let rank = 0; rank < lambda; rank++) {
+    let firstNegative = used;
+    for (let rank = 0, slot = 0; rank < lambda; rank++) {
       const w = weights[rank];
       if (w === 0) continue;
-      ranked.push(candidates[order[rank]]);
-      shiftWeights.push(w > 0 ? w : 0);
-      squareWeights.push(w);
+      ranked.set(candidates[order[rank]], slot * n);
+      shiftWeights[slot] = w > 0 ? w : 0;
+      squareWeights[slot] = w;
+      if (w < 0) firstNegative = Math.min(firstNegative, slot);
+      slot++;
     }
-    const negatives = ranked.flatMap((x, k) => (squareWeights[k] < 0 ? [k] : []));
-    for (let g = 0; g < negatives.length; g += 4) {
-      const group = negatives.slice(g, g + 4);
-      const norms = squaredNorms4(
-        group.map((k) => ranked[k]),
-        mean,
-        inverseScales,
-      );
-      group.forEach((k, i) => (squareWeights[k] = (squareWeights[k] * n) / norms[i]));
-    }
-    // Eq. (41)–(42) and the rank-μ sum Σ w°_i y_i² (Eq. (46)–(47) on the diagonal), four
-    // candidates per pass so that each pass reads the mean and updates the sums once for four.
-    for (let g = 0; g < ranked.length; g += 4) {
-      accumulate4(
-        ranked.slice(g, g + 4),
-        shiftWeights.slice(g, g + 4),
-        squareWeights.slice(g, g + 4),
-        mean,
-        inverseSigma,
-        meanShift,
-        rankMu,
-      );
-    }
+    const kernels = wasmKernels();
+    // Eq. (46): w°_i = w_i · n/‖z_{i:λ}‖² for the negative weights (the worst ranks, last).
+    const norms = memory.sepNorms;
+    kernels.scaledSquaredNorms(
+      address(ranked) + 8 * n * firstNegative,
+      used - firstNegative,
+      n,
+      address(memory.sepMean),
+      address(inverseScales),
+      address(norms),
+    );
+    for (let k = firstNegative; k < used; k++)
+      squareWeights[k] = (squareWeights[k] * n) / norms[k - firstNegative];
+    // Eq. (41)–(42) and the rank-μ sum Σ w°_i y_i² (Eq. (46)–(47) on the diagonal).
+    meanShift.fill(0);
+    rankMu.fill(0);
+    kernels.weightedSums(
+      address(ranked),
+      used,
+      n,
+      address(memory.sepMean),
+      inverseSigma,
+      address(shiftWeights),
+      address(squareWeights),
+      address(meanShift),
+      address(rankMu),
+    );
+    const mean = state.mean;
+    const meanNoise = scratchBuffer(n);
     // C^{-1/2}⟨y⟩_w = ⟨z⟩_w for a diagonal C: ⟨y⟩_w scaled by 1/√C_ii.
     for (let j = 0; j < n; j++) meanNoise[j] = meanShift[j] * sigma * inverseScales[j];
     const [newMean, pathSigma, pathC, variances] = newVectors(4, n);

@@ -3,7 +3,7 @@
  * work in. The module is compiled on first use, not on import, so the renderer can import the
  * strategies (for their option lists) without a WebAssembly-capable CSP.
  *
- * Memory: a fixed header (the ziggurat tables, the lane generators' state, the reject list),
+ * Memory: a fixed header (the ziggurat tables and the lane generators' state),
  * then named regions. A strategy asks for all the regions one call needs at once with
  * `regions()`, copies its inputs in, runs kernels on their byte offsets and copies the results
  * out. A region keeps its place and contents until it is asked for with a larger length (then
@@ -16,14 +16,7 @@ import { kernelsWasmBase64 } from './kernels-binary';
 
 export interface KernelExports {
   memory: WebAssembly.Memory;
-  zigguratNormals(
-    tables: number,
-    lanes: number,
-    out: number,
-    count: number,
-    rejects: number,
-    maxRejects: number,
-  ): number;
+  zigguratNormals(tables: number, lanes: number, out: number, count: number): void;
   scaleAndShiftRows(z: number, rows: number, n: number, mean: number, scales: number): void;
   scaleRows(z: number, rows: number, n: number, scales: number, out: number): void;
   sampleFromBasis(
@@ -44,19 +37,28 @@ export interface KernelExports {
     count: number,
     out: number,
   ): void;
+  scaledSquaredNorms(x: number, rows: number, n: number, mean: number, scales: number, out: number): void;
+  weightedSums(
+    x: number,
+    rows: number,
+    n: number,
+    mean: number,
+    c: number,
+    a: number,
+    b: number,
+    shift: number,
+    squares: number,
+  ): void;
 }
 
 /** Byte offsets of the fixed header. */
 export const layout = {
-  /** 256 i32 thresholds, then 256 f64 edges (see zigguratNormals in wasm/kernels.ts). */
+  /** 256 i32 thresholds, 256 f64 edges, 257 f64 densities (see zigguratNormals in wasm/kernels.ts). */
   tables: 0,
-  /** Four xoshiro128** states as four i32x4 words, then the reject count (i32). */
-  lanes: 3072,
-  /** (index, bits) pairs of draws that need the ziggurat's slow path. */
-  rejects: 4096,
-  maxRejects: 16_384,
+  /** Four xoshiro128** states as four i32x4 words. */
+  lanes: 5_376,
 } as const;
-const HEADER_BYTES = layout.rejects + 8 * layout.maxRejects;
+const HEADER_BYTES = 5_440;
 const PAGE = 65_536;
 
 interface Region {
@@ -79,7 +81,9 @@ function decode(base64: string): Uint8Array<ArrayBuffer> {
 export function wasmKernels(): KernelExports {
   if (!kernels) {
     const module = new WebAssembly.Module(decode(kernelsWasmBase64));
-    kernels = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    // exp and log for the ziggurat's slow path: the same functions gaussian() in rng.ts uses.
+    const imports = { env: { exp: Math.exp, log: Math.log } };
+    kernels = new WebAssembly.Instance(module, imports).exports as unknown as KernelExports;
     ensureBytes(HEADER_BYTES);
   }
   return kernels;

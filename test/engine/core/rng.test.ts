@@ -80,48 +80,26 @@ describe('rng', () => {
   });
 
   it('draws standard normals four lanes at a time in WebAssembly (gaussianLanes)', () => {
-    // 2 000 001 draws: about 30 000 go the slow way, more than one reject list holds (16 384),
-    // so the kernel is resumed; the odd last one comes from gaussian().
-    const { z } = regions({ z: 2_000_001 });
+    // An odd length: the last three come from gaussian().
+    const { z } = regions({ z: 1_000_003 });
     z.fill(Number.NaN);
     createRng('lanes').gaussianLanes(z);
     expect(z.every(Number.isFinite)).toBe(true);
     expectStandardNormals(z);
   });
 
-  it('lane draws are xoshiro128** streams seeded from the generator, fast path bit for bit', () => {
+  it('lane l gives what gaussian() gives on a xoshiro128** seeded with draws 4l … 4l + 3', () => {
     const rng = createRng(11);
-    const before = rng.state();
+    const seeding = restoreRng(rng.state());
     const { z } = regions({ z: 40_000 });
     rng.gaussianLanes(z);
-    // Lane l is seeded with draws 4l … 4l + 3 of the generator; normal 4i + l is its draw i.
-    const seeding = restoreRng(before);
     const word = () => Math.floor(seeding.uniform() * 2 ** 32) | 0;
-    const laneStates = [0, 1, 2, 3].map(() => [word(), word(), word(), word()]);
-    let checked = 0;
-    for (let lane = 0; lane < 4; lane++) {
-      let state = { xoshiro128: laneStates[lane] };
-      for (let i = 0; 4 * i + lane < z.length; i++) {
-        const scalar = restoreRng(state);
-        const value = scalar.gaussian();
-        const oneDraw = restoreRng(state);
-        oneDraw.uniform();
-        // Where gaussian() took one draw it stayed on the fast path: the kernel must agree exactly.
-        if (JSON.stringify(scalar.state()) === JSON.stringify(oneDraw.state())) {
-          expect(z[4 * i + lane]).toBe(value);
-          checked++;
-        }
-        state = oneDraw.state();
-      }
-    }
-    expect(checked).toBeGreaterThan(0.97 * z.length);
-    // The same seed gives the same lane normals and leaves the generator in the same state.
-    const again = createRng(11);
-    const { w } = regions({ w: 40_000 });
-    again.gaussianLanes(w);
-    const { z: z2 } = regions({ z: 40_000 });
-    expect(Array.from(w)).toEqual(Array.from(z2));
-    expect(again.state()).toEqual(rng.state());
+    const lanes = [0, 1, 2, 3].map(() => restoreRng({ xoshiro128: [word(), word(), word(), word()] }));
+    // Bit for bit, the slow path (1.5 % of draws, about 600 here) included.
+    const expected = Float64Array.from(z, (_, i) => lanes[i % 4].gaussian());
+    expect(Array.from(z)).toEqual(Array.from(expected));
+    // Seeding took 16 draws of the generator, and nothing else.
+    expect(rng.state()).toEqual(seeding.state());
   });
 
   it('continues identically after a JSON round trip of its state', () => {

@@ -33,7 +33,7 @@ import { populationSizeOption, stepSizeOption } from './cma/options';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor } from './cma/variance-floor';
-import { newVectors } from './cma/vectors';
+import { copyRows, newVectors } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
 
 export interface CmaEsState {
@@ -234,7 +234,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     keepResident(residentBasis, state.basis, memory.cmaBasis);
     memory.cmaMean.set(state.mean);
     memory.cmaScales.set(state.scales);
-    const noise = rng.gaussianLanes(memory.cmaNoise).slice();
+    const noise = new Float64Array(rng.gaussianLanes(memory.cmaNoise));
     const kernels = wasmKernels();
     const scaled = address(memory.cmaScaled);
     kernels.scaleRows(address(memory.cmaNoise), lambda, n, address(memory.cmaScales), scaled);
@@ -248,8 +248,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       state.stepSize,
       address(samples),
     );
-    const candidates = newVectors(lambda, n);
-    for (let k = 0; k < lambda; k++) candidates[k].set(samples.subarray(k * n, (k + 1) * n));
+    const candidates = copyRows(samples, lambda, n);
     return { candidates, state: { ...state, noise } };
   },
 
@@ -344,7 +343,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       used + 1,
       address(memory[output]),
     );
-    const covariance = memory[output].slice();
+    const covariance = new Float64Array(memory[output]);
     // The floor changes the JS copy only: then the next tell copies C in again.
     const raised = raiseVariancesToFloor(covariance, n + 1, stepSize, state.stdDevFloor);
     Object.assign(

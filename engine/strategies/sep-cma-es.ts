@@ -26,7 +26,7 @@ import { populationSizeOption, stepSizeOption } from './cma/options';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor } from './cma/variance-floor';
-import { newVectors } from './cma/vectors';
+import { copyRows, newVectors } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
 import { address, regions, wasmKernels } from '../wasm/kernels';
 
@@ -107,8 +107,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     mean.set(state.mean);
     rng.gaussianLanes(samples);
     wasmKernels().scaleAndShiftRows(address(samples), lambda, n, address(mean), address(scales));
-    const candidates = newVectors(lambda, n);
-    for (let k = 0; k < lambda; k++) candidates[k].set(samples.subarray(k * n, (k + 1) * n));
+    const candidates = copyRows(samples, lambda, n);
     return { candidates, state };
   },
 

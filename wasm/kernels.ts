@@ -460,3 +460,144 @@ function weightedSumsTail(row: usize, j: i32, mean: usize, c: f64, ak: f64, bk: 
   store<f64>(shift + o, load<f64>(shift + o) + ak * y);
   store<f64>(squares + o, load<f64>(squares + o) + bk * y * y);
 }
+
+/**
+ * P ← G_{hi−1}ᵀ ⋯ G_loᵀ P for the Givens rotations (cos[k], sin[k]) of one QR step of the
+ * symmetric eigensolver (engine/strategies/cma/eigen.ts), P n×n row-major: rotation k combines
+ * rows k and k+1. Four rotations per pass carry the shared row in registers; the same products
+ * in the same order as the scalar loop, two columns per instruction.
+ */
+export function rotateRows(n: i32, pm: usize, lo: i32, hi: i32, cos: usize, sin: usize): void {
+  const stride = (<usize>n) << 3;
+  let k = lo;
+  for (; k + 3 < hi; k += 4) {
+    const ko = (<usize>k) << 3;
+    const c1 = f64x2.splat(load<f64>(cos + ko));
+    const s1 = f64x2.splat(load<f64>(sin + ko));
+    const c2 = f64x2.splat(load<f64>(cos + ko, 8));
+    const s2 = f64x2.splat(load<f64>(sin + ko, 8));
+    const c3 = f64x2.splat(load<f64>(cos + ko, 16));
+    const s3 = f64x2.splat(load<f64>(sin + ko, 16));
+    const c4 = f64x2.splat(load<f64>(cos + ko, 24));
+    const s4 = f64x2.splat(load<f64>(sin + ko, 24));
+    const r0 = pm + <usize>k * stride;
+    const r1 = r0 + stride;
+    const r2 = r1 + stride;
+    const r3 = r2 + stride;
+    const r4 = r3 + stride;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const o = (<usize>j) << 3;
+      let t = v128.load(r0 + o);
+      let y = v128.load(r1 + o);
+      v128.store(r0 + o, f64x2.sub(f64x2.mul(c1, t), f64x2.mul(s1, y)));
+      t = f64x2.add(f64x2.mul(s1, t), f64x2.mul(c1, y));
+      y = v128.load(r2 + o);
+      v128.store(r1 + o, f64x2.sub(f64x2.mul(c2, t), f64x2.mul(s2, y)));
+      t = f64x2.add(f64x2.mul(s2, t), f64x2.mul(c2, y));
+      y = v128.load(r3 + o);
+      v128.store(r2 + o, f64x2.sub(f64x2.mul(c3, t), f64x2.mul(s3, y)));
+      t = f64x2.add(f64x2.mul(s3, t), f64x2.mul(c3, y));
+      y = v128.load(r4 + o);
+      v128.store(r3 + o, f64x2.sub(f64x2.mul(c4, t), f64x2.mul(s4, y)));
+      v128.store(r4 + o, f64x2.add(f64x2.mul(s4, t), f64x2.mul(c4, y)));
+    }
+    if (j < n) {
+      for (let q = 0; q < 4; q++) rotatePair(r0 + <usize>q * stride, stride, j, load<f64>(cos + ko + ((<usize>q) << 3)), load<f64>(sin + ko + ((<usize>q) << 3)));
+    }
+  }
+  for (; k < hi; k++) {
+    const ko = (<usize>k) << 3;
+    const c = load<f64>(cos + ko);
+    const s = load<f64>(sin + ko);
+    const cv = f64x2.splat(c);
+    const sv = f64x2.splat(s);
+    const r0 = pm + <usize>k * stride;
+    const r1 = r0 + stride;
+    let j = 0;
+    for (; j + 1 < n; j += 2) {
+      const o = (<usize>j) << 3;
+      const x = v128.load(r0 + o);
+      const y = v128.load(r1 + o);
+      v128.store(r0 + o, f64x2.sub(f64x2.mul(cv, x), f64x2.mul(sv, y)));
+      v128.store(r1 + o, f64x2.add(f64x2.mul(sv, x), f64x2.mul(cv, y)));
+    }
+    if (j < n) rotatePair(r0, stride, j, c, s);
+  }
+}
+
+/** Column j of rows r and r + 1 (at `row` and row + stride) rotated by (c, s). */
+@inline
+function rotatePair(row: usize, stride: usize, j: i32, c: f64, s: f64): void {
+  const o = (<usize>j) << 3;
+  const x = load<f64>(row + o);
+  const y = load<f64>(row + stride + o);
+  store<f64>(row + o, c * x - s * y);
+  store<f64>(row + stride + o, s * x + c * y);
+}
+
+/**
+ * P = Qᵀ = H_2 H_3 ⋯ H_{n−1} for the eigensolver's Householder reduction: the reflector u_i is
+ * row i (columns 0..i−1) of `w` with u_iᵀu_i/2 = norms[i] (0: no reflection). Row r of P is
+ * e_r·H_{r+1}⋯H_{n−1}, so rows are built in blocks that stay in cache while every reflector is
+ * applied to the whole block, two rows per pass.
+ */
+export function accumulateReflectors(n: i32, w: usize, norms: usize, pm: usize): void {
+  const stride = (<usize>n) << 3;
+  memory.fill(pm, 0, <usize>n * stride);
+  for (let r = 0; r < n; r++) store<f64>(pm + <usize>r * stride + ((<usize>r) << 3), 1.0);
+  const blockRows = max(8, 32768 / max(1, n));
+  for (let r0 = 0; r0 < n; r0 += blockRows) {
+    const r1 = min(n, r0 + blockRows);
+    for (let i = max(2, r0 + 1); i < n; i++) {
+      const h = load<f64>(norms + ((<usize>i) << 3));
+      if (h == 0) continue;
+      const u = w + <usize>i * stride;
+      const rEnd = min(r1, i);
+      let r = r0;
+      for (; r + 1 < rEnd; r += 2) {
+        const p0 = pm + <usize>r * stride;
+        const p1 = p0 + stride;
+        let d0 = f64x2.splat(0);
+        let d1 = f64x2.splat(0);
+        let k = 0;
+        for (; k + 1 < i; k += 2) {
+          const o = (<usize>k) << 3;
+          const uk = v128.load(u + o);
+          d0 = f64x2.add(d0, f64x2.mul(v128.load(p0 + o), uk));
+          d1 = f64x2.add(d1, f64x2.mul(v128.load(p1 + o), uk));
+        }
+        let dot0 = f64x2.extract_lane(d0, 0) + f64x2.extract_lane(d0, 1);
+        let dot1 = f64x2.extract_lane(d1, 0) + f64x2.extract_lane(d1, 1);
+        if (k < i) {
+          const o = (<usize>k) << 3;
+          dot0 += load<f64>(p0 + o) * load<f64>(u + o);
+          dot1 += load<f64>(p1 + o) * load<f64>(u + o);
+        }
+        const t0 = f64x2.splat(dot0 / h);
+        const t1 = f64x2.splat(dot1 / h);
+        k = 0;
+        for (; k + 1 < i; k += 2) {
+          const o = (<usize>k) << 3;
+          const uk = v128.load(u + o);
+          v128.store(p0 + o, f64x2.sub(v128.load(p0 + o), f64x2.mul(t0, uk)));
+          v128.store(p1 + o, f64x2.sub(v128.load(p1 + o), f64x2.mul(t1, uk)));
+        }
+        if (k < i) {
+          const o = (<usize>k) << 3;
+          store<f64>(p0 + o, load<f64>(p0 + o) - (dot0 / h) * load<f64>(u + o));
+          store<f64>(p1 + o, load<f64>(p1 + o) - (dot1 / h) * load<f64>(u + o));
+        }
+      }
+      if (r < rEnd) {
+        const p0 = pm + <usize>r * stride;
+        const dot0 = dot(p0, u, i);
+        const t0 = dot0 / h;
+        for (let k = 0; k < i; k++) {
+          const o = (<usize>k) << 3;
+          store<f64>(p0 + o, load<f64>(p0 + o) - t0 * load<f64>(u + o));
+        }
+      }
+    }
+  }
+}

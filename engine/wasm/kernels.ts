@@ -37,6 +37,8 @@ export interface KernelExports {
     count: number,
     out: number,
   ): void;
+  rotateRows(n: number, pm: number, lo: number, hi: number, cos: number, sin: number): void;
+  accumulateReflectors(n: number, w: number, norms: number, pm: number): void;
   scaledSquaredNorms(x: number, rows: number, n: number, mean: number, scales: number, out: number): void;
   weightedSums(
     x: number,

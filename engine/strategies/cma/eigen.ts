@@ -19,9 +19,13 @@
  *   in one step. That halves the O(n³) rotation work compared with Wilkinson shifts (about
  *   n²/2 rotations instead of 1.1·n²). When rounding prevents the deflation, the step is
  *   repeated with the Wilkinson shift, so correctness never depends on it.
+ * - The two O(n³) loops over P (applying the rotations, accumulating the reflectors) are
+ *   WebAssembly SIMD kernels (engine/wasm/kernels.ts), about twice the speed of the JavaScript
+ *   loops they replaced; the reduction itself stays here.
  * Scratch buffers are reused between calls of the same size; the functions are synchronous
  * and JavaScript is single-threaded, so sharing them is safe.
  */
+import { address, regions, wasmKernels } from '../../wasm/kernels';
 
 /**
  * An off-diagonal entry e_k is dropped once |e_k| ≤ tol·(|d_k| + |d_k+1|). 16ε perturbs T by
@@ -52,26 +56,40 @@ interface Scratch {
 let scratch: Scratch | null = null;
 
 function getScratch(n: number): Scratch {
+  const m = Math.max(1, n);
+  // What the WebAssembly kernels read and write lives in their memory; fresh views every call,
+  // since a later regions() call elsewhere may have grown (and so detached) the memory.
+  const memory = regions({
+    eigenWork: n * n,
+    eigenRows: n * n,
+    eigenNorms: m,
+    eigenCosines: m,
+    eigenSines: m,
+  });
   if (!scratch || scratch.n !== n) {
-    const m = Math.max(1, n);
     scratch = {
       n,
-      work: new Float64Array(n * n),
-      rows: new Float64Array(n * n),
+      work: memory.eigenWork,
+      rows: memory.eigenRows,
       diag: new Float64Array(m),
       off: new Float64Array(m),
       diagCopy: new Float64Array(m),
       offCopy: new Float64Array(m),
-      reflectorNorms: new Float64Array(m),
+      reflectorNorms: memory.eigenNorms,
       vec: new Float64Array(m),
       vecNext: new Float64Array(m),
-      cosines: new Float64Array(m),
-      sines: new Float64Array(m),
+      cosines: memory.eigenCosines,
+      sines: memory.eigenSines,
       eigenvalues: new Float64Array(m),
       used: new Uint8Array(m),
       order: new Int32Array(m),
     };
   }
+  scratch.work = memory.eigenWork;
+  scratch.rows = memory.eigenRows;
+  scratch.reflectorNorms = memory.eigenNorms;
+  scratch.cosines = memory.eigenCosines;
+  scratch.sines = memory.eigenSines;
   return scratch;
 }
 
@@ -240,63 +258,6 @@ function rank2UpdateThenMatVec(
 }
 
 /**
- * P = Qᵀ = H_2 H_3 ⋯ H_{n−1} into `pm`. Row r of P is e_r·H_{r+1}⋯H_{n−1} (reflectors with
- * index ≤ r leave it alone), so rows are independent: they are built in blocks that stay in
- * cache while every reflector u_i (row i of `w`) is applied to the whole block.
- */
-function accumulateReflectors(n: number, w: Float64Array, norms: Float64Array, pm: Float64Array): void {
-  pm.fill(0);
-  for (let r = 0; r < n; r++) pm[r * n + r] = 1;
-  const blockRows = Math.max(8, Math.floor(32768 / Math.max(1, n)));
-  for (let r0 = 0; r0 < n; r0 += blockRows) {
-    const r1 = Math.min(n, r0 + blockRows);
-    for (let i = Math.max(2, r0 + 1); i < n; i++) {
-      const h = norms[i];
-      if (h === 0) continue;
-      const u = i * n;
-      const rEnd = Math.min(r1, i);
-      let r = r0;
-      // Four rows per pass: each u_k loaded serves four multiply-adds.
-      for (; r + 3 < rEnd; r += 4) {
-        const o0 = r * n;
-        const o1 = o0 + n;
-        const o2 = o1 + n;
-        const o3 = o2 + n;
-        let dot0 = 0;
-        let dot1 = 0;
-        let dot2 = 0;
-        let dot3 = 0;
-        for (let k = 0; k < i; k++) {
-          const uk = w[u + k];
-          dot0 += pm[o0 + k] * uk;
-          dot1 += pm[o1 + k] * uk;
-          dot2 += pm[o2 + k] * uk;
-          dot3 += pm[o3 + k] * uk;
-        }
-        const t0 = dot0 / h;
-        const t1 = dot1 / h;
-        const t2 = dot2 / h;
-        const t3 = dot3 / h;
-        for (let k = 0; k < i; k++) {
-          const uk = w[u + k];
-          pm[o0 + k] -= t0 * uk;
-          pm[o1 + k] -= t1 * uk;
-          pm[o2 + k] -= t2 * uk;
-          pm[o3 + k] -= t3 * uk;
-        }
-      }
-      for (; r < rEnd; r++) {
-        const o0 = r * n;
-        let dot0 = 0;
-        for (let k = 0; k < i; k++) dot0 += pm[o0 + k] * w[u + k];
-        const t0 = dot0 / h;
-        for (let k = 0; k < i; k++) pm[o0 + k] -= t0 * w[u + k];
-      }
-    }
-  }
-}
-
-/**
  * Householder tridiagonalisation of the symmetric matrix held (lower triangle) in `w`.
  * Leaves the diagonal in `diag`, the sub-diagonal in `off` (off[i] couples i and i+1), the
  * reflectors in the rows of `w`, and P = Qᵀ in `pm`, where T = Qᵀ A Q.
@@ -331,7 +292,8 @@ function tridiagonalize(n: number, w: Float64Array, s: Scratch, pm: Float64Array
   }
   for (let i = 0; i < n; i++) s.diag[i] = w[i * n + i];
   if (n > 1) s.off[0] = w[n];
-  accumulateReflectors(n, w, s.reflectorNorms, pm);
+  // P = Qᵀ = H_2 H_3 ⋯ H_{n−1}, built from the reflectors in the rows of w (a kernel).
+  wasmKernels().accumulateReflectors(n, address(w), address(s.reflectorNorms), address(pm));
 }
 
 function negligible(off: Float64Array, diag: Float64Array, k: number): boolean {
@@ -421,60 +383,6 @@ function tridiagonalEigenvalues(n: number, diag: Float64Array, off: Float64Array
   return true;
 }
 
-/** P ← G_{hi−1}ᵀ ⋯ G_loᵀ P: the rotations of one QR step, four row pairs per pass when possible. */
-function rotateRows(
-  n: number,
-  pm: Float64Array,
-  lo: number,
-  hi: number,
-  cos: Float64Array,
-  sin: Float64Array,
-): void {
-  let k = lo;
-  for (; k + 3 < hi; k += 4) {
-    const c1 = cos[k];
-    const s1 = sin[k];
-    const c2 = cos[k + 1];
-    const s2 = sin[k + 1];
-    const c3 = cos[k + 2];
-    const s3 = sin[k + 2];
-    const c4 = cos[k + 3];
-    const s4 = sin[k + 3];
-    const o0 = k * n;
-    const o1 = o0 + n;
-    const o2 = o1 + n;
-    const o3 = o2 + n;
-    const o4 = o3 + n;
-    for (let j = 0; j < n; j++) {
-      let t = pm[o0 + j];
-      let y = pm[o1 + j];
-      pm[o0 + j] = c1 * t - s1 * y;
-      t = s1 * t + c1 * y;
-      y = pm[o2 + j];
-      pm[o1 + j] = c2 * t - s2 * y;
-      t = s2 * t + c2 * y;
-      y = pm[o3 + j];
-      pm[o2 + j] = c3 * t - s3 * y;
-      t = s3 * t + c3 * y;
-      y = pm[o4 + j];
-      pm[o3 + j] = c4 * t - s4 * y;
-      pm[o4 + j] = s4 * t + c4 * y;
-    }
-  }
-  for (; k < hi; k++) {
-    const c = cos[k];
-    const s = sin[k];
-    const o0 = k * n;
-    const o1 = o0 + n;
-    for (let j = 0; j < n; j++) {
-      const x = pm[o0 + j];
-      const y = pm[o1 + j];
-      pm[o0 + j] = c * x - s * y;
-      pm[o1 + j] = s * x + c * y;
-    }
-  }
-}
-
 /** Index of the unused precomputed eigenvalue nearest to `target`, or −1 if none is left. */
 function nearestUnused(values: Float64Array, used: Uint8Array, n: number, target: number): number {
   let lo = 0;
@@ -526,7 +434,8 @@ function tridiagonalQr(n: number, s: Scratch, pm: Float64Array): boolean {
       if (perfect >= 0) shift = eigenvalues[perfect];
     }
     qrStep(diag, off, lo, hi, shift, cosines, sines);
-    rotateRows(n, pm, lo, hi, cosines, sines);
+    // P ← G_{hi−1}ᵀ ⋯ G_loᵀ P (a kernel).
+    wasmKernels().rotateRows(n, address(pm), lo, hi, address(cosines), address(sines));
   }
   return true;
 }

@@ -4,7 +4,8 @@
  * weights for the worse half), with the default parameters of
  * N. Hansen, "The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772, Appendix A.
  *
- * Candidates are sampled as x_k = m + σ·B·D·z_k with C = B·D²·Bᵀ. The eigendecomposition is
+ * Candidates are sampled as x_k = m + σ·B·D·z_k with C = B·D²·Bᵀ; the sampling product and
+ * the covariance update run as WebAssembly SIMD kernels (engine/wasm/kernels.ts). The eigendecomposition is
  * O(n³), so it is refreshed only every few generations (the "lazy" update of the tutorial's
  * reference code, see LAZY_GAP_FACTOR); in between, B and D are those of a slightly older C
  * while C itself is updated every generation. The state is plain data (Float64Arrays, numbers, flat

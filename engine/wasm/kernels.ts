@@ -91,10 +91,24 @@ export function wasmKernels(): KernelExports {
   return kernels;
 }
 
+/** 32-bit WebAssembly addresses at most 4 GiB. */
+const MAX_BYTES = 65_536 * PAGE;
+
 function ensureBytes(bytes: number): void {
   const memory = kernels!.memory;
   const missing = bytes - memory.buffer.byteLength;
-  if (missing > 0) memory.grow(Math.ceil(missing / PAGE));
+  if (missing <= 0) return;
+  const tooLarge = () =>
+    new Error(
+      `the engine's WebAssembly memory cannot grow to ${Math.ceil(bytes / 2 ** 20)} MB (the limit is 4096 MB): ` +
+        'full-covariance CMA-ES keeps several n×n matrices there; for this many parameters choose sep-CMA-ES',
+    );
+  if (bytes > MAX_BYTES) throw tooLarge();
+  try {
+    memory.grow(Math.ceil(missing / PAGE));
+  } catch {
+    throw tooLarge();
+  }
 }
 
 /**
@@ -104,17 +118,22 @@ function ensureBytes(bytes: number): void {
  */
 export function regions<K extends string>(lengths: Record<K, number>): Record<K, Float64Array> {
   const instance = wasmKernels();
+  // Laid out first and kept only once the memory has grown to hold it.
+  const moved = new Map<string, Region>();
+  let newEnd = end;
   for (const name of Object.keys(lengths) as K[]) {
     const length = lengths[name];
     const region = named.get(name);
     if (!region || region.capacity < length) {
       // Geometric growth bounds the space left behind by moved regions.
       const capacity = Math.max(length, Math.ceil((region?.capacity ?? 0) * 1.5));
-      named.set(name, { offset: end, capacity });
-      end += Math.ceil((8 * capacity) / 16) * 16;
+      moved.set(name, { offset: newEnd, capacity });
+      newEnd += Math.ceil((8 * capacity) / 16) * 16;
     }
   }
-  ensureBytes(end);
+  ensureBytes(newEnd);
+  for (const [name, region] of moved) named.set(name, region);
+  end = newEnd;
   const buffer = instance.memory.buffer;
   const views = {} as Record<K, Float64Array>;
   for (const name of Object.keys(lengths) as K[]) {

@@ -126,3 +126,11 @@ describe('WebAssembly kernels against the textbook loops', () => {
     expect(result.status).toBe(0);
   });
 });
+
+describe('WebAssembly memory', () => {
+  it('refuses more than 4 GB with a message that names the way out', () => {
+    expect(() => regions({ huge: 2 ** 29 + 1 })).toThrow(/cannot grow to \d+ MB.*choose sep-CMA-ES/);
+    // Nothing was kept of the refused layout: the name still works at a size that fits.
+    expect(regions({ huge: 10 }).huge.length).toBe(10);
+  });
+});

@@ -33,7 +33,7 @@ function hasDataSection(bytes) {
   return false;
 }
 
-/** The module text for the given source file, compiled with the flags the kernels need. */
+/** The text of engine/wasm/kernels-binary.ts: wasm/kernels.ts compiled with the flags the kernels need. */
 export async function compileKernels() {
   let binary = null;
   const { error, stderr } = await asc.main(

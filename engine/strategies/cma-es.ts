@@ -5,8 +5,9 @@
  * N. Hansen, "The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772, Appendix A.
  *
  * Candidates are sampled as x_k = m + σ·B·D·z_k with C = B·D²·Bᵀ; the sampling product and
- * the covariance update run as WebAssembly SIMD kernels (engine/wasm/kernels.ts). The eigendecomposition is
- * O(n³), so it is refreshed only every few generations (the "lazy" update of the tutorial's
+ * the covariance update run as WebAssembly SIMD kernels (engine/wasm/kernels.ts). The
+ * eigendecomposition is O(n³), so it is refreshed only every few generations (the "lazy"
+ * update of the tutorial's
  * reference code, see LAZY_GAP_FACTOR); in between, B and D are those of a slightly older C
  * while C itself is updated every generation. The state is plain data (Float64Arrays, numbers, flat
  * row-major matrices) and `tell` never mutates the state it is given: a checkpoint written
@@ -114,17 +115,16 @@ const scratchBuffer = scratchArena();
  * need not copy n² numbers in (8 MB at n = 1000). State arrays are never mutated, so the
  * array's identity and the region's place identify the contents.
  */
-interface Resident<R extends string = string> {
+interface Resident {
   source: Float64Array | null;
-  region: R;
   offset: number;
 }
-const noResident = { source: null, offset: -1 };
-const residentBasis: Resident = { source: null, region: 'cmaBasis', offset: -1 };
-const residentCovariance: Resident<'cmaCovarianceA' | 'cmaCovarianceB'> = {
+const residentBasis: Resident = { source: null, offset: -1 };
+/** C alternates between two regions: each tell reads one and writes the other. */
+const residentCovariance: Resident & { region: 'cmaCovarianceA' | 'cmaCovarianceB' } = {
   source: null,
-  region: 'cmaCovarianceA',
   offset: -1,
+  region: 'cmaCovarianceA',
 };
 
 /** Copies `source` into `view` unless the resident record says it is already there. */
@@ -347,10 +347,9 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     const covariance = new Float64Array(memory[output]);
     // The floor changes the JS copy only: then the next tell copies C in again.
     const raised = raiseVariancesToFloor(covariance, n + 1, stepSize, state.stdDevFloor);
-    Object.assign(
-      residentCovariance,
-      raised ? noResident : { source: covariance, region: output, offset: memory[output].byteOffset },
-    );
+    residentCovariance.source = raised ? null : covariance;
+    residentCovariance.offset = memory[output].byteOffset;
+    residentCovariance.region = output;
 
     let { basis, scales, conditionNumber, eigenGeneration, trouble } = state;
     if (!Number.isFinite(stepSize) || stepSize <= 0)

@@ -100,13 +100,15 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const lambda = state.parameters.lambda;
     // x_k = m + σ·D·z_k with D = √diag(C), computed in the WebAssembly memory and copied out.
     // The z_k need not be kept: tell recovers them from the candidates in O(n) each.
-    const { samples, mean, scales } = regions({ samples: lambda * n, mean: n, scales: n });
+    const memory = regions({ sepSamples: lambda * n, sepMean: n, sepScales: n });
+    const samples = memory.sepSamples;
+    const scales = memory.sepScales;
     const sigma = state.stepSize;
     const variances = state.variances;
     for (let j = 0; j < n; j++) scales[j] = sigma * Math.sqrt(variances[j]);
-    mean.set(state.mean);
+    memory.sepMean.set(state.mean);
     rng.gaussianLanes(samples);
-    wasmKernels().scaleAndShiftRows(address(samples), lambda, n, address(mean), address(scales));
+    wasmKernels().scaleAndShiftRows(address(samples), lambda, n, address(memory.sepMean), address(scales));
     const candidates = copyRows(samples, lambda, n);
     return { candidates, state };
   },

@@ -60,7 +60,7 @@ export const layout = {
   /** Four xoshiro128** states as four i32x4 words. */
   lanes: 5_376,
 } as const;
-const HEADER_BYTES = 5_440;
+const HEADER_BYTES = layout.lanes + 4 * 16;
 const PAGE = 65_536;
 
 interface Region {

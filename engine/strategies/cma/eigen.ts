@@ -66,31 +66,29 @@ function getScratch(n: number): Scratch {
     eigenCosines: m,
     eigenSines: m,
   });
+  const views = {
+    work: memory.eigenWork,
+    rows: memory.eigenRows,
+    reflectorNorms: memory.eigenNorms,
+    cosines: memory.eigenCosines,
+    sines: memory.eigenSines,
+  };
   if (!scratch || scratch.n !== n) {
     scratch = {
       n,
-      work: memory.eigenWork,
-      rows: memory.eigenRows,
+      ...views,
       diag: new Float64Array(m),
       off: new Float64Array(m),
       diagCopy: new Float64Array(m),
       offCopy: new Float64Array(m),
-      reflectorNorms: memory.eigenNorms,
       vec: new Float64Array(m),
       vecNext: new Float64Array(m),
-      cosines: memory.eigenCosines,
-      sines: memory.eigenSines,
       eigenvalues: new Float64Array(m),
       used: new Uint8Array(m),
       order: new Int32Array(m),
     };
   }
-  scratch.work = memory.eigenWork;
-  scratch.rows = memory.eigenRows;
-  scratch.reflectorNorms = memory.eigenNorms;
-  scratch.cosines = memory.eigenCosines;
-  scratch.sines = memory.eigenSines;
-  return scratch;
+  return Object.assign(scratch, views);
 }
 
 /**

@@ -1,3 +1,11 @@
+/** Above this many numbers in all, each vector gets a backing store of its own (see newVectors). */
+const SHARED_BUFFER_LIMIT = 2048;
+
+/** `count` vectors of length n, one after another in `buffer`. */
+function viewsOf(buffer: ArrayBuffer, count: number, n: number): Float64Array[] {
+  return Array.from({ length: count }, (_, k) => new Float64Array(buffer, 8 * k * n, n));
+}
+
 /**
  * `count` zeroed vectors of length n. Each typed array with its own backing store costs V8 about
  * a microsecond, which dominates a generation at n ≈ 10; small sets therefore share one buffer
@@ -5,14 +13,8 @@
  * its siblings.
  */
 export function newVectors(count: number, n: number): Float64Array[] {
-  const vectors: Float64Array[] = [];
-  if (count * n > 2048) {
-    for (let k = 0; k < count; k++) vectors.push(new Float64Array(n));
-    return vectors;
-  }
-  const buffer = new ArrayBuffer(8 * count * n);
-  for (let k = 0; k < count; k++) vectors.push(new Float64Array(buffer, 8 * k * n, n));
-  return vectors;
+  if (count * n > SHARED_BUFFER_LIMIT) return Array.from({ length: count }, () => new Float64Array(n));
+  return viewsOf(new ArrayBuffer(8 * count * n), count, n);
 }
 
 /**
@@ -21,9 +23,8 @@ export function newVectors(count: number, n: number): Float64Array[] {
  * pays (≈ 40 % less time for 31 vectors of 10 000).
  */
 export function copyRows(source: Float64Array, count: number, n: number): Float64Array[] {
-  if (count * n > 2048) {
+  if (count * n > SHARED_BUFFER_LIMIT) {
     return Array.from({ length: count }, (_, k) => new Float64Array(source.subarray(k * n, (k + 1) * n)));
   }
-  const buffer = new Float64Array(source.subarray(0, count * n)).buffer;
-  return Array.from({ length: count }, (_, k) => new Float64Array(buffer, 8 * k * n, n));
+  return viewsOf(new Float64Array(source.subarray(0, count * n)).buffer, count, n);
 }

@@ -10,6 +10,19 @@ function randomVector(length: number, seed: number): Float64Array {
   return createRng(seed).gaussians(new Float64Array(length));
 }
 
+/** Regions holding copies of `inputs`, and `outputs` regions of the given lengths full of NaN. */
+function inMemory<I extends string, O extends string>(
+  inputs: Record<I, Float64Array>,
+  outputs: Record<O, number>,
+): Record<I | O, Float64Array> {
+  const lengths = { ...outputs } as Record<I | O, number>;
+  for (const name of Object.keys(inputs) as I[]) lengths[name] = inputs[name].length;
+  const views = regions(lengths);
+  for (const name of Object.keys(inputs) as I[]) views[name].set(inputs[name]);
+  for (const name of Object.keys(outputs) as O[]) views[name].fill(Number.NaN);
+  return views;
+}
+
 describe('WebAssembly kernels against the textbook loops', () => {
   // Sizes around the tiling (two rows, four vectors or columns, two lanes) and odd lengths.
   const sizes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 31, 100];
@@ -22,11 +35,7 @@ describe('WebAssembly kernels against the textbook loops', () => {
         const y = randomVector(count * n, 100 + n);
         const coefficients = randomVector(count, 200 + count);
         const a = y.map((v, index) => coefficients[Math.floor(index / n)] * v);
-        const m = regions({ c: n * n, a: count * n, b: count * n, out: n * n });
-        m.c.set(c);
-        m.a.set(a);
-        m.b.set(y);
-        m.out.fill(Number.NaN);
+        const m = inMemory({ c, a, b: y }, { out: n * n });
         wasmKernels().symmetricDecayAndOuterProducts(
           n,
           address(m.c),
@@ -54,11 +63,7 @@ describe('WebAssembly kernels against the textbook loops', () => {
         const basis = randomVector(n * n, n);
         const scaled = randomVector(count * n, 300 + count);
         const mean = randomVector(n, 400 + n);
-        const m = regions({ basis: n * n, scaled: count * n, mean: n, out: count * n });
-        m.basis.set(basis);
-        m.scaled.set(scaled);
-        m.mean.set(mean);
-        m.out.fill(Number.NaN);
+        const m = inMemory({ basis, scaled, mean }, { out: count * n });
         wasmKernels().sampleFromBasis(
           n,
           address(m.basis),
@@ -88,10 +93,7 @@ describe('WebAssembly kernels against the textbook loops', () => {
       const z = randomVector(rows * n, n);
       const mean = randomVector(n, 50 + n);
       const scales = randomVector(n, 60 + n);
-      const m = regions({ z: rows * n, out: rows * n, mean: n, scales: n });
-      m.z.set(z);
-      m.mean.set(mean);
-      m.scales.set(scales);
+      const m = inMemory({ z, mean, scales }, { out: rows * n });
       wasmKernels().scaleRows(address(m.z), rows, n, address(m.scales), address(m.out));
       wasmKernels().scaleAndShiftRows(address(m.z), rows, n, address(m.mean), address(m.scales));
       for (let k = 0; k < rows; k++) {

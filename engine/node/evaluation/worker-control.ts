@@ -27,11 +27,16 @@ function intWords(slots: number): number {
 export class WorkerControl {
   readonly words: Int32Array;
   private readonly slots: number;
+  /** Where the busy-index and released-id tables start in `words`. */
+  private readonly busyTable: number;
+  private readonly releasedTable: number;
   private readonly busySince: Float64Array;
 
   constructor(buffer: SharedArrayBuffer) {
     const slots = new Int32Array(buffer, 0, firstPidSlot)[slotCount];
     this.slots = slots;
+    this.busyTable = firstPidSlot + slots;
+    this.releasedTable = firstPidSlot + 2 * slots;
     this.words = new Int32Array(buffer, 0, intWords(slots));
     this.busySince = new Float64Array(buffer, intWords(slots) * Int32Array.BYTES_PER_ELEMENT, slots);
   }
@@ -45,7 +50,7 @@ export class WorkerControl {
 
   /** A fresh id, or one a stopped thread released (so ids stay within the slot tables). */
   claimWorkerId(): number {
-    const released = firstPidSlot + 2 * this.slots;
+    const released = this.releasedTable;
     for (let i = 0; i < this.slots; i++) {
       const value = Atomics.load(this.words, released + i);
       if (value > 0 && Atomics.compareExchange(this.words, released + i, value, 0) === value)
@@ -58,9 +63,8 @@ export class WorkerControl {
   releaseWorkerId(worker: number): void {
     this.setBusy(worker, null);
     this.setPid(worker, undefined);
-    const released = firstPidSlot + 2 * this.slots;
     for (let i = 0; i < this.slots; i++) {
-      if (Atomics.compareExchange(this.words, released + i, 0, worker + 1) === 0) return;
+      if (Atomics.compareExchange(this.words, this.releasedTable + i, 0, worker + 1) === 0) return;
     }
   }
 
@@ -68,14 +72,14 @@ export class WorkerControl {
   setBusy(worker: number, index: number | null): void {
     if (worker >= this.slots) return;
     this.busySince[worker] = index === null ? 0 : Date.now();
-    Atomics.store(this.words, firstPidSlot + this.slots + worker, index === null ? 0 : index + 1);
+    Atomics.store(this.words, this.busyTable + worker, index === null ? 0 : index + 1);
   }
 
   /** Pool side: workers running one evaluation for longer than `ms`. */
   overdue(ms: number, now = Date.now()): { worker: number; index: number }[] {
     const found: { worker: number; index: number }[] = [];
     for (let worker = 0; worker < this.slots; worker++) {
-      const index = Atomics.load(this.words, firstPidSlot + this.slots + worker) - 1;
+      const index = Atomics.load(this.words, this.busyTable + worker) - 1;
       const since = this.busySince[worker];
       if (index >= 0 && since > 0 && now - since > ms) found.push({ worker, index });
     }

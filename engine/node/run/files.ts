@@ -16,11 +16,25 @@ import {
   writeSync,
 } from 'node:fs';
 
+/** A value whose JSON text would be longer than the longest string JavaScript can hold. */
+export class JsonTooLargeError extends Error {}
+
 export function writeJsonAtomic(path: string, value: unknown): void {
+  // Serialised before the temporary file exists, so a value that cannot be written leaves
+  // neither a stray temporary file nor a damaged old file.
+  let text: string;
+  try {
+    text = `${JSON.stringify(value, null, 2)}\n`;
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new JsonTooLargeError(
+      `cannot write ${path}: its JSON would be longer than JavaScript's longest string (${error.message})`,
+      { cause: error },
+    );
+  }
   const temporary = `${path}.tmp-${process.pid}`;
   const fd = openSync(temporary, 'w');
   try {
-    const text = `${JSON.stringify(value, null, 2)}\n`;
     writeSync(fd, text);
     fsyncSync(fd);
   } finally {

@@ -19,7 +19,14 @@ import { getStrategy } from '../../strategies/registry';
 import { createEvaluator, type Evaluator } from '../evaluation/pool';
 import { parseProblem, problemToJson, type Problem } from '../problem/schema';
 import { evoboxVersion } from '../version';
-import { JournalWriter, readJournal, readJson, writeJsonAtomic, type JournalRecord } from './files';
+import {
+  JournalWriter,
+  JsonTooLargeError,
+  readJournal,
+  readJson,
+  writeJsonAtomic,
+  type JournalRecord,
+} from './files';
 import { createRunDir, runFiles, type RunMeta } from './run-dir';
 import type { GenerationEvent, RunCallbacks, RunHandle, RunResult, RunStatus } from './types';
 
@@ -189,7 +196,17 @@ class Run implements RunHandle {
       journalBytes: this.journal.bytes,
       optimizer: encodeState(this.optimizer.snapshot()),
     };
-    writeJsonAtomic(join(this.runDir, runFiles.checkpoint), checkpoint);
+    try {
+      writeJsonAtomic(join(this.runDir, runFiles.checkpoint), checkpoint);
+    } catch (error) {
+      if (!(error instanceof JsonTooLargeError)) throw error;
+      throw new Error(
+        `${error.message}. The optimizer state of ${this.optimizer.strategy.id} with ` +
+          `${this.optimizer.space.dimension} parameters is too large to checkpoint; the journal and best.json ` +
+          'are intact. For this many parameters choose a strategy with O(n) state, such as sep-cma-es',
+        { cause: error },
+      );
+    }
     this.lastCheckpoint = Date.now();
     this.lastCheckpointEvaluations = this.optimizer.evaluations;
   }

@@ -55,4 +55,21 @@ describe('journal', () => {
     expect(readdirSync(dir)).toEqual(['best.json']);
     expect(existsSync(`${path}.tmp-${process.pid}`)).toBe(false);
   });
+
+  it('refuses a value too large for one JSON string with a clear error, keeping the old file', () => {
+    const dir = scratch('evobox-atomic-');
+    const path = join(dir, 'checkpoint.json');
+    writeJsonAtomic(path, { generation: 1 });
+    // What JSON.stringify throws past the string limit (a 64M-entry matrix at n = 8000).
+    const tooLarge = {
+      toJSON: () => {
+        throw new RangeError('Invalid string length');
+      },
+    };
+    expect(() => writeJsonAtomic(path, tooLarge)).toThrow(
+      /cannot write .*checkpoint\.json: its JSON would be longer than JavaScript's longest string \(Invalid string length\)/,
+    );
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toEqual({ generation: 1 });
+    expect(readdirSync(dir)).toEqual(['checkpoint.json']);
+  });
 });

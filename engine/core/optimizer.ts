@@ -42,6 +42,7 @@ export interface Candidate {
   /** Global evaluation index, 0-based, in ask order. */
   index: number;
   generation: number;
+  /** Internal coordinates; refilled by the strategy once the next generation is asked for. */
   x: Float64Array;
   params: ParamValues;
 }
@@ -126,6 +127,8 @@ export class Optimizer {
   private readonly now: () => number;
   private sessionStart: number;
   private readonly start: Float64Array;
+  /** The last told generation's candidate vectors, handed back to the strategy's next ask. */
+  private spare: Float64Array[] | undefined;
 
   private constructor(config: OptimizerConfig, state: OptimizerState | null) {
     this.strategy = config.strategy;
@@ -262,11 +265,15 @@ export class Optimizer {
   /**
    * The next generation's candidates. Calling it again before `tell` returns the same ones.
    * The last generation is cut short so that `maxEvaluations` is never exceeded.
+   * A candidate's `x` is valid until the next generation is asked for: the strategy may refill
+   * the same vectors then (copy `x` to keep it longer; `best.x` is a copy).
    */
   ask(): Candidate[] {
     if (this.state.stopReason) return [];
     if (!this.state.pending) {
-      const { candidates, state } = this.strategy.ask(this.rng, this.state.strategyState);
+      const spare = this.spare;
+      this.spare = undefined;
+      const { candidates, state } = this.strategy.ask(this.rng, this.state.strategyState, spare);
       this.state.strategyState = state;
       this.state.pending = {
         generation: this.state.generation,
@@ -336,6 +343,7 @@ export class Optimizer {
 
     const cutShort = asked.length < pending.candidates.length;
     this.state.pending = null;
+    this.spare = pending.candidates;
     this.state.generation += 1;
     if (!cutShort) {
       const substitute = this.state.worstSeen ?? 0;

@@ -76,7 +76,13 @@ export interface Strategy<
   /** Name of the option holding the population size, if any: IPOP/BIPOP restarts scale it. */
   populationOption?: string;
   init(rng: Rng, start: Float64Array, options: Options, context?: InitContext): State;
-  ask(rng: Rng, state: State): AskResult<State>;
+  /**
+   * The next generation's candidates. `spare`, when given, holds candidate vectors of an
+   * earlier generation that the caller no longer reads (the optimizer passes the last told
+   * generation's): a strategy may overwrite and return them instead of allocating new ones.
+   * At n in the thousands, fresh memory costs more than the arithmetic that fills it.
+   */
+  ask(rng: Rng, state: State, spare?: readonly Float64Array[]): AskResult<State>;
   /** `fitness[i]` belongs to `candidates[i]`, always finite (the step wrapper replaces failures). */
   tell(state: State, candidates: Float64Array[], fitness: Float64Array): TellResult<State>;
   distribution(state: State): Distribution;

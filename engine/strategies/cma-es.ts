@@ -220,7 +220,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     };
   },
 
-  ask(rng, state) {
+  ask(rng, state, spare) {
     const n = state.dimension;
     const lambda = state.parameters.lambda;
     // Eq. (38)–(40): z_k ~ N(0, I), y_k = B·D·z_k, x_k = m + σ·y_k, in the WebAssembly memory.
@@ -249,7 +249,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       state.stepSize,
       address(samples),
     );
-    const candidates = copyRows(samples, lambda, n);
+    const candidates = copyRows(samples, lambda, n, spare);
     return { candidates, state: { ...state, noise } };
   },
 

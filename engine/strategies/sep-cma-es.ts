@@ -95,7 +95,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     };
   },
 
-  ask(rng, state) {
+  ask(rng, state, spare) {
     const n = state.dimension;
     const lambda = state.parameters.lambda;
     // x_k = m + σ·D·z_k with D = √diag(C), computed in the WebAssembly memory and copied out.
@@ -109,7 +109,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     memory.sepMean.set(state.mean);
     rng.gaussianLanes(samples);
     wasmKernels().scaleAndShiftRows(address(samples), lambda, n, address(memory.sepMean), address(scales));
-    const candidates = copyRows(samples, lambda, n);
+    const candidates = copyRows(samples, lambda, n, spare);
     return { candidates, state };
   },
 

@@ -129,6 +129,19 @@ describe('WebAssembly kernels against the textbook loops', () => {
   });
 });
 
+describe('the ziggurat wedge test’s exp', () => {
+  it('is within 1e-14 of Math.exp (relative) over [−6.7, 0], so a ±1e-12 band decides like it', () => {
+    const { wedgeExp } = wasmKernels();
+    let worst = 0;
+    for (let i = 0; i <= 200_000; i++) {
+      const t = -6.7 * (i / 200_000) - (i % 7) * 1e-9;
+      worst = Math.max(worst, Math.abs(wedgeExp(t) / Math.exp(t) - 1));
+    }
+    expect(worst).toBeLessThan(1e-14);
+    expect(wedgeExp(0)).toBe(1);
+  });
+});
+
 describe('WebAssembly memory', () => {
   it('refuses more than 4 GB with a message that names the way out', () => {
     expect(() => regions({ huge: 2 ** 29 + 1 })).toThrow(/cannot grow to \d+ MB.*choose sep-CMA-ES/);

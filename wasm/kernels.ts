@@ -21,6 +21,37 @@
  * four states as four i32x4 words s0..s3, updated in place. `count` must be a multiple of 4.
  */
 export function zigguratNormals(tables: usize, lanes: usize, out: usize, count: i32): void {
+  ziggurat(tables, lanes, out, count, 1, 0, 0, false);
+}
+
+/**
+ * zigguratNormals and then x = mean + scales∘z in the same pass: `out` holds rows of length n,
+ * flat index i in column i mod n. Bit for bit what zigguratNormals followed by that product
+ * gives (the same two roundings), without a second pass over the memory. `count` a multiple of 4.
+ */
+export function zigguratSamples(
+  tables: usize,
+  lanes: usize,
+  out: usize,
+  count: i32,
+  n: i32,
+  mean: usize,
+  scales: usize,
+): void {
+  ziggurat(tables, lanes, out, count, n, mean, scales, true);
+}
+
+@inline
+function ziggurat(
+  tables: usize,
+  lanes: usize,
+  out: usize,
+  count: i32,
+  n: i32,
+  mean: usize,
+  scales: usize,
+  affine: bool,
+): void {
   let s0 = v128.load(lanes);
   let s1 = v128.load(lanes, 16);
   let s2 = v128.load(lanes, 32);
@@ -30,6 +61,7 @@ export function zigguratNormals(tables: usize, lanes: usize, out: usize, count: 
   const layerMask = i32x4.splat(255);
   const valueMask = i32x4.splat(~255);
   const edges = tables + EDGES;
+  let column: i32 = 0;
   for (let i = 0; i < count; i += 4) {
     // xoshiro128**: result = rotl(s1·5, 7)·9, then the state transition.
     const scrambled = i32x4.mul(s1, five);
@@ -56,9 +88,8 @@ export function zigguratNormals(tables: usize, lanes: usize, out: usize, count: 
     const accepted = i32x4.lt_u(i32x4.abs(value), threshold);
     const edge01 = f64x2.replace_lane(f64x2.splat(load<f64>(edges + (l0 << 1))), 1, load<f64>(edges + (l1 << 1)));
     const edge23 = f64x2.replace_lane(f64x2.splat(load<f64>(edges + (l2 << 1))), 1, load<f64>(edges + (l3 << 1)));
-    const p = out + ((<usize>i) << 3);
-    v128.store(p, f64x2.mul(f64x2.convert_low_i32x4_s(value), edge01));
-    v128.store(p, f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(value, value, 2, 3, 0, 1)), edge23), 16);
+    let z01 = f64x2.mul(f64x2.convert_low_i32x4_s(value), edge01);
+    let z23 = f64x2.mul(f64x2.convert_low_i32x4_s(i32x4.shuffle(value, value, 2, 3, 0, 1)), edge23);
 
     const mask = i32x4.bitmask(accepted);
     if (mask != 15) {
@@ -67,20 +98,54 @@ export function zigguratNormals(tables: usize, lanes: usize, out: usize, count: 
       v128.store(lanes, s1, 16);
       v128.store(lanes, s2, 32);
       v128.store(lanes, s3, 48);
-      if (!(mask & 1)) store<f64>(p, slowNormal(tables, lanes, 0, i32x4.extract_lane(bits, 0)));
-      if (!(mask & 2)) store<f64>(p, slowNormal(tables, lanes, 1, i32x4.extract_lane(bits, 1)), 8);
-      if (!(mask & 4)) store<f64>(p, slowNormal(tables, lanes, 2, i32x4.extract_lane(bits, 2)), 16);
-      if (!(mask & 8)) store<f64>(p, slowNormal(tables, lanes, 3, i32x4.extract_lane(bits, 3)), 24);
+      if (!(mask & 1)) z01 = f64x2.replace_lane(z01, 0, slowNormal(tables, lanes, 0, i32x4.extract_lane(bits, 0)));
+      if (!(mask & 2)) z01 = f64x2.replace_lane(z01, 1, slowNormal(tables, lanes, 1, i32x4.extract_lane(bits, 1)));
+      if (!(mask & 4)) z23 = f64x2.replace_lane(z23, 0, slowNormal(tables, lanes, 2, i32x4.extract_lane(bits, 2)));
+      if (!(mask & 8)) z23 = f64x2.replace_lane(z23, 1, slowNormal(tables, lanes, 3, i32x4.extract_lane(bits, 3)));
       s0 = v128.load(lanes);
       s1 = v128.load(lanes, 16);
       s2 = v128.load(lanes, 32);
       s3 = v128.load(lanes, 48);
     }
+    if (affine) {
+      if (column + 4 <= n) {
+        const m = mean + ((<usize>column) << 3);
+        const c = scales + ((<usize>column) << 3);
+        z01 = f64x2.add(v128.load(m), f64x2.mul(v128.load(c), z01));
+        z23 = f64x2.add(v128.load(m, 16), f64x2.mul(v128.load(c, 16), z23));
+        column += 4;
+        if (column == n) column = 0;
+      } else {
+        // The four straddle the end of a row (or n < 4): one at a time, wrapping the column.
+        z01 = f64x2.replace_lane(z01, 0, affineAt(mean, scales, column, f64x2.extract_lane(z01, 0)));
+        column = nextColumn(column, n);
+        z01 = f64x2.replace_lane(z01, 1, affineAt(mean, scales, column, f64x2.extract_lane(z01, 1)));
+        column = nextColumn(column, n);
+        z23 = f64x2.replace_lane(z23, 0, affineAt(mean, scales, column, f64x2.extract_lane(z23, 0)));
+        column = nextColumn(column, n);
+        z23 = f64x2.replace_lane(z23, 1, affineAt(mean, scales, column, f64x2.extract_lane(z23, 1)));
+        column = nextColumn(column, n);
+      }
+    }
+    const p = out + ((<usize>i) << 3);
+    v128.store(p, z01);
+    v128.store(p, z23, 16);
   }
   v128.store(lanes, s0);
   v128.store(lanes, s1, 16);
   v128.store(lanes, s2, 32);
   v128.store(lanes, s3, 48);
+}
+
+@inline
+function affineAt(mean: usize, scales: usize, column: i32, z: f64): f64 {
+  const o = (<usize>column) << 3;
+  return load<f64>(mean + o) + load<f64>(scales + o) * z;
+}
+
+@inline
+function nextColumn(column: i32, n: i32): i32 {
+  return column + 1 == n ? 0 : column + 1;
 }
 
 // The host's exp and log (JavaScript's Math), so that a lane's slow path gives bit for bit what
@@ -182,22 +247,6 @@ function slowNormal(tables: usize, lanes: usize, lane: i32, bits: i32): f64 {
     }
   }
   return unreachable();
-}
-
-/** z_k ← mean + scales∘z_k for `rows` vectors of length n stored one after another, in place. */
-export function scaleAndShiftRows(z: usize, rows: i32, n: i32, mean: usize, scales: usize): void {
-  for (let k = 0; k < rows; k++) {
-    const row = z + ((<usize>k * <usize>n) << 3);
-    let j = 0;
-    for (; j + 1 < n; j += 2) {
-      const o = (<usize>j) << 3;
-      v128.store(row + o, f64x2.add(v128.load(mean + o), f64x2.mul(v128.load(scales + o), v128.load(row + o))));
-    }
-    if (j < n) {
-      const o = (<usize>j) << 3;
-      store<f64>(row + o, load<f64>(mean + o) + load<f64>(scales + o) * load<f64>(row + o));
-    }
-  }
 }
 
 /** out_k = scales∘z_k for `rows` vectors of length n (out may be z). */

@@ -34,6 +34,12 @@ export interface RngState {
   xoshiro128: number[];
 }
 
+/** x = mean + scales∘z per row of length mean.length (see gaussianLanes). */
+export interface AffineShift {
+  mean: Float64Array;
+  scales: Float64Array;
+}
+
 export interface Rng {
   /** Uniform in [0, 1), 32 bits. */
   uniform(): number;
@@ -46,8 +52,11 @@ export interface Rng {
    * one, run four at a time by a WebAssembly SIMD kernel (about three times the speed of
    * gaussians(), for the λ×n draws of CMA-ES). A different sequence from gaussians(), equally
    * reproducible. `out` must be a view from `regions()` in engine/wasm/kernels.ts.
+   * With `shift`, writes mean + scales∘z instead of z, row by row (`out` holds rows of length
+   * n = mean.length; mean and scales are regions() views too): bit for bit the same as scaling
+   * afterwards, in one pass over the memory instead of two.
    */
-  gaussianLanes(out: Float64Array): Float64Array;
+  gaussianLanes(out: Float64Array, shift?: AffineShift): Float64Array;
   /** Integer uniform in [0, n). */
   integer(n: number): number;
   state(): RngState;
@@ -188,9 +197,15 @@ class XoshiroZiggurat implements Rng {
     return out;
   }
 
-  gaussianLanes(out: Float64Array): Float64Array {
+  gaussianLanes(out: Float64Array, shift?: AffineShift): Float64Array {
     const kernels = wasmKernels();
     const base = address(out);
+    const n = shift ? shift.mean.length : 1;
+    if (shift && (shift.scales.length !== n || out.length % n !== 0)) {
+      throw new Error(
+        `gaussianLanes: mean (${n}) and scales (${shift.scales.length}) must have one length that divides out (${out.length})`,
+      );
+    }
     writeKernelTables(kernels);
     const lanes = new Int32Array(kernels.memory.buffer, layout.lanes, 16);
     for (let lane = 0; lane < 4; lane++) {
@@ -198,8 +213,14 @@ class XoshiroZiggurat implements Rng {
       if ((lanes[lane] | lanes[4 + lane] | lanes[8 + lane] | lanes[12 + lane]) === 0) lanes[lane] = 1;
     }
     const count = out.length & ~3;
-    kernels.zigguratNormals(layout.tables, layout.lanes, base, count);
-    for (let i = count; i < out.length; i++) out[i] = this.gaussian();
+    if (!shift) {
+      kernels.zigguratNormals(layout.tables, layout.lanes, base, count);
+      for (let i = count; i < out.length; i++) out[i] = this.gaussian();
+      return out;
+    }
+    const { mean, scales } = shift;
+    kernels.zigguratSamples(layout.tables, layout.lanes, base, count, n, address(mean), address(scales));
+    for (let i = count; i < out.length; i++) out[i] = mean[i % n] + scales[i % n] * this.gaussian();
     return out;
   }
 

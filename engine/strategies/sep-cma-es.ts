@@ -98,7 +98,8 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   ask(rng, state, spare) {
     const n = state.dimension;
     const lambda = state.parameters.lambda;
-    // x_k = m + σ·D·z_k with D = √diag(C), computed in the WebAssembly memory and copied out.
+    // x_k = m + σ·D·z_k with D = √diag(C), written as the normals are drawn (one pass over the
+    // WebAssembly memory) and copied out.
     // The z_k need not be kept: tell recovers them from the candidates in O(n) each.
     const memory = regions({ sepSamples: lambda * n, sepMean: n, sepScales: n });
     const samples = memory.sepSamples;
@@ -107,8 +108,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const variances = state.variances;
     for (let j = 0; j < n; j++) scales[j] = sigma * Math.sqrt(variances[j]);
     memory.sepMean.set(state.mean);
-    rng.gaussianLanes(samples);
-    wasmKernels().scaleAndShiftRows(address(samples), lambda, n, address(memory.sepMean), address(scales));
+    rng.gaussianLanes(samples, { mean: memory.sepMean, scales });
     const candidates = copyRows(samples, lambda, n, spare);
     return { candidates, state };
   },

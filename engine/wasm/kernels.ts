@@ -17,9 +17,17 @@ import { kernelsWasmBase64 } from './kernels-binary';
 export interface KernelExports {
   memory: WebAssembly.Memory;
   zigguratNormals(tables: number, lanes: number, out: number, count: number): void;
+  zigguratSamples(
+    tables: number,
+    lanes: number,
+    out: number,
+    count: number,
+    n: number,
+    mean: number,
+    scales: number,
+  ): void;
   /** e^t for t ∈ [−6.7, 0] (the ziggurat's wedge test), relative error below 1e-14. */
   wedgeExp(t: number): number;
-  scaleAndShiftRows(z: number, rows: number, n: number, mean: number, scales: number): void;
   scaleRows(z: number, rows: number, n: number, scales: number, out: number): void;
   sampleFromBasis(
     n: number,

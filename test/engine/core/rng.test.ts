@@ -102,6 +102,25 @@ describe('rng', () => {
     expect(rng.state()).toEqual(seeding.state());
   });
 
+  it('writes mean + scales∘z row by row in the same pass, bit for bit as scaling afterwards', () => {
+    for (const n of [1, 2, 3, 4, 5, 7, 13, 100]) {
+      for (const rows of [1, 3, 8]) {
+        const m = regions({ shifted: rows * n, plain: rows * n, mean: n, scales: n });
+        m.mean.set(Float64Array.from({ length: n }, (_, j) => j - 2.5));
+        m.scales.set(Float64Array.from({ length: n }, (_, j) => 0.1 + j));
+        m.shifted.fill(Number.NaN);
+        createRng(n * 10 + rows).gaussianLanes(m.shifted, { mean: m.mean, scales: m.scales });
+        createRng(n * 10 + rows).gaussianLanes(m.plain);
+        const expected = m.plain.map((z, i) => m.mean[i % n] + m.scales[i % n] * z);
+        expect(Array.from(m.shifted), `n = ${n}, ${rows} rows`).toEqual(Array.from(expected));
+      }
+    }
+    const m = regions({ out: 10, mean: 3, scales: 3 });
+    expect(() => createRng(1).gaussianLanes(m.out, { mean: m.mean, scales: m.scales })).toThrow(
+      /divides out \(10\)/,
+    );
+  });
+
   it('continues identically after a JSON round trip of its state', () => {
     const a = createRng(3);
     a.gaussians(new Float64Array(333));

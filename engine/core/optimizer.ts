@@ -129,6 +129,8 @@ export class Optimizer {
   private readonly start: Float64Array;
   /** The last told generation's candidate vectors, handed back to the strategy's next ask. */
   private spare: Float64Array[] | undefined;
+  /** The strategy state the last tell was given, handed to the next tell to reuse its arrays. */
+  private spareState: unknown;
 
   private constructor(config: OptimizerConfig, state: OptimizerState | null) {
     this.strategy = config.strategy;
@@ -348,7 +350,8 @@ export class Optimizer {
     if (!cutShort) {
       const substitute = this.state.worstSeen ?? 0;
       const fitness = Float64Array.from(internal, (v) => (v === null ? substitute : v));
-      const told = this.strategy.tell(this.state.strategyState, pending.candidates, fitness);
+      const told = this.strategy.tell(this.state.strategyState, pending.candidates, fitness, this.spareState);
+      this.spareState = this.state.strategyState;
       this.state.strategyState = told.state;
       summary.metrics = told.metrics;
     }

@@ -83,8 +83,14 @@ export interface Strategy<
    * At n in the thousands, fresh memory costs more than the arithmetic that fills it.
    */
   ask(rng: Rng, state: State, spare?: readonly Float64Array[]): AskResult<State>;
-  /** `fitness[i]` belongs to `candidates[i]`, always finite (the step wrapper replaces failures). */
-  tell(state: State, candidates: Float64Array[], fitness: Float64Array): TellResult<State>;
+  /**
+   * `fitness[i]` belongs to `candidates[i]`, always finite (the step wrapper replaces failures).
+   * Returns a new state and leaves `state` as it was. `spare`, when given, is an earlier state
+   * of the same run that the caller no longer reads (the optimizer passes the state its
+   * previous tell was given): a strategy may write the new state into its arrays, as far as
+   * they are not also arrays of `state`.
+   */
+  tell(state: State, candidates: Float64Array[], fitness: Float64Array, spare?: State): TellResult<State>;
   distribution(state: State): Distribution;
   /** Strategy-internal stop condition (e.g. numerical trouble), named like the run's stop reasons. */
   shouldStop?(state: State): string | undefined;

@@ -35,7 +35,7 @@ import { populationSizeOption, stepSizeOption } from './cma/options';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor } from './cma/variance-floor';
-import { copyRows, newVectors } from './cma/vectors';
+import { copyRows, newVectors, reuseVector } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
 
 export interface CmaEsState {
@@ -253,7 +253,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     return { candidates, state: { ...state, noise } };
   },
 
-  tell(state, candidates, fitness) {
+  tell(state, candidates, fitness, spare) {
     const n = state.dimension;
     const p = state.parameters;
     const { lambda, mu, weights } = p;
@@ -316,7 +316,13 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     }
 
     // Eq. (42): m ← m + c_m·σ·⟨y⟩_w.
-    const [newMean, pathSigma, pathC] = newVectors(3, n);
+    const [newMean, pathSigma, pathC] = spare
+      ? [
+          reuseVector(spare.mean, n, state.mean),
+          reuseVector(spare.pathSigma, n, state.pathSigma),
+          reuseVector(spare.pathC, n, state.pathC),
+        ]
+      : newVectors(3, n);
     for (let j = 0; j < n; j++) newMean[j] = mean[j] + p.cMean * sigma * meanShift[j];
 
     // Eq. (43)–(44): CSA with C^{-1/2}⟨y⟩_w = B·⟨z⟩_w, and h_σ.
@@ -344,7 +350,8 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       used + 1,
       address(memory[output]),
     );
-    const covariance = new Float64Array(memory[output]);
+    const covariance = reuseVector(spare?.covariance, n * n, state.covariance);
+    covariance.set(memory[output]);
     // The floor changes the JS copy only: then the next tell copies C in again.
     const raised = raiseVariancesToFloor(covariance, n + 1, stepSize, state.stdDevFloor);
     residentCovariance.source = raised ? null : covariance;

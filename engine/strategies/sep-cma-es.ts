@@ -26,7 +26,7 @@ import { populationSizeOption, stepSizeOption } from './cma/options';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor } from './cma/variance-floor';
-import { copyRows, newVectors } from './cma/vectors';
+import { copyRows, newVectors, reuseVector } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
 import { address, regions, wasmKernels } from '../wasm/kernels';
 
@@ -113,7 +113,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     return { candidates, state };
   },
 
-  tell(state, candidates, fitness) {
+  tell(state, candidates, fitness, spare) {
     const n = state.dimension;
     const p = state.parameters;
     const { lambda, weights } = p;
@@ -186,7 +186,14 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const meanNoise = scratchBuffer(n);
     // C^{-1/2}⟨y⟩_w = ⟨z⟩_w for a diagonal C: ⟨y⟩_w scaled by 1/√C_ii.
     for (let j = 0; j < n; j++) meanNoise[j] = meanShift[j] * sigma * inverseScales[j];
-    const [newMean, pathSigma, pathC, variances] = newVectors(4, n);
+    const [newMean, pathSigma, pathC, variances] = spare
+      ? [
+          reuseVector(spare.mean, n, state.mean),
+          reuseVector(spare.pathSigma, n, state.pathSigma),
+          reuseVector(spare.pathC, n, state.pathC),
+          reuseVector(spare.variances, n, state.variances),
+        ]
+      : newVectors(4, n);
     for (let j = 0; j < n; j++) newMean[j] = mean[j] + p.cMean * sigma * meanShift[j];
 
     // Eq. (43)–(44): CSA, with C^{-1/2}⟨y⟩_w = ⟨z⟩_w for a diagonal C, and h_σ.

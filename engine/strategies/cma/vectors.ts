@@ -49,3 +49,18 @@ function reusable(
   for (let k = 0; k < count; k++) if (spare[k].length !== n) return false;
   return new Set(spare.slice(0, count)).size === count;
 }
+
+/**
+ * `spare` (an array of a state the caller handed back to `tell`) when it is a vector of this
+ * length that the current state does not also hold (`inUse`), else a new zeroed one. The caller
+ * must overwrite every element.
+ */
+export function reuseVector(
+  spare: Float64Array | null | undefined,
+  length: number,
+  inUse: Float64Array | null | undefined,
+): Float64Array {
+  return spare instanceof Float64Array && spare.length === length && spare !== inUse
+    ? spare
+    : new Float64Array(length);
+}

@@ -8,9 +8,10 @@ import { copyRows } from '../../../engine/strategies/cma/vectors';
 
 /**
  * The optimizer hands the last told generation's candidate vectors back to the strategy's next
- * ask (`spare`), and CMA-ES / sep-CMA-ES refill them instead of allocating. These tests check
- * that recycling happens and changes nothing a caller can observe except the documented rule
- * (a candidate's x is refilled once the next generation is asked for).
+ * ask, and the state its last tell was given to the next tell (`spare`); CMA-ES and sep-CMA-ES
+ * refill those arrays instead of allocating. These tests check that recycling happens and
+ * changes nothing a caller can observe except the documented rule (a candidate's x is refilled
+ * once the next generation is asked for).
  */
 
 function rows(count: number, n: number, first: number): Float64Array {
@@ -49,9 +50,13 @@ describe('copyRows with spare vectors', () => {
   });
 });
 
-/** The same strategy with the spare vectors ignored: every ask allocates. */
+/** The same strategy with the spare vectors and states ignored: every ask and tell allocates. */
 function withoutRecycling(strategy: Strategy): Strategy {
-  return { ...strategy, ask: (rng, state) => strategy.ask(rng, state) };
+  return {
+    ...strategy,
+    ask: (rng, state) => strategy.ask(rng, state),
+    tell: (state, candidates, fitness) => strategy.tell(state, candidates, fitness),
+  };
 }
 
 const rastrigin = (x: Float64Array) => x.reduce((s, v) => s + v * v - 10 * Math.cos(2 * Math.PI * v) + 10, 0);
@@ -62,7 +67,9 @@ function trace(config: OptimizerConfig) {
   const fitness: number[][] = [];
   const vectors: Float64Array[][] = [];
   const xs: Float64Array[][] = [];
+  const means: Float64Array[] = [];
   while (!optimizer.stopReason) {
+    means.push((optimizer.strategyState as { mean: Float64Array }).mean);
     const candidates = optimizer.ask();
     if (candidates.length === 0) break;
     vectors.push(candidates.map((c) => c.x));
@@ -71,7 +78,7 @@ function trace(config: OptimizerConfig) {
     fitness.push(values);
     optimizer.tell(values.map((f) => ({ fitness: f })));
   }
-  return { optimizer, fitness, vectors, xs };
+  return { optimizer, fitness, vectors, xs, means };
 }
 
 describe.each([
@@ -88,7 +95,7 @@ describe.each([
     options: { stepSize: 0.5 },
   });
 
-  it('refills the previous generation’s vectors, and runs exactly as without recycling', () => {
+  it('refills the vectors of earlier generations, and runs exactly as without recycling', () => {
     const recycled = trace(config(strategy));
     const fresh = trace(config(withoutRecycling(strategy)));
     expect(recycled.fitness.length).toBeGreaterThan(5);
@@ -96,6 +103,10 @@ describe.each([
     expect(recycled.optimizer.best?.fitness).toBe(fresh.optimizer.best?.fitness);
     expect(recycled.vectors[1][0]).toBe(recycled.vectors[0][0]);
     expect(fresh.vectors[1][0]).not.toBe(fresh.vectors[0][0]);
+    // The state of generation g + 2 is written into the arrays of generation g.
+    expect(recycled.means[3]).toBe(recycled.means[1]);
+    expect(recycled.means[2]).not.toBe(recycled.means[1]);
+    expect(fresh.means[3]).not.toBe(fresh.means[1]);
     // IPOP restarts (a larger population) were part of the run.
     const sizes = new Set(recycled.fitness.map((f) => f.length));
     expect(sizes.size).toBeGreaterThan(1);

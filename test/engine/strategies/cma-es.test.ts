@@ -29,13 +29,14 @@ function sphereGenerations(state: CmaEsState, rngSeed: number, generations: numb
   return state;
 }
 
-describe('cma-es default parameters (tutorial Appendix A)', () => {
+describe('cma-es default parameters (tutorial Appendix A, with pycma’s c_μ and c_σ)', () => {
   it('match an independent computation for n = 10', () => {
     const p = cmaParameters(10, 10, { active: true, covarianceRateScale: 1 });
     expect(p.mu).toBe(5);
     expect(p.muEff).toBeCloseTo(3.1672992814107026, 13);
-    expect(p.cSigma).toBeCloseTo(0.2844285879463675, 14);
-    expect(p.dSigma).toBeCloseTo(1.2844285879463675, 14);
+    // pycma 4.4.0's CMAAdaptSigmaCSA cs and damps (the tutorial's + 5 gives 0.2844…).
+    expect(p.cSigma).toBeCloseTo(0.3196142529106334, 14);
+    expect(p.dSigma).toBeCloseTo(1.3196142529106334, 14);
     expect(p.cc).toBeCloseTo(0.29499038303562225, 14);
     expect(p.c1).toBeCloseTo(0.015283824524751714, 15);
     expect(p.cMu).toBeCloseTo(0.023551776650417484, 15);
@@ -47,6 +48,16 @@ describe('cma-es default parameters (tutorial Appendix A)', () => {
     expected.forEach((w, i) => expect(p.weights[i]).toBeCloseTo(w, 14));
     // α_μ⁻ = 1 + c1/cμ is the binding bound here, so Σw = −c1/cμ and the decay vanishes.
     expect(p.weightSum).toBeCloseTo(-p.c1 / p.cMu, 13);
+  });
+
+  it('step-size constants c_σ and d_σ equal pycma 4.4.0’s where d_σ has its μ_eff term too', () => {
+    // es.adapt_sigma.cs and .damps after the first tell, n = 2, λ = 6 and n = 10, λ = 87.
+    const small = cmaParameters(2, 6, { active: true, covarianceRateScale: 1 });
+    expect(small.cSigma).toBeCloseTo(0.5731731629916698, 14);
+    expect(small.dSigma).toBeCloseTo(1.5731731629916696, 14);
+    const large = cmaParameters(10, 87, { active: true, covarianceRateScale: 1 });
+    expect(large.cSigma).toBeCloseTo(0.6994577908765908, 14);
+    expect(large.dSigma).toBeCloseTo(2.5662276691137875, 14);
   });
 
   it('drops the negative weights when active CMA is off, and survives tiny populations', () => {

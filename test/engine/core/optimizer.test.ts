@@ -188,6 +188,40 @@ describe('Optimizer', () => {
     expect(opt.restartCount).toBe(3);
   });
 
+  it('grows a default population of 4 + ⌊3 ln n⌋ from the unrounded 4 + 3 ln n, as pycma does', () => {
+    // The same probe with the usual default population: 10 at n = 10 (4 + 3 ln 10 = 10.9).
+    const usual = {
+      ...probeStrategy,
+      options: {
+        ...probeStrategy.options,
+        populationSize: {
+          ...probeStrategy.options.populationSize,
+          dimensionDefault: (n: number) => 4 + Math.floor(3 * Math.log(n)),
+        },
+      },
+    };
+    const space10 = new SearchSpace(Array.from({ length: 10 }, (_, i) => ({ name: `x${i}` })));
+    const populations = (options: Record<string, unknown>) => {
+      const opt = Optimizer.create({
+        strategy: usual,
+        space: space10,
+        seed: 7,
+        options: { shrink: 0.1, ...options },
+        restarts: { mode: 'ipop', maxRestarts: 4 },
+      });
+      const seen: number[] = [];
+      while (!opt.stopReason) {
+        const cands = opt.ask();
+        if (seen.at(-1) !== cands.length) seen.push(cands.length);
+        opt.tell(cands.map((c) => ({ fitness: c.x.reduce((sum, v) => sum + v * v, 0) })));
+      }
+      return seen;
+    };
+    expect(populations({})).toEqual([10, 21, 43, 87, 174]);
+    // A population the user set is doubled as given.
+    expect(populations({ populationSize: 10 })).toEqual([10, 20, 40, 80, 160]);
+  });
+
   it('stops on request and can continue afterwards', () => {
     const opt = Optimizer.create({ strategy: probeStrategy, space, seed: 6 });
     opt.tell(opt.ask().map(() => ({ fitness: 1 })));

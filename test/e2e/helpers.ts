@@ -37,21 +37,16 @@ export async function numberAttribute(page: Page, selector: string, attribute: s
 }
 
 /**
- * Waits until a numeric attribute stops changing between two polls and returns it: views
- * redraw at a measured pace, so the last batch of a finished run lands a moment later.
+ * The generation a view has drawn, once it has drawn the one it should show
+ * (`data-generation` = `data-target-generation`): on a busy machine the canvas lags the data.
  */
-export async function settledAttribute(page: Page, selector: string, attribute: string): Promise<number> {
-  let previous = Number.NaN;
+export async function drawnGeneration(page: Page, selector: string): Promise<number> {
+  let drawn = Number.NaN;
   await expect
-    .poll(
-      async () => {
-        const now = await numberAttribute(page, selector, attribute);
-        const steady = now === previous;
-        previous = now;
-        return steady;
-      },
-      { intervals: [400] },
-    )
+    .poll(async () => {
+      drawn = await numberAttribute(page, selector, 'data-generation');
+      return drawn === (await numberAttribute(page, selector, 'data-target-generation'));
+    })
     .toBe(true);
-  return previous;
+  return drawn;
 }

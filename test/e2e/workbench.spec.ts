@@ -14,7 +14,7 @@ import {
   openApp,
   openProblemByPath,
   screenshot,
-  settledAttribute,
+  drawnGeneration,
 } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
@@ -274,7 +274,7 @@ test('2-D built-in: ellipses over the objective, replayed with the generation sl
   const view = 'figure[aria-label="Sampling ellipses"]';
   await expect(page.locator(view)).toHaveAttribute('data-heat', 'function');
   await expect.poll(() => numberAttribute(page, view, 'data-ellipses')).toBe(2);
-  const last = await settledAttribute(page, view, 'data-generation');
+  const last = await drawnGeneration(page, view);
   expect(last).toBeGreaterThan(10);
 
   // Replay: back to an early generation, where the distribution is still wide.
@@ -285,7 +285,7 @@ test('2-D built-in: ellipses over the objective, replayed with the generation sl
   await expect(slider).toHaveValue('6');
   // The slider steps through the generations the view received (under load the stream may
   // skip some, so the 7th entry can be generation 9 rather than 6): an early one, not the last.
-  const early = await settledAttribute(page, view, 'data-generation');
+  const early = await drawnGeneration(page, view);
   expect(early).toBeGreaterThan(0);
   expect(early).toBeLessThan(Math.min(last, 30));
   await expect(page.locator('.replay .mono')).toHaveText(String(early));

@@ -84,7 +84,9 @@ export interface Strategy<
    */
   ask(rng: Rng, state: State, spare?: readonly Float64Array[]): AskResult<State>;
   /**
-   * `fitness[i]` belongs to `candidates[i]`, always finite (the step wrapper replaces failures).
+   * `candidates` are the vectors the last ask returned, unmodified (strategies may keep what
+   * they drew alongside them, as CMA-ES keeps z_k); `fitness[i]` belongs to `candidates[i]`,
+   * always finite (the step wrapper replaces failures).
    * Returns a new state and leaves `state` as it was. `spare`, when given, is an earlier state
    * of the same run that the caller no longer reads (the optimizer passes the state its
    * previous tell was given): a strategy may write the new state into its arrays, as far as

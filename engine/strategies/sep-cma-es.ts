@@ -63,6 +63,12 @@ interface SepCmaEsOptions extends Record<string, number | boolean | string> {
 
 const scratchBuffer = scratchArena();
 
+/**
+ * The state the last ask returned, whose candidates are still in the `sepSamples` region (null
+ * once a tell has copied other candidates there). One module per thread, so one such state.
+ */
+let sampledFor: SepCmaEsState | null = null;
+
 export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   id: 'sep-cma-es',
   title: 'sep-CMA-ES (diagonal)',
@@ -99,8 +105,8 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const n = state.dimension;
     const lambda = state.parameters.lambda;
     // x_k = m + σ·D·z_k with D = √diag(C), written as the normals are drawn (one pass over the
-    // WebAssembly memory) and copied out.
-    // The z_k need not be kept: tell recovers them from the candidates in O(n) each.
+    // WebAssembly memory) and copied out. They stay in the memory for tell (see `sampledFor`);
+    // the z_k need not be kept: tell recovers them from the x_k in O(n) each.
     const memory = regions({ sepSamples: lambda * n, sepMean: n, sepScales: n });
     const samples = memory.sepSamples;
     const scales = memory.sepScales;
@@ -110,7 +116,9 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     memory.sepMean.set(state.mean);
     rng.gaussianLanes(samples, { mean: memory.sepMean, scales });
     const candidates = copyRows(samples, lambda, n, spare);
-    return { candidates, state };
+    const asked = { ...state };
+    sampledFor = asked;
+    return { candidates, state: asked };
   },
 
   tell(state, candidates, fitness, spare) {
@@ -125,55 +133,58 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     }
     const order = rankByFitness(fitness);
     const inverseSigma = 1 / sigma;
-    let used = 0;
-    for (let rank = 0; rank < lambda; rank++) if (weights[rank] !== 0) used++;
-    // The candidates with a non-zero weight, best first, go into the WebAssembly memory.
     const memory = regions({
-      sepRanked: used * n,
+      sepSamples: lambda * n,
       sepMean: n,
       sepInverseScales: n,
       sepShift: n,
       sepSquares: n,
-      sepShiftWeights: used,
-      sepSquareWeights: used,
-      sepNorms: used,
+      sepShiftWeights: lambda,
+      sepSquareWeights: lambda,
+      sepNorms: lambda,
     });
-    const { sepRanked: ranked, sepShift: meanShift, sepSquares: rankMu } = memory;
+    const { sepSamples: samples, sepShift: meanShift, sepSquares: rankMu } = memory;
+    // The candidates, in their order, in the WebAssembly memory: still there from ask when this
+    // is the state that ask returned (the caller passes its candidates unmodified), else copied
+    // in. Either way the same sums in the same order follow, so a tell after a checkpoint
+    // round trip gives bit for bit what it would have given.
+    if (sampledFor !== state) {
+      for (let k = 0; k < lambda; k++) samples.set(candidates[k], k * n);
+      sampledFor = null;
+    }
     const shiftWeights = memory.sepShiftWeights;
     const squareWeights = memory.sepSquareWeights;
+    for (let rank = 0; rank < lambda; rank++) {
+      const w = weights[rank];
+      shiftWeights[order[rank]] = w > 0 ? w : 0;
+      squareWeights[order[rank]] = w;
+    }
     memory.sepMean.set(state.mean);
     // z = (x − m)/(σ·√C_ii): the inverse of ask's sampling.
     const inverseScales = memory.sepInverseScales;
     for (let j = 0; j < n; j++) inverseScales[j] = inverseSigma / Math.sqrt(state.variances[j]);
-    let firstNegative = used;
-    for (let rank = 0, slot = 0; rank < lambda; rank++) {
-      const w = weights[rank];
-      if (w === 0) continue;
-      ranked.set(candidates[order[rank]], slot * n);
-      shiftWeights[slot] = w > 0 ? w : 0;
-      squareWeights[slot] = w;
-      if (w < 0) firstNegative = Math.min(firstNegative, slot);
-      slot++;
-    }
     const kernels = wasmKernels();
-    // Eq. (46): w°_i = w_i · n/‖z_{i:λ}‖² for the negative weights (the worst ranks, last).
+    // Eq. (46): w°_i = w_i · n/‖z_{i:λ}‖² for the negative weights.
     const norms = memory.sepNorms;
-    kernels.scaledSquaredNorms(
-      address(ranked) + 8 * n * firstNegative,
-      used - firstNegative,
-      n,
-      address(memory.sepMean),
-      address(inverseScales),
-      address(norms),
-    );
-    for (let k = firstNegative; k < used; k++)
-      squareWeights[k] = (squareWeights[k] * n) / norms[k - firstNegative];
-    // Eq. (41)–(42) and the rank-μ sum Σ w°_i y_i² (Eq. (46)–(47) on the diagonal).
+    for (let k = 0; k < lambda; k++) {
+      if (squareWeights[k] >= 0) continue;
+      kernels.scaledSquaredNorms(
+        address(samples) + 8 * n * k,
+        1,
+        n,
+        address(memory.sepMean),
+        address(inverseScales),
+        address(norms) + 8 * k,
+      );
+      squareWeights[k] = (squareWeights[k] * n) / norms[k];
+    }
+    // Eq. (41)–(42) and the rank-μ sum Σ w°_i y_i² (Eq. (46)–(47) on the diagonal); candidates
+    // with weight 0 (without active CMA, the worse half) add nothing.
     meanShift.fill(0);
     rankMu.fill(0);
     kernels.weightedSums(
-      address(ranked),
-      used,
+      address(samples),
+      lambda,
       n,
       address(memory.sepMean),
       inverseSigma,

@@ -92,6 +92,35 @@ describe('sep-cma-es', () => {
     expect(resumed.metrics).toEqual(straight.metrics);
   });
 
+  it('two runs interleaved ask by ask tell what they would alone (the samples kept for tell are per ask)', () => {
+    const sizes = [40, 40, 64];
+    const run = (interleaved: boolean) => {
+      const runs = sizes.map((n, r) => ({
+        n,
+        sphere: builtinFunctions.sphere.create(n),
+        rng: createRng(10 + r),
+        state: sepCmaEs.init(createRng(r), new Float64Array(n).fill(1 + r), options(n)),
+      }));
+      const step = (run: (typeof runs)[number], asked: ReturnType<typeof sepCmaEs.ask>) => {
+        run.state = sepCmaEs.tell(
+          asked.state,
+          asked.candidates,
+          Float64Array.from(asked.candidates, run.sphere),
+        ).state;
+      };
+      for (let g = 0; g < 20; g++) {
+        if (interleaved) {
+          const asked = runs.map((run) => sepCmaEs.ask(run.rng, run.state));
+          runs.forEach((run, r) => step(run, asked[r]));
+        } else {
+          for (const run of runs) step(run, sepCmaEs.ask(run.rng, run.state));
+        }
+      }
+      return runs.map((run) => JSON.stringify(encodeState(run.state)));
+    };
+    expect(run(true)).toEqual(run(false));
+  });
+
   it('reports per-coordinate standard deviations σ·√C_ii and no full covariance', () => {
     const state = sepCmaEs.init(createRng(1), new Float64Array(3), { ...options(3), stepSize: 0.25 });
     const d = sepCmaEs.distribution({ ...state, variances: Float64Array.from([1, 4, 9]) });

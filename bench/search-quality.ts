@@ -18,6 +18,7 @@ import { builtinFunctions, fixedRotation } from '../engine/objectives/builtin';
 import { getStrategy } from '../engine/strategies/registry';
 import type { Benchmark } from './index';
 import { runCounted } from './lib/counted-run';
+import { fisherLowerTail } from './lib/fisher';
 import { formatCount, formatFitness, formatRatio, median, yieldToEventLoop } from './lib/format';
 import { checkPycma, runPycmaDriver } from './lib/pycma';
 import type { Report } from './lib/report';
@@ -169,6 +170,16 @@ async function runPycmaCases(
   return outcomes;
 }
 
+/** One-sided Fisher p that evobox's fewer successes are chance (see bench/lib/fisher.ts). */
+function chance(
+  mine: { successes: number; runs: number },
+  other: { successes: number; runs: number },
+): number {
+  return fisherLowerTail(mine.successes, mine.runs, other.successes, other.runs);
+}
+
+const formatP = (p: number) => (p < 0.001 ? p.toExponential(1) : p.toFixed(2));
+
 export const searchQuality: Benchmark = {
   name: 'search-quality',
   description: 'CMA-ES evaluations to f < 1e-8 (ERT, success rate), evobox vs pycma',
@@ -220,7 +231,9 @@ export const searchQuality: Benchmark = {
       if (other) {
         successCompared++;
         if (mine.successes < other.successes)
-          successMisses.push(`${key(c)} ${mine.successes}/${mine.runs} vs ${other.successes}/${other.runs}`);
+          successMisses.push(
+            `${key(c)} ${mine.successes}/${mine.runs} vs ${other.successes}/${other.runs} (p = ${formatP(chance(mine, other))})`,
+          );
         if (Number.isFinite(other.ert) || Number.isFinite(mine.ert)) {
           ertCompared++;
           if (!(ertRatio <= 1.1)) ertMisses.push(`${key(c)} ${formatRatio(ertRatio)}`);
@@ -249,6 +262,7 @@ export const searchQuality: Benchmark = {
         other ? formatCount(other.medianEvaluations) : '–',
         other ? formatFitness(other.medianBest) : '–',
         Number.isFinite(ertRatio) ? formatRatio(ertRatio) : '–',
+        other && mine.successes < other.successes ? formatP(chance(mine, other)) : '–',
         verdict,
       ]);
     }
@@ -266,9 +280,13 @@ export const searchQuality: Benchmark = {
         'pycma median evals',
         'pycma median best f',
         'ERT ratio',
+        'fewer successes by chance? (p)',
         'verdict',
       ],
       rows,
+    );
+    report.text(
+      'p: one-sided Fisher exact test, the probability of evobox succeeding this rarely or less if its success rate were the same as pycma’s (small: a real difference; large: chance). The verdicts below compare the counts themselves.',
     );
 
     const verdicts = [

@@ -22,7 +22,7 @@
  *
  * gaussianLanes() runs the same algorithm on four xoshiro128** generators at once in a
  * WebAssembly SIMD kernel (wasm/kernels.ts), seeded from this generator at each call: lane l
- * gives exactly what gaussian() would give on its own state. ≈ 2.3 ns per normal including the
+ * gives exactly what gaussian() would give on its own state. ≈ 2.2 ns per normal including the
  * slow path, where the JavaScript loop of gaussians() takes 4–7 ns on this machine kind; CMA-ES
  * and sep-CMA-ES draw their λ×n normals this way.
  */

@@ -6,7 +6,7 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { SearchSpace, type ParameterSpec } from '../../core/search-space';
+import { boundaryMaps, SearchSpace, type BoundaryMap, type ParameterSpec } from '../../core/search-space';
 import { builtinFunctions } from '../../objectives/index';
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
@@ -90,6 +90,7 @@ const problemFile = z
         tolX: z.number().positive().optional(),
         tolFun: z.number().positive().optional(),
         stagnationGenerations: z.number().int().positive().optional(),
+        tolFlatFitness: z.number().int().min(0).optional(),
         maxConsecutiveFailures: z.number().int().positive().optional(),
       })
       .strict()
@@ -105,6 +106,8 @@ const problemFile = z
     seed: z.number().int().min(0).optional(),
     workers: z.number().int().min(1).max(256).optional(),
     checkpointSeconds: z.number().positive().optional(),
+    /** How internal coordinates map onto bounded ranges (engine/core/search-space.ts). */
+    boundary: z.enum(boundaryMaps).optional(),
   })
   .strict();
 
@@ -125,6 +128,7 @@ export interface Problem {
   seed: number;
   workers: number;
   checkpointSeconds?: number;
+  boundary?: BoundaryMap;
   /** Folder relative paths were resolved against. */
   baseDir: string;
 }
@@ -275,7 +279,7 @@ export function parseProblem(json: unknown, baseDir: string): Problem {
     names.add(p.name);
   });
   try {
-    new SearchSpace(parameters);
+    new SearchSpace(parameters, { boundary: file.boundary });
   } catch (error) {
     throw new ProblemError((error as Error).message);
   }
@@ -303,6 +307,7 @@ export function parseProblem(json: unknown, baseDir: string): Problem {
     seed: file.seed ?? 1,
     workers: file.workers ?? 1,
     checkpointSeconds: file.checkpointSeconds,
+    ...(file.boundary ? { boundary: file.boundary } : {}),
     baseDir,
   };
 }

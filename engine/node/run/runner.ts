@@ -54,7 +54,7 @@ const maxCovarianceDimension = 64;
 const maxReplayEvaluations = 50_000;
 
 function optimizerConfig(problem: Problem) {
-  const space = new SearchSpace(problem.parameters);
+  const space = new SearchSpace(problem.parameters, { boundary: problem.boundary });
   return {
     strategy: getStrategy(problem.strategy.name),
     options: problem.strategy.options,

@@ -8,6 +8,7 @@ import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { SearchSpace, type ParameterSpec } from '../../core/search-space';
 import { builtinFunctions } from '../../objectives/index';
+import { protocolIds } from '../../problem/protocols';
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 const direction = z.enum(['minimize', 'maximize']).optional();
@@ -34,7 +35,7 @@ const commandObjective = z
   .object({
     command: z.string().min(1),
     args: z.array(z.string()).optional(),
-    protocol: z.enum(['args', 'json-stdin', 'line']).default('args'),
+    protocol: z.enum(protocolIds).default('args'),
     timeoutSeconds: z.number().positive().optional(),
     env: z.record(z.string(), z.string()).optional(),
     cwd: z.string().optional(),

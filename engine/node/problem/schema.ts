@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { SearchSpace, type ParameterSpec } from '../../core/search-space';
 import { builtinFunctions } from '../../objectives/index';
 import { protocolIds } from '../../problem/protocols';
+import { parseExecutorConfig, type ExecutorConfig } from '../executors/index';
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 const direction = z.enum(['minimize', 'maximize']).optional();
@@ -105,6 +106,8 @@ const problemFile = z
       .optional(),
     seed: z.number().int().min(0).optional(),
     workers: z.number().int().min(1).max(256).optional(),
+    /** Where evaluations run; each kind's own fields are checked by its executor (engine/node/executors). */
+    executor: z.looseObject({ kind: z.string() }).optional(),
     checkpointSeconds: z.number().positive().optional(),
   })
   .strict();
@@ -125,6 +128,8 @@ export interface Problem {
   restarts?: z.infer<typeof problemFile>['restarts'];
   seed: number;
   workers: number;
+  /** Where evaluations run (default: this machine's pool). */
+  executor?: ExecutorConfig;
   checkpointSeconds?: number;
   /** Folder relative paths were resolved against. */
   baseDir: string;
@@ -264,6 +269,14 @@ function defaultParameters(objective: Objective): ParameterSpec[] {
   return Array.from({ length: n }, (_, i) => ({ name: `x${i + 1}`, lower, upper }));
 }
 
+function parseExecutor(raw: unknown): ExecutorConfig {
+  try {
+    return parseExecutorConfig(raw);
+  } catch (error) {
+    throw new ProblemError((error as Error).message);
+  }
+}
+
 /** Validates a parsed problem object; `baseDir` is where relative paths start. */
 export function parseProblem(json: unknown, baseDir: string): Problem {
   const file = parseWith(problemFile, json);
@@ -303,6 +316,7 @@ export function parseProblem(json: unknown, baseDir: string): Problem {
     restarts: file.restarts,
     seed: file.seed ?? 1,
     workers: file.workers ?? 1,
+    ...(file.executor ? { executor: parseExecutor(file.executor) } : {}),
     checkpointSeconds: file.checkpointSeconds,
     baseDir,
   };

@@ -255,7 +255,16 @@ async function probeCommand(problemPath: string, flags: { json?: boolean }): Pro
   return report.result.error ? exitCodes.failure : exitCodes.ok;
 }
 
-export function buildProgram(setExit: (code: number) => void): Command {
+/**
+ * Adds a command from outside the engine (`serve`, `bench`: bin/commands.ts), so that the
+ * engine never imports the browser server or the benchmarks.
+ */
+export type CommandRegistration = (program: Command, setExit: (code: number) => void) => void;
+
+export function buildProgram(
+  setExit: (code: number) => void,
+  extraCommands: readonly CommandRegistration[] = [],
+): Command {
   const program = new Command('evobox')
     .description(
       'Optimise the parameters of black-box programs with CMA-ES and other population-based search.',
@@ -338,44 +347,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .action((flags: { json?: boolean; dimension?: number }) => setExit(strategiesCommand(flags)));
 
-  program
-    .command('serve')
-    .description('serve the evobox UI to a browser on 127.0.0.1 (prints a URL with an access token)')
-    .option('--port <port>', 'port (0 = any free port)', (v) => Number(v), 0)
-    .option('--runs-dir <dir>', 'folder of run folders', 'runs')
-    .option('--open', 'open the URL in a browser')
-    .action(async (flags: { port: number; runsDir: string; open?: boolean }) => {
-      const { startServer } = await import('../../../electron/server/index');
-      const server = await startServer({
-        port: flags.port,
-        host: '127.0.0.1',
-        runsDir: resolve(flags.runsDir),
-        open: flags.open,
-      });
-      process.stdout.write(`evobox UI: ${server.url}\n`);
-      await new Promise<void>((done) => {
-        const close = () => void server.close().then(done);
-        process.once('SIGINT', close);
-        process.once('SIGTERM', close);
-      });
-      setExit(exitCodes.ok);
-    });
-
-  program
-    .command('bench')
-    .description('run the benchmarks (same as npm run bench)')
-    .argument('[names...]', 'which benchmarks')
-    .action(async (names: string[]) => {
-      const { runBenchmarks } = await import('../../../bench/index');
-      setExit(await runBenchmarks(names));
-    });
-
+  for (const register of extraCommands) register(program, setExit);
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(
+  argv: string[],
+  extraCommands: readonly CommandRegistration[] = [],
+): Promise<number> {
   let code: number = exitCodes.ok;
-  const program = buildProgram((c) => (code = c));
+  const program = buildProgram((c) => (code = c), extraCommands);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

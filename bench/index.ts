@@ -7,14 +7,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeMachine, loadAverage } from './lib/machine';
+import type { Benchmark } from './lib/benchmark';
 import { Report, type TargetVerdict } from './lib/report';
 import { parseSettings, splitArguments, type BenchSettings } from './lib/settings';
 
-export interface Benchmark {
-  name: string;
-  description: string;
-  run(settings: BenchSettings, report: Report): Promise<void>;
-}
+export type { Benchmark } from './lib/benchmark';
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'engine-overhead': async () => (await import('./engine-overhead')).engineOverhead,

@@ -6,7 +6,7 @@
  * uninterrupted run would.
  */
 import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   Optimizer,
   type EvaluationOutcome,
@@ -16,7 +16,7 @@ import {
 import { SearchSpace } from '../../core/search-space';
 import { decodeState, encodeState } from '../../core/state-codec';
 import { getStrategy } from '../../strategies/registry';
-import { createEvaluator, type Evaluator } from '../evaluation/pool';
+import { createExecutor, type Executor, type ExecutorConfig } from '../executors/index';
 import { parseProblem, problemToJson, type Problem } from '../problem/schema';
 import { evoboxVersion } from '../version';
 import {
@@ -37,6 +37,11 @@ export interface StartOptions extends RunCallbacks {
   runDir?: string;
   /** Problem file path, recorded in run.json. */
   problemFile?: string;
+}
+
+export interface ResumeOptions extends RunCallbacks {
+  /** Where evaluations run this time, instead of the problem's `executor`. */
+  executor?: ExecutorConfig;
 }
 
 interface Checkpoint {
@@ -92,7 +97,7 @@ class Run implements RunHandle {
     readonly runDir: string,
     private readonly problem: Problem,
     private readonly optimizer: Optimizer,
-    private readonly evaluator: Evaluator,
+    private readonly executor: Executor,
     private readonly journal: JournalWriter,
     /**
      * Evaluations from the journal after the checkpoint, by index, as their journal lines
@@ -147,7 +152,7 @@ class Run implements RunHandle {
       .filter((_, k) => !records[k])
       .map((c) => ({ index: c.index, params: c.params, x: Array.from(c.x) }));
     if (jobs.length > 0) {
-      const results = await this.evaluator.evaluate(jobs);
+      const results = await this.executor.evaluate(jobs, candidates[0].generation);
       let j = 0;
       candidates.forEach((c, k) => {
         if (records[k]) return;
@@ -310,7 +315,7 @@ class Run implements RunHandle {
           : (err.message ?? String(caught));
     }
     try {
-      await this.evaluator.close();
+      await this.executor.close();
     } catch {
       // closing is best effort; the result is already decided
     }
@@ -356,19 +361,21 @@ async function launch(
   problem: Problem,
   optimizer: Optimizer,
   replay: Map<number, string>,
-  options: RunCallbacks,
+  options: ResumeOptions,
 ): Promise<Run> {
   const scratchDir = join(runDir, runFiles.scratch);
   mkdirSync(scratchDir, { recursive: true });
-  const evaluator = await createEvaluator(problem.objective, {
+  const executor = await createExecutor(options.executor ?? problem.executor, {
+    objective: problem.objective,
+    parameterNames: problem.parameters.map((p) => p.name),
     workers: problem.workers,
     cwd: problem.baseDir,
     scratchDir,
     seed: problem.seed,
-    parameterNames: problem.parameters.map((p) => p.name),
+    runId: basename(runDir),
   });
   const journal = new JournalWriter(join(runDir, runFiles.journal));
-  return new Run(runDir, problem, optimizer, evaluator, journal, replay, options);
+  return new Run(runDir, problem, optimizer, executor, journal, replay, options);
 }
 
 /** Starts a new run of `problem` in a new run folder. Invalid strategy options throw before anything is written. */
@@ -406,7 +413,7 @@ export function loadRunProblem(runDir: string): Problem {
 /**
  * Continues an interrupted run in place. A finished run resolves at once with its result.
  */
-export async function resumeRun(runDirGiven: string, options: RunCallbacks = {}): Promise<RunHandle> {
+export async function resumeRun(runDirGiven: string, options: ResumeOptions = {}): Promise<RunHandle> {
   const runDir = resolve(runDirGiven);
   const problem = loadRunProblem(runDir);
   const clock = { now: () => Date.now() };

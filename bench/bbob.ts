@@ -16,7 +16,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Optimizer } from '../engine/core/optimizer';
 import { createRng } from '../engine/core/rng';
-import { SearchSpace } from '../engine/core/search-space';
+import { SearchSpace, type BoundaryMap } from '../engine/core/search-space';
 import { getStrategy } from '../engine/strategies/registry';
 import type { Benchmark } from './index';
 import { formatCount, formatRatio } from './lib/format';
@@ -25,6 +25,15 @@ import type { Report } from './lib/report';
 import type { BenchSettings } from './lib/settings';
 
 const targets = [1e-2, 1e-5, 1e-8] as const;
+
+/**
+ * Bench-only knobs for A/B runs: EVOBOX_BBOB_DIMS=2,5 (dimensions), EVOBOX_BBOB_RUNS=3 (runs
+ * per instance on evobox's side, for a less noisy ERT), EVOBOX_BBOB_BOUNDARY=reflect.
+ */
+function boundaryOverride(): BoundaryMap | undefined {
+  const value = process.env.EVOBOX_BBOB_BOUNDARY;
+  return value === 'reflect' || value === 'linquad' ? value : undefined;
+}
 const instances = [1, 2, 3, 4, 5];
 const budgetFactor = 2000;
 
@@ -69,7 +78,10 @@ function ert(tallies: RunTally[], t: number): number | null {
 async function runOne(binary: string, f: number, n: number, instance: number, repeat = 0): Promise<RunTally> {
   const child = new RawLineChild(binary, [String(f), String(n), String(instance)]);
   const names = Array.from({ length: n }, (_, i) => `x${i}`);
-  const space = new SearchSpace(names.map((name) => ({ name, lower: -5, upper: 5 })));
+  const space = new SearchSpace(
+    names.map((name) => ({ name, lower: -5, upper: 5 })),
+    { boundary: boundaryOverride() },
+  );
   const seed = 1_000_000 + f * 10_000 + n * 100 + instance + 1_000_000 * repeat;
   const startRng = createRng(`bbob-start:${seed}`);
   const start = Float64Array.from({ length: n }, () => 0.1 + 0.8 * startRng.uniform());

@@ -3,8 +3,22 @@
  * and `bench` (bench/). bin/evobox.mjs hands them to the CLI, so engine/node/cli never imports
  * those layers; each loads its layer only when it runs.
  */
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CommandRegistration } from '../engine/node/cli/main';
+
+/**
+ * The benchmarks run from their TypeScript sources even when the CLI runs from its build
+ * (out/node/, scripts/build-node.mjs): they find their fixtures next to their own files.
+ */
+async function loadBench(): Promise<typeof import('../bench/index')> {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.ts')) return import('../bench/index');
+  const { register } = await import('tsx/esm/api');
+  register();
+  const entry = pathToFileURL(join(resolve(dirname(here), '..', '..'), 'bench', 'index.ts')).href;
+  return (await import(entry)) as typeof import('../bench/index');
+}
 
 export const serveCommand: CommandRegistration = (program, setExit) =>
   program
@@ -36,7 +50,7 @@ export const benchCommand: CommandRegistration = (program, setExit) =>
     .description('run the benchmarks (same as npm run bench)')
     .argument('[names...]', 'which benchmarks')
     .action(async (names: string[]) => {
-      const { runBenchmarks } = await import('../bench/index');
+      const { runBenchmarks } = await loadBench();
       setExit(await runBenchmarks(names));
     });
 

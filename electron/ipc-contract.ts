@@ -7,9 +7,15 @@
  * Requests are validated with zod at every boundary they cross; responses come from the
  * trusted backend and are described by TypeScript types only.
  *
- * Pure TypeScript: no Node, no DOM, no engine imports (the renderer bundles this file).
+ * Pure TypeScript: no Node, no DOM, and of the engine only its pure problem model
+ * (the renderer bundles this file).
  */
 import { z } from 'zod';
+import {
+  parameterDraftSchema,
+  problemDraftSchema as problemModelDraftSchema,
+  type ParameterDraft,
+} from '../engine/problem/schema';
 import type { EventChannel, InvokeChannel } from './ipc-channels';
 
 export {
@@ -28,49 +34,15 @@ export {
 const MAX_PATH = 4096;
 const path = z.string().min(1).max(MAX_PATH);
 
-/** One row of the parameter table, as in the problem file. */
-export const parameterSchema = z
-  .object({
-    name: z.string().max(200),
-    lower: z.number().optional(),
-    upper: z.number().optional(),
-    scale: z.enum(['linear', 'log']).optional(),
-    type: z.enum(['real', 'integer']).optional(),
-    init: z.number().optional(),
-    fixed: z.number().optional(),
-  })
-  .strict();
-
-export type ParameterRow = z.infer<typeof parameterSchema>;
-
 /**
- * A problem as the UI edits it: the problem-file JSON. Loose on purpose — the engine's
- * problem schema is the authority and reports field-named errors; this only bounds the
- * payload's shape and size before it reaches the engine.
+ * One row of the parameter table and a problem as the UI edits it: the problem model's own
+ * draft schemas (engine/problem/schema.ts) — the problem file's fields, types and sizes.
+ * Values are the engine's to judge: its validation reports field-named errors.
  */
-export const problemDraftSchema = z
-  .object({
-    name: z.string().max(200),
-    description: z.string().max(10_000).optional(),
-    objective: z.record(z.string(), z.unknown()),
-    parameters: z.array(parameterSchema).max(10_000).optional(),
-    strategy: z
-      .object({ name: z.string().max(200), options: z.record(z.string(), z.unknown()).optional() })
-      .strict()
-      .optional(),
-    budget: z
-      .object({
-        evaluations: z.number().optional(),
-        seconds: z.number().optional(),
-        target: z.number().optional(),
-      })
-      .strict()
-      .optional(),
-    seed: z.number().optional(),
-    workers: z.number().optional(),
-  })
-  .passthrough();
+export const parameterSchema = parameterDraftSchema;
+export const problemDraftSchema = problemModelDraftSchema;
 
+export type ParameterRow = ParameterDraft;
 export type ProblemDraft = z.infer<typeof problemDraftSchema>;
 
 export const exportFormats = ['json', 'csv', 'cli'] as const;

@@ -16,15 +16,11 @@
  *   internal units) so the strategy cannot shrink below the rounding grid and freeze them.
  * - `fixed`: not a coordinate at all; always passed with its fixed value.
  */
-export interface ParameterSpec {
-  name: string;
-  lower?: number;
-  upper?: number;
-  scale?: 'linear' | 'log';
-  type?: 'real' | 'integer';
-  init?: number;
-  fixed?: number;
-}
+import type { ParameterSpec } from '../problem/schema';
+
+// One parameter as the problem file writes it: the shape is the problem model's
+// (engine/problem/schema.ts); the rules between its fields are checked here.
+export type { ParameterSpec };
 
 export type ParamValues = Record<string, number>;
 

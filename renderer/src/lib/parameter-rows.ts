@@ -6,6 +6,7 @@
  */
 import { SearchSpace, type ParameterSpec } from '../../../engine/core/search-space';
 import type { ParameterRow } from '../../../electron/ipc-contract';
+import { problemLimits } from '../../../engine/problem/schema';
 
 export interface ParameterRowText {
   name: string;
@@ -26,7 +27,7 @@ export interface RowCheck {
   errors: Partial<Record<RowField, string>>;
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const NAME = new RegExp(problemLimits.parameterName.pattern);
 
 export function rowFromSpec(spec: ParameterRow): ParameterRowText {
   const text = (value: number | undefined) => (value === undefined ? '' : String(value));

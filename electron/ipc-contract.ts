@@ -7,10 +7,14 @@
  * Requests are validated with zod at every boundary they cross; responses come from the
  * trusted backend and are described by TypeScript types only.
  *
- * Pure TypeScript: no Node, no DOM, and of the engine only its pure problem model
- * (the renderer bundles this file).
+ * Pure TypeScript: no Node, no DOM, and of the engine only pure modules — the problem model
+ * (engine/problem), run statuses and strategy metadata (engine/core) — as the renderer
+ * bundles this file.
  */
 import { z } from 'zod';
+import { exportFormats, type RunStatus } from '../engine/core/run-status';
+import type { StrategyInfo } from '../engine/core/strategy-info';
+import type { ProblemCatalog } from '../engine/problem/catalog';
 import {
   parameterDraftSchema,
   problemDraftSchema as problemModelDraftSchema,
@@ -45,10 +49,15 @@ export const problemDraftSchema = problemModelDraftSchema;
 export type ParameterRow = ParameterDraft;
 export type ProblemDraft = z.infer<typeof problemDraftSchema>;
 
-export const exportFormats = ['json', 'csv', 'cli'] as const;
-export type ExportFormat = (typeof exportFormats)[number];
-
-export type RunStatus = 'running' | 'paused' | 'finished' | 'failed';
+export {
+  exportFiles,
+  exportFormats,
+  runStatuses,
+  type ExportFormat,
+  type RunStatus,
+} from '../engine/core/run-status';
+export type { OptionInfo, StrategyInfo } from '../engine/core/strategy-info';
+export type { ProblemCatalog, ProtocolInfo } from '../engine/problem/catalog';
 
 /* ------------------------------------------------------------------ request schemas */
 
@@ -135,6 +144,8 @@ export interface AppInfo {
   cwd: string;
   /** A built-in objective is tabulated in the renderer for heat maps. */
   builtinHeatMaps: boolean;
+  /** Protocols and problem limits (engine/problem/catalog.ts); strategies come from strategies:list. */
+  catalog: ProblemCatalog;
 }
 
 export interface ExampleInfo {
@@ -178,28 +189,6 @@ export interface ProbeResult {
   stderrTail?: string;
   stdoutTail?: string;
   extras?: Record<string, unknown>;
-}
-
-export interface OptionInfo {
-  name: string;
-  type: 'number' | 'boolean' | 'string';
-  /** Default for the requested dimension (dimensionDefault applied). */
-  default: number | boolean | string;
-  defaultText?: string;
-  min?: number;
-  max?: number;
-  integer?: boolean;
-  choices?: string[];
-  description: string;
-}
-
-export interface StrategyInfo {
-  id: string;
-  title: string;
-  summary: string;
-  reference?: string;
-  populationOption?: string;
-  options: OptionInfo[];
 }
 
 export interface RunStarted {

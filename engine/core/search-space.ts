@@ -34,10 +34,25 @@ interface Coordinate {
   width: number;
 }
 
+/** Where x lies in the fold's period [0, 2): [0, 1] maps onto the box forwards, (1, 2) backwards. */
+function foldPhase(x: number): number {
+  const y = x % 2;
+  return y < 0 ? y + 2 : y;
+}
+
+/** The boundary transform of a bounded coordinate: internal x ↦ u ∈ [0, 1] (see the header). */
 export function reflectUnit(x: number): number {
-  let y = x % 2;
-  if (y < 0) y += 2;
+  const y = foldPhase(x);
   return y > 1 ? 2 - y : y;
+}
+
+/**
+ * Whether `reflectUnit` runs backwards at x (its slope is negative there): a distribution
+ * drawn inside the box is mirrored on that axis. The renderer draws with these two functions,
+ * so a change of the boundary transform changes both here and the plots follow.
+ */
+export function reflectUnitMirrored(x: number): boolean {
+  return foldPhase(x) > 1;
 }
 
 export class SearchSpace {

@@ -5,6 +5,7 @@
  * semi-axes are k·√λ along the eigenvectors of C₂.
  */
 import type { DistributionView } from '../../../electron/ipc-contract';
+import { reflectUnit, reflectUnitMirrored } from '../../../engine/core/search-space';
 
 /** Symmetric 2×2 matrix [[xx, xy], [xy, yy]]. */
 export interface Covariance2 {
@@ -94,9 +95,7 @@ export function mahalanobis2(projection: Projection2, point: [number, number]): 
  */
 export function foldCoordinate(x: number, bounded: boolean): { value: number; mirrored: boolean } {
   if (!bounded) return { value: x, mirrored: false };
-  let y = x % 2;
-  if (y < 0) y += 2;
-  return y > 1 ? { value: 2 - y, mirrored: true } : { value: y, mirrored: false };
+  return { value: reflectUnit(x), mirrored: reflectUnitMirrored(x) };
 }
 
 /**

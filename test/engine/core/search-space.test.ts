@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { reflectUnit, SearchSpace } from '../../../engine/core/search-space';
+import { reflectUnit, reflectUnitMirrored, SearchSpace } from '../../../engine/core/search-space';
 
 describe('reflectUnit', () => {
   it('is the identity on [0, 1] and maps every real into [0, 1]', () => {
@@ -20,6 +20,17 @@ describe('reflectUnit', () => {
           Math.abs(reflectUnit(-d) - reflectUnit(d)) < 1e-12 &&
           Math.abs(reflectUnit(1 + d) - reflectUnit(1 - d)) < 1e-12
         );
+      }),
+    );
+  });
+
+  it('says where it runs backwards: reflectUnitMirrored is the sign of its slope', () => {
+    const h = 1e-6;
+    fc.assert(
+      fc.property(fc.double({ min: -1e3, max: 1e3, noNaN: true }), (x) => {
+        fc.pre(Math.abs(x - Math.round(x)) > 10 * h); // the slope is undefined at the folds
+        const slope = reflectUnit(x + h) - reflectUnit(x - h);
+        return reflectUnitMirrored(x) === slope < 0;
       }),
     );
   });

@@ -16,7 +16,9 @@ import { exportFormats, type RunStatus } from '../engine/core/run-status';
 import type { StrategyInfo } from '../engine/core/strategy-info';
 import type { ProblemCatalog } from '../engine/problem/catalog';
 import {
+  findProtoKey,
   parameterDraftSchema,
+  reservedNameMessage,
   problemDraftSchema as problemModelDraftSchema,
   type ParameterDraft,
 } from '../engine/problem/schema';
@@ -123,6 +125,13 @@ export function parseRequest<C extends InvokeChannel>(
   payload: unknown,
 ): z.output<(typeof requestSchemas)[C]> {
   const schema = requestSchemas[channel];
+  // zod's copies drop a `__proto__` key without a word; refuse it instead (JSON.parse keeps it).
+  const protoKey = findProtoKey(payload);
+  if (protoKey) {
+    throw new RequestError(
+      `${channel}: invalid request (${protoKey.map(String).join('.')}: ${reservedNameMessage('__proto__')})`,
+    );
+  }
   const result = schema.safeParse(payload ?? {});
   if (!result.success) {
     const detail = result.error.issues

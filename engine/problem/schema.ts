@@ -43,6 +43,48 @@ export type ProblemLimits = typeof problemLimits;
 const problemNamePattern = new RegExp(problemLimits.name.pattern);
 const parameterNamePattern = new RegExp(problemLimits.parameterName.pattern);
 
+/**
+ * Names every JavaScript object already has (`__proto__`, `constructor`, `toString`, …).
+ * Parameter values travel as objects keyed by name (journal, JSON requests, checkpoints, the
+ * UI), where such a key is dropped (`__proto__`) or collides with the inherited property, so
+ * these names are refused rather than carried.
+ */
+export const reservedNames: ReadonlySet<string> = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+export function reservedNameMessage(name: string): string {
+  return `${JSON.stringify(name)} is reserved (every JavaScript object has a property of that name); choose another name`;
+}
+
+/** What is wrong with a parameter name, or undefined when it is a valid one. */
+export function parameterNameProblem(name: string): string | undefined {
+  if (!parameterNamePattern.test(name)) return problemLimits.parameterName.message;
+  if (name.length > problemLimits.parameterName.maxLength)
+    return `expected at most ${problemLimits.parameterName.maxLength} characters`;
+  if (reservedNames.has(name)) return reservedNameMessage(name);
+  return undefined;
+}
+
+/**
+ * The path of the first own `__proto__` key in parsed JSON. JSON.parse keeps such a key, but
+ * copying the object (as zod's records do) drops it silently, so it is refused up front.
+ */
+export function findProtoKey(value: unknown, path: PropertyKey[] = []): PropertyKey[] | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findProtoKey(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return [...path, key];
+    const found = findProtoKey((value as Record<string, unknown>)[key], [...path, key]);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /* ------------------------------------------------------------------ field schemas */
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
@@ -152,7 +194,12 @@ function parameterObject(rules: boolean) {
   const name = z.string().max(problemLimits.parameterName.maxLength);
   return z
     .object({
-      name: rules ? name.regex(parameterNamePattern, problemLimits.parameterName.message) : name,
+      name: rules
+        ? name.regex(parameterNamePattern, problemLimits.parameterName.message).superRefine((value, ctx) => {
+            if (reservedNames.has(value))
+              ctx.addIssue({ code: 'custom', message: reservedNameMessage(value) });
+          })
+        : name,
       lower: number.optional(),
       upper: number.optional(),
       scale: z.enum(['linear', 'log']).optional(),
@@ -328,5 +375,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown, prefix = ''):
 export type ParsedProblemFile = ProblemFileOutput;
 
 export function parseProblemFile(json: unknown): ParsedProblemFile {
+  const protoKey = findProtoKey(json);
+  if (protoKey) throw new ProblemError(`${fieldPath(protoKey)}: ${reservedNameMessage('__proto__')}`);
   return parseWith(problemFileSchema, json);
 }

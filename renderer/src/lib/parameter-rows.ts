@@ -6,7 +6,7 @@
  */
 import { SearchSpace, type ParameterSpec } from '../../../engine/core/search-space';
 import type { ParameterRow } from '../../../electron/ipc-contract';
-import { problemLimits } from '../../../engine/problem/schema';
+import { problemLimits, reservedNameMessage, reservedNames } from '../../../engine/problem/schema';
 
 export interface ParameterRowText {
   name: string;
@@ -64,6 +64,7 @@ export function checkRow(row: ParameterRowText): RowCheck {
   const name = row.name.trim();
   if (!name) errors.name = 'name is required';
   else if (!NAME.test(name)) errors.name = 'use letters, digits, _ . - (not starting with a digit)';
+  else if (reservedNames.has(name)) errors.name = reservedNameMessage(name);
 
   const lower = parseNumber(row.lower);
   const upper = parseNumber(row.upper);

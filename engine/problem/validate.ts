@@ -6,6 +6,7 @@
  */
 import { SearchSpace } from '../core/search-space';
 import { builtinFunctions } from '../objectives/index';
+import { checkArgPlaceholders } from './placeholders';
 import {
   objectiveKinds,
   parseProblemFile,
@@ -102,6 +103,11 @@ export function checkProblem(json: unknown): ProblemModel {
   const parameters = file.parameters ?? defaultParameters(objective);
   checkParameters(parameters);
   checkBuiltinDimension(objective, parameters);
+  if ('command' in objective)
+    checkArgPlaceholders(
+      objective,
+      parameters.map((p) => p.name),
+    );
   return {
     name: file.name,
     ...(file.description !== undefined ? { description: file.description } : {}),

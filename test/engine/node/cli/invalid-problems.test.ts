@@ -20,6 +20,21 @@ const sphere = (parameters: unknown[], extra: Record<string, unknown> = {}) => (
   ...extra,
 });
 
+const lineServer = (args: string[]) => ({
+  name: 'invalid',
+  objective: {
+    command: '/usr/bin/python3',
+    args,
+    protocol: 'line',
+    timeoutSeconds: 10,
+  },
+  parameters: [
+    { name: 'x', lower: -3, upper: 3 },
+    { name: 'y', lower: -3, upper: 3 },
+  ],
+  budget: { evaluations: 40 },
+});
+
 /** Runs `evobox run` on the problem in a fresh folder; returns the exit code, stderr and what the runs folder holds. */
 function run(problem: unknown) {
   const dir = scratch();
@@ -86,12 +101,35 @@ describe('evobox run refuses invalid problems before creating a run folder', () 
   });
 
   it('a strategy or built-in named like an Object property', () => {
-    const strategy = run(sphere([{ name: 'x', lower: -1, upper: 1 }], { strategy: { name: 'constructor' } }));
+    const strategy = run(
+      sphere([{ name: 'x', lower: -1, upper: 1 }], {
+        strategy: { name: 'constructor' },
+      }),
+    );
     expect(strategy.stderr).toContain('strategy.name must be one of');
     expect(strategy.code).toBe(2);
     expect(strategy.runs).toEqual([]);
-    const builtin = run({ name: 'invalid', objective: { builtin: 'toString' } });
+    const builtin = run({
+      name: 'invalid',
+      objective: { builtin: 'toString' },
+    });
     expect(builtin.stderr).toContain('objective.builtin: expected one of');
     expect(builtin.code).toBe(2);
+  });
+
+  it('a parameter placeholder in the arguments of a line process', () => {
+    const { code, stderr, runs } = run(lineServer(['server.py', '--x={x}']));
+    expect(stderr).toContain('objective.args[1]: {x} is a parameter');
+    expect(code).toBe(2);
+    expect(runs).toEqual([]);
+  });
+
+  it.each([['args'], ['json-stdin'], ['line']])('a placeholder naming no parameter (%s)', (protocol) => {
+    const problem = { ...lineServer(['server.py', '{lenght}']) };
+    problem.objective = { ...problem.objective, protocol };
+    const { code, stderr, runs } = run(problem);
+    expect(stderr).toContain('objective.args[1]: {lenght} names no parameter');
+    expect(code).toBe(2);
+    expect(runs).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The backend publishes the problem model's protocols and limits and the strategy metadata
- * once, in the shapes the CLI prints and the renderer's editors read.
+ * The backend serves the problem model: it publishes the protocols, limits and strategy
+ * metadata once (in the shapes the CLI prints and the renderer's editors read), and its
+ * validate reports the model's field-named errors.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -30,5 +31,22 @@ describe('published catalog', () => {
     expect(await backend.invoke('strategies:list', { dimension: 7 })).toEqual(
       describeStrategies(strategies, 7),
     );
+  });
+
+  it('problem:validate shows what would stop a run before it starts', async () => {
+    const draft = {
+      name: 'p',
+      objective: { command: '/usr/bin/python3', args: ['server.py', '--x={x}'], protocol: 'line' },
+      parameters: [{ name: 'x', lower: 0, upper: 1 }],
+    };
+    expect(await backend.invoke('problem:validate', { draft, baseDir: runsDir })).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/^objective\.args\[1\]: \{x\} is a parameter, but a line process/)],
+    });
+    const typo = { ...draft, objective: { ...draft.objective, protocol: 'args', args: ['{y}'] } };
+    expect(await backend.invoke('problem:validate', { draft: typo, baseDir: runsDir })).toEqual({
+      ok: false,
+      errors: [expect.stringMatching(/^objective\.args\[0\]: \{y\} names no parameter/)],
+    });
   });
 });

@@ -7,9 +7,21 @@
  * Requests are validated with zod at every boundary they cross; responses come from the
  * trusted backend and are described by TypeScript types only.
  *
- * Pure TypeScript: no Node, no DOM, no engine imports (the renderer bundles this file).
+ * Pure TypeScript: no Node, no DOM, and of the engine only pure modules — the problem model
+ * (engine/problem), run statuses and strategy metadata (engine/core) — as the renderer
+ * bundles this file.
  */
 import { z } from 'zod';
+import { exportFormats, type RunStatus } from '../engine/core/run-status';
+import type { StrategyInfo } from '../engine/core/strategy-info';
+import type { ProblemCatalog } from '../engine/problem/catalog';
+import {
+  findProtoKey,
+  parameterDraftSchema,
+  reservedNameMessage,
+  problemDraftSchema as problemModelDraftSchema,
+  type ParameterDraft,
+} from '../engine/problem/schema';
 import type { EventChannel, InvokeChannel } from './ipc-channels';
 
 export {
@@ -28,55 +40,26 @@ export {
 const MAX_PATH = 4096;
 const path = z.string().min(1).max(MAX_PATH);
 
-/** One row of the parameter table, as in the problem file. */
-export const parameterSchema = z
-  .object({
-    name: z.string().max(200),
-    lower: z.number().optional(),
-    upper: z.number().optional(),
-    scale: z.enum(['linear', 'log']).optional(),
-    type: z.enum(['real', 'integer']).optional(),
-    init: z.number().optional(),
-    fixed: z.number().optional(),
-  })
-  .strict();
-
-export type ParameterRow = z.infer<typeof parameterSchema>;
-
 /**
- * A problem as the UI edits it: the problem-file JSON. Loose on purpose — the engine's
- * problem schema is the authority and reports field-named errors; this only bounds the
- * payload's shape and size before it reaches the engine.
+ * One row of the parameter table and a problem as the UI edits it: the problem model's own
+ * draft schemas (engine/problem/schema.ts) — the problem file's fields, types and sizes.
+ * Values are the engine's to judge: its validation reports field-named errors.
  */
-export const problemDraftSchema = z
-  .object({
-    name: z.string().max(200),
-    description: z.string().max(10_000).optional(),
-    objective: z.record(z.string(), z.unknown()),
-    parameters: z.array(parameterSchema).max(10_000).optional(),
-    strategy: z
-      .object({ name: z.string().max(200), options: z.record(z.string(), z.unknown()).optional() })
-      .strict()
-      .optional(),
-    budget: z
-      .object({
-        evaluations: z.number().optional(),
-        seconds: z.number().optional(),
-        target: z.number().optional(),
-      })
-      .strict()
-      .optional(),
-    seed: z.number().optional(),
-    workers: z.number().optional(),
-  })
-  .passthrough();
+export const parameterSchema = parameterDraftSchema;
+export const problemDraftSchema = problemModelDraftSchema;
 
+export type ParameterRow = ParameterDraft;
 export type ProblemDraft = z.infer<typeof problemDraftSchema>;
 
-export const exportFormats = ['json', 'csv', 'cli'] as const;
-export type ExportFormat = (typeof exportFormats)[number];
-
-export type RunStatus = 'running' | 'paused' | 'finished' | 'failed';
+export {
+  exportFiles,
+  exportFormats,
+  runStatuses,
+  type ExportFormat,
+  type RunStatus,
+} from '../engine/core/run-status';
+export type { OptionInfo, StrategyInfo } from '../engine/core/strategy-info';
+export type { ProblemCatalog, ProtocolInfo } from '../engine/problem/catalog';
 
 /* ------------------------------------------------------------------ request schemas */
 
@@ -142,6 +125,13 @@ export function parseRequest<C extends InvokeChannel>(
   payload: unknown,
 ): z.output<(typeof requestSchemas)[C]> {
   const schema = requestSchemas[channel];
+  // zod's copies drop a `__proto__` key without a word; refuse it instead (JSON.parse keeps it).
+  const protoKey = findProtoKey(payload);
+  if (protoKey) {
+    throw new RequestError(
+      `${channel}: invalid request (${protoKey.map(String).join('.')}: ${reservedNameMessage('__proto__')})`,
+    );
+  }
   const result = schema.safeParse(payload ?? {});
   if (!result.success) {
     const detail = result.error.issues
@@ -163,6 +153,8 @@ export interface AppInfo {
   cwd: string;
   /** A built-in objective is tabulated in the renderer for heat maps. */
   builtinHeatMaps: boolean;
+  /** Protocols and problem limits (engine/problem/catalog.ts); strategies come from strategies:list. */
+  catalog: ProblemCatalog;
 }
 
 export interface ExampleInfo {
@@ -206,28 +198,6 @@ export interface ProbeResult {
   stderrTail?: string;
   stdoutTail?: string;
   extras?: Record<string, unknown>;
-}
-
-export interface OptionInfo {
-  name: string;
-  type: 'number' | 'boolean' | 'string';
-  /** Default for the requested dimension (dimensionDefault applied). */
-  default: number | boolean | string;
-  defaultText?: string;
-  min?: number;
-  max?: number;
-  integer?: boolean;
-  choices?: string[];
-  description: string;
-}
-
-export interface StrategyInfo {
-  id: string;
-  title: string;
-  summary: string;
-  reference?: string;
-  populationOption?: string;
-  options: OptionInfo[];
 }
 
 export interface RunStarted {

@@ -8,21 +8,22 @@
  */
 import { basename, join, resolve } from 'node:path';
 import {
+  exportFiles,
   parseRequest,
   RequestError,
   type AppInfo,
   type EventChannel,
   type EventPayloads,
-  type ExportFormat,
   type InvokeChannel,
   type InvokeResponses,
-  type OptionInfo,
   type ProbeResult,
   type RunStatus,
   type RunStatusEvent,
   type StrategyInfo,
   type ValidationResult,
 } from '../ipc-contract';
+import { describeStrategies } from '../../engine/core/strategy-info';
+import { problemCatalog } from '../../engine/problem/catalog';
 import { EventBatcher } from './compact-events';
 import {
   evoboxVersion,
@@ -53,34 +54,9 @@ export interface BackendOptions {
   batchIntervalMs?: number;
 }
 
-const exportFiles: Record<ExportFormat, { suffix: string; mimeType: string }> = {
-  json: { suffix: 'best.json', mimeType: 'application/json' },
-  csv: { suffix: 'evaluations.csv', mimeType: 'text/csv' },
-  cli: { suffix: 'command.sh', mimeType: 'text/x-shellscript' },
-};
-
+/** The strategies as the GUI lists them: the same shape as `evobox strategies --json`. */
 export function strategyInfos(dimension: number): StrategyInfo[] {
-  return Object.values(strategies).map((strategy) => ({
-    id: strategy.id,
-    title: strategy.title,
-    summary: strategy.summary,
-    ...(strategy.reference ? { reference: strategy.reference } : {}),
-    ...(strategy.populationOption ? { populationOption: strategy.populationOption } : {}),
-    options: Object.entries(strategy.options).map(([name, spec]): OptionInfo => {
-      const value = spec.dimensionDefault ? spec.dimensionDefault(dimension) : spec.default;
-      return {
-        name,
-        type: typeof spec.default as OptionInfo['type'],
-        default: value,
-        ...(spec.defaultText ? { defaultText: spec.defaultText } : {}),
-        ...(spec.min !== undefined ? { min: spec.min } : {}),
-        ...(spec.max !== undefined ? { max: spec.max } : {}),
-        ...(spec.integer ? { integer: true } : {}),
-        ...(spec.choices ? { choices: [...spec.choices] } : {}),
-        description: spec.description,
-      };
-    }),
-  }));
+  return describeStrategies(strategies, dimension);
 }
 
 /** The direction of a run folder's problem (minimize when unreadable: resume reports the real error). */
@@ -126,6 +102,7 @@ export class Backend {
           examplesDir: this.options.examplesDir,
           cwd: this.options.cwd ?? process.cwd(),
           builtinHeatMaps: true,
+          catalog: problemCatalog(),
         };
         return info;
       }

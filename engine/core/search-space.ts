@@ -20,15 +20,11 @@
  *   internal units) so the strategy cannot shrink below the rounding grid and freeze them.
  * - `fixed`: not a coordinate at all; always passed with its fixed value.
  */
-export interface ParameterSpec {
-  name: string;
-  lower?: number;
-  upper?: number;
-  scale?: 'linear' | 'log';
-  type?: 'real' | 'integer';
-  init?: number;
-  fixed?: number;
-}
+import type { ParameterSpec } from '../problem/schema';
+
+// One parameter as the problem file writes it: the shape is the problem model's
+// (engine/problem/schema.ts); the rules between its fields are checked here.
+export type { ParameterSpec };
 
 export type ParamValues = Record<string, number>;
 
@@ -49,23 +45,37 @@ export type BoundaryMap = (typeof boundaryMaps)[number];
 /** Width of the quadratic margin of `linquad`, in units of the range. */
 export const linQuadMargin = 0.05;
 
+/** Where x lies in the fold's period [0, 2): [0, 1] maps onto the box forwards, (1, 2) backwards. */
+function foldPhase(x: number): number {
+  const y = x % 2;
+  return y < 0 ? y + 2 : y;
+}
+
+/** `reflect`: folds the real line onto [0, 1] like a mirror. */
 export function reflectUnit(x: number): number {
-  let y = x % 2;
-  if (y < 0) y += 2;
+  const y = foldPhase(x);
   return y > 1 ? 2 - y : y;
 }
 
 /**
- * pycma's BoxConstraintsLinQuadTransformation on [0, 1] with margins a: shifted by its period
- * 2(1 + 2a) into [−0.5 − 2a, 1.5 + 2a), mirrored into [−a, 1 + a], then quadratic within a of
- * either face and the identity between.
+ * `linquad` before its quadratic pieces: x shifted by the period 2(1 + 2a) into
+ * [−0.5 − 2a, 1.5 + 2a), then mirrored into [−a, 1 + a] (`mirrored` when that flipped it).
+ */
+function linQuadPhase(x: number, a: number): { y: number; mirrored: boolean } {
+  const period = 2 * (1 + 2 * a);
+  const y = x - period * Math.floor((x + 0.5 + 2 * a) / period);
+  if (y > 1 + a) return { y: 2 * (1 + a) - y, mirrored: true };
+  if (y < -a) return { y: -2 * a - y, mirrored: true };
+  return { y, mirrored: false };
+}
+
+/**
+ * `linquad`, pycma's BoxConstraintsLinQuadTransformation on [0, 1] with margins a: periodic and
+ * mirrored into [−a, 1 + a] (see linQuadPhase), then quadratic within a of either face and the
+ * identity between.
  */
 export function linQuadUnit(x: number, a = linQuadMargin): number {
-  const period = 2 * (1 + 2 * a);
-  const start = -0.5 - 2 * a;
-  let y = x - period * Math.floor((x - start) / period);
-  if (y > 1 + a) y = 2 * (1 + a) - y;
-  if (y < -a) y = -2 * a - y;
+  const { y } = linQuadPhase(x, a);
   if (y < a) return ((y + a) * (y + a)) / (4 * a);
   if (y <= 1 - a) return y;
   return 1 - ((y - 1 - a) * (y - 1 - a)) / (4 * a);
@@ -78,9 +88,18 @@ export function linQuadUnitInverse(u: number, a = linQuadMargin): number {
   return 1 + a - 2 * Math.sqrt(a * Math.max(0, 1 - u));
 }
 
-/** Internal coordinate → position in [0, 1] across a bounded parameter's range. */
+/** The boundary transform of a bounded coordinate: internal x ↦ u ∈ [0, 1] (see the header). */
 export function toUnitInterval(x: number, boundary: BoundaryMap = 'linquad'): number {
   return boundary === 'reflect' ? reflectUnit(x) : linQuadUnit(x);
+}
+
+/**
+ * Whether the boundary transform runs backwards at x (its slope is negative there): a
+ * distribution drawn inside the box is mirrored on that axis. The renderer draws with
+ * `toUnitInterval` and this, so a change of the transform changes both and the plots follow.
+ */
+export function unitIntervalMirrored(x: number, boundary: BoundaryMap = 'linquad'): boolean {
+  return boundary === 'reflect' ? foldPhase(x) > 1 : linQuadPhase(x, linQuadMargin).mirrored;
 }
 
 export interface SearchSpaceOptions {

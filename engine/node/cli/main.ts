@@ -6,7 +6,8 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { defaultOptions, OptionError } from '../../core/strategy';
+import { OptionError } from '../../core/strategy';
+import { describeStrategies } from '../../core/strategy-info';
 import { stopReasons } from '../../core/stop';
 import { strategies } from '../../strategies/registry';
 import { executorFromFlag, type ExecutorConfig } from '../executors/index';
@@ -187,42 +188,28 @@ async function resumeCommand(runDir: string, flags: ResumeFlags): Promise<number
   return follow(handle, Boolean(flags.json)).finally(() => progress.stop());
 }
 
-function formatOptionDefault(spec: { default: unknown; defaultText?: string }): string {
-  return spec.defaultText ?? JSON.stringify(spec.default);
-}
-
 function strategiesCommand(flags: { json?: boolean; dimension?: number }): number {
-  const n = flags.dimension ?? 10;
+  // The same shape as the GUI's strategies:list (engine/core/strategy-info.ts).
+  const list = describeStrategies(strategies, flags.dimension ?? 10);
   if (flags.json) {
-    const list = Object.values(strategies).map((s) => ({
-      id: s.id,
-      title: s.title,
-      summary: s.summary,
-      reference: s.reference,
-      options: Object.fromEntries(
-        Object.entries(s.options).map(([name, spec]) => [
-          name,
-          { ...spec, dimensionDefault: undefined, defaultFor: defaultOptions({ [name]: spec }, n)[name] },
-        ]),
-      ),
-    }));
     process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
     return exitCodes.ok;
   }
   const lines: string[] = [];
-  for (const s of Object.values(strategies)) {
+  for (const s of list) {
     lines.push(`${s.id} — ${s.title}`, `  ${s.summary}`);
     if (s.reference) lines.push(`  source: ${s.reference}`);
-    for (const [name, spec] of Object.entries(s.options)) {
+    for (const option of s.options) {
       const range = [
-        spec.min !== undefined ? `≥ ${spec.min}` : '',
-        spec.max !== undefined ? `≤ ${spec.max}` : '',
+        option.min !== undefined ? `≥ ${option.min}` : '',
+        option.max !== undefined ? `≤ ${option.max}` : '',
       ]
         .filter(Boolean)
         .join(', ');
-      const choices = spec.choices ? ` one of ${spec.choices.join('|')}` : '';
+      const choices = option.choices ? ` one of ${option.choices.join('|')}` : '';
+      const defaultText = option.defaultText ?? JSON.stringify(option.default);
       lines.push(
-        `    --option ${name}=…  default ${formatOptionDefault(spec)}${range ? ` (${range})` : ''}${choices}: ${spec.description}`,
+        `    --option ${option.name}=…  default ${defaultText}${range ? ` (${range})` : ''}${choices}: ${option.description}`,
       );
     }
     lines.push('');

@@ -9,8 +9,9 @@ import { readJournal, readJson } from './files';
 import { loadRunProblem } from './runner';
 import { runFiles } from './run-dir';
 
-export const exportFormats = ['json', 'csv', 'cli'] as const;
-export type ExportFormat = (typeof exportFormats)[number];
+import type { ExportFormat } from '../../core/run-status';
+
+export { exportFormats, type ExportFormat } from '../../core/run-status';
 
 interface BestFile {
   params: Record<string, number>;

@@ -4,7 +4,9 @@
  */
 import type { ParamValues } from '../../core/search-space';
 
-export type RunStatus = 'running' | 'paused' | 'finished' | 'failed';
+import type { RunStatus } from '../../core/run-status';
+
+export type { RunStatus };
 
 export interface DistributionSnapshot {
   /** Internal coordinates (see engine/core/search-space.ts). */

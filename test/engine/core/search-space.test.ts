@@ -6,6 +6,7 @@ import {
   linQuadUnitInverse,
   reflectUnit,
   SearchSpace,
+  unitIntervalMirrored,
 } from '../../../engine/core/search-space';
 
 describe('reflectUnit', () => {
@@ -26,6 +27,17 @@ describe('reflectUnit', () => {
           Math.abs(reflectUnit(-d) - reflectUnit(d)) < 1e-12 &&
           Math.abs(reflectUnit(1 + d) - reflectUnit(1 - d)) < 1e-12
         );
+      }),
+    );
+  });
+
+  it('says where it runs backwards: unitIntervalMirrored is the sign of its slope', () => {
+    const h = 1e-6;
+    fc.assert(
+      fc.property(fc.double({ min: -1e3, max: 1e3, noNaN: true }), (x) => {
+        fc.pre(Math.abs(x - Math.round(x)) > 10 * h); // the slope is undefined at the folds
+        const slope = reflectUnit(x + h) - reflectUnit(x - h);
+        return unitIntervalMirrored(x, 'reflect') === slope < 0;
       }),
     );
   });
@@ -68,6 +80,20 @@ describe('linQuadUnit (the default boundary map)', () => {
           Math.abs(linQuadUnit(-a - x) - linQuadUnit(-a + x)) < 1e-9 &&
           Math.abs(linQuadUnit(1 + a + x) - linQuadUnit(1 + a - x)) < 1e-9
         );
+      }),
+    );
+  });
+
+  it('says where it runs backwards: unitIntervalMirrored is the sign of its slope', () => {
+    const h = 1e-6;
+    const period = 2 * (1 + 2 * a);
+    fc.assert(
+      fc.property(fc.double({ min: -1e3, max: 1e3, noNaN: true }), (x) => {
+        // At the faces the slope is zero, so its sign is undefined there.
+        const phase = (((x + a) % period) + period) % period;
+        fc.pre(Math.min(phase, Math.abs(phase - (1 + 2 * a)), period - phase) > 1e-3);
+        const slope = linQuadUnit(x + h) - linQuadUnit(x - h);
+        return unitIntervalMirrored(x) === slope < 0;
       }),
     );
   });

@@ -15,13 +15,13 @@ const problem = (extra: Record<string, unknown>) =>
 
 describe('the problem file chooses the boundary map', () => {
   it('is linquad by default and reflect on request, and the run uses it', () => {
-    // Internal 1.02 lies in linquad's margin outside the face: it maps onto the bound smoothly.
+    // Internal 1.01 lies in linquad's margin (a = 0.02) just outside the face: quadratic there.
     const linQuad = prepareOptimizer(problem({})).space;
     const reflect = prepareOptimizer(problem({ boundary: 'reflect' })).space;
     expect(linQuad.boundary).toBe('linquad');
     expect(reflect.boundary).toBe('reflect');
-    expect(linQuad.toParams([1.02]).x).toBeCloseTo(10 - (10 * 0.03 * 0.03) / 0.2, 9);
-    expect(reflect.toParams([1.02]).x).toBeCloseTo(9.8, 9);
+    expect(linQuad.toParams([1.01]).x).toBeCloseTo(10 - (10 * 0.01 * 0.01) / (4 * 0.02), 9);
+    expect(reflect.toParams([1.01]).x).toBeCloseTo(9.9, 9);
     expect(linQuad.toParams([0.5]).x).toBe(reflect.toParams([0.5]).x);
   });
 

@@ -6,7 +6,7 @@
  * its thread busy never blocks requests, pause/stop or event delivery; progress events are
  * batched before they leave.
  */
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import {
   parseRequest,
   RequestError,
@@ -29,8 +29,7 @@ import {
   exportRun,
   parseProblem,
   probeProblem,
-  readJson,
-  runFiles,
+  openRunFolder,
   strategies,
   type GenerationEvent,
   type RunHandle,
@@ -85,12 +84,7 @@ export function strategyInfos(dimension: number): StrategyInfo[] {
 
 /** The direction of a run folder's problem (minimize when unreadable: resume reports the real error). */
 function readRunDirection(runDir: string): 'minimize' | 'maximize' {
-  try {
-    const problem = readJson<{ objective?: { direction?: string } }>(join(runDir, runFiles.problem));
-    return problem.objective?.direction === 'maximize' ? 'maximize' : 'minimize';
-  } catch {
-    return 'minimize';
-  }
+  return openRunFolder(runDir).direction();
 }
 
 export class Backend {

@@ -16,6 +16,7 @@ import { prepareOptimizer, resumeRun, startRun, ResumeError } from '../run/runne
 import type { RunHandle, RunResult } from '../run/types';
 import { evoboxVersion } from '../version';
 import { createProgress } from './progress';
+import { defaultStopGraceSeconds, handleSignals } from './signals';
 
 class UsageError extends Error {}
 
@@ -61,6 +62,7 @@ interface RunFlags {
   runsDir?: string;
   json?: boolean;
   progress?: boolean;
+  stopGrace?: number;
 }
 
 function applyOverrides(problem: Problem, flags: RunFlags): Problem {
@@ -82,6 +84,29 @@ function applyOverrides(problem: Problem, flags: RunFlags): Problem {
   };
 }
 
+/** A note for the user on stderr (stdout stays one JSON object under --json). */
+function notice(message: string): void {
+  process.stderr.write(`evobox: note: ${message}\n`);
+}
+
+function stopGraceOption(): Option {
+  return new Option(
+    '--stop-grace <seconds>',
+    'on SIGTERM, how long running evaluations may finish before they are ended (run again on resume)',
+  )
+    .argParser(nonNegativeNumber('--stop-grace'))
+    .default(defaultStopGraceSeconds);
+}
+
+function nonNegativeNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(`${flag} expects a number ≥ 0 (got ${JSON.stringify(value)})`);
+    return n;
+  };
+}
+
 function summaryJson(result: RunResult) {
   return {
     runDir: result.runDir,
@@ -90,25 +115,14 @@ function summaryJson(result: RunResult) {
     failedEvaluations: result.failedEvaluations,
     stopReason: result.stopReason,
     ...(result.error ? { error: result.error } : {}),
+    ...(result.notEvaluated ? { notEvaluated: result.notEvaluated } : {}),
   };
 }
 
-async function follow(handle: RunHandle, json: boolean): Promise<number> {
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      process.stderr.write(
-        '\nevobox: stopping after this generation (Ctrl-C again to quit at once; the run stays resumable)\n',
-      );
-      handle.stop();
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const result = await handle.done;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+async function follow(handle: RunHandle, flags: { json?: boolean; stopGrace?: number }): Promise<number> {
+  const json = Boolean(flags.json);
+  const signals = handleSignals(handle, flags.stopGrace);
+  const result = await handle.done.finally(() => signals.dispose());
   if (json) process.stdout.write(`${JSON.stringify(summaryJson(result))}\n`);
   else {
     const reason = stopReasons[result.stopReason as keyof typeof stopReasons] ?? result.stopReason;
@@ -130,7 +144,7 @@ async function follow(handle: RunHandle, json: boolean): Promise<number> {
     process.stderr.write(`evobox: ${result.error}\n`);
     return exitCodes.failure;
   }
-  return exitCodes.ok;
+  return signals.exitCode ?? exitCodes.ok;
 }
 
 function attachProgress(total: number | undefined, flags: { json?: boolean; progress?: boolean }) {
@@ -157,14 +171,25 @@ async function runCommand(problemPath: string, flags: RunFlags): Promise<number>
     onGeneration: (event) => progress.update(event),
   });
   if (!flags.json && !process.stderr.isTTY) process.stderr.write(`evobox: running in ${handle.runDir}\n`);
-  return follow(handle, Boolean(flags.json)).finally(() => progress.stop());
+  return follow(handle, flags).finally(() => progress.stop());
 }
 
-async function resumeCommand(runDir: string, flags: { json?: boolean; progress?: boolean }): Promise<number> {
+interface ResumeFlags {
+  json?: boolean;
+  progress?: boolean;
+  stopGrace?: number;
+  acceptMissingEvaluations?: boolean;
+}
+
+async function resumeCommand(runDir: string, flags: ResumeFlags): Promise<number> {
   if (!existsSync(runDir)) throw new UsageError(`run folder ${runDir} does not exist`);
   const progress = attachProgress(undefined, flags);
-  const handle = await resumeRun(runDir, { onGeneration: (event) => progress.update(event) });
-  return follow(handle, Boolean(flags.json)).finally(() => progress.stop());
+  const handle = await resumeRun(runDir, {
+    onGeneration: (event) => progress.update(event),
+    onNotice: notice,
+    ...(flags.acceptMissingEvaluations ? { acceptMissingEvaluations: true } : {}),
+  });
+  return follow(handle, flags).finally(() => progress.stop());
 }
 
 function formatOptionDefault(spec: { default: unknown; defaultText?: string }): string {
@@ -264,6 +289,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .option('--runs-dir <dir>', 'parent folder for run folders', 'runs')
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--no-progress', 'no progress bar')
+    .addOption(stopGraceOption())
     .action(async (problem: string, flags: RunFlags) => setExit(await runCommand(problem, flags)));
 
   program
@@ -272,9 +298,12 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .argument('<runDir>', 'run folder')
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--no-progress', 'no progress bar')
-    .action(async (runDir: string, flags: { json?: boolean; progress?: boolean }) =>
-      setExit(await resumeCommand(runDir, flags)),
-    );
+    .addOption(stopGraceOption())
+    .option(
+      '--accept-missing-evaluations',
+      'go on although the journal lost evaluation records the checkpoint counts (they stay missing)',
+    )
+    .action(async (runDir: string, flags: ResumeFlags) => setExit(await resumeCommand(runDir, flags)));
 
   program
     .command('export')

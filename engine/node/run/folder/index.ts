@@ -19,6 +19,7 @@ export {
   acquireRunLock,
   describeHolder,
   holderState,
+  killOwnRunProcesses,
   type LockHolder,
   type RunLock,
 } from './lock';

@@ -16,7 +16,13 @@ import { linkSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { runFiles } from './layout';
-import { currentBootId, pidExists, processStartTicks, runTokenVariable } from './processes';
+import {
+  currentBootId,
+  killTaggedProcessesNow,
+  pidExists,
+  processStartTicks,
+  runTokenVariable,
+} from './processes';
 
 export interface LockHolder {
   pid: number;
@@ -219,4 +225,14 @@ function sleepSync(ms: number): void {
 export function readLockHolder(runDir: string): LockHolder | null {
   const holder = readHolder(join(runDir, runFiles.lock));
   return holder === 'damaged' ? null : holder;
+}
+
+/**
+ * Kills, without waiting, every program still running for the run this process holds in
+ * `runDir` (none when another process, or nobody, holds it): the last act of an exit path
+ * that cannot wait for the run to end cleanly.
+ */
+export function killOwnRunProcesses(runDir: string): number {
+  const holder = readLockHolder(runDir);
+  return holder && holder.pid === process.pid ? killTaggedProcessesNow(holder.token) : 0;
 }

@@ -14,6 +14,7 @@ export { startRun, resumeRun, loadRunProblem } from '../../engine/node/run/runne
 export { exportRun } from '../../engine/node/run/export';
 export { probeProblem, type ProbeReport } from '../../engine/node/run/probe';
 export {
+  killOwnRunProcesses,
   openRunFolder,
   runFiles,
   type JournalRecord,
@@ -23,4 +24,11 @@ export {
 export { evoboxVersion } from '../../engine/node/version';
 export { strategies } from '../../engine/strategies/registry';
 export { builtinFunctions } from '../../engine/objectives/index';
-export type { GenerationEvent, RunHandle, RunResult, RunStatus } from '../../engine/node/run/types';
+export type {
+  GenerationEvent,
+  RunHandle,
+  RunResult,
+  RunStatus,
+  StopOptions,
+} from '../../engine/node/run/types';
+export { defaultStopGraceSeconds } from '../../engine/node/run/types';

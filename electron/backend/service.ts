@@ -29,6 +29,8 @@ import {
   exportRun,
   parseProblem,
   probeProblem,
+  defaultStopGraceSeconds,
+  killOwnRunProcesses,
   openRunFolder,
   strategies,
   type GenerationEvent,
@@ -291,13 +293,19 @@ export class Backend {
     return new Map([...this.runs].map(([dir, handle]) => [dir, handle.status]));
   }
 
-  /** Stops every run this backend started and waits (bounded) for their files to be written. */
-  async dispose(timeoutMs = 10_000): Promise<void> {
-    const pending = [...this.runs.values()].map((handle) => {
-      handle.stop();
+  /**
+   * Stops every run this backend started: evaluations still running get the grace period,
+   * then are ended (run again on resume); waits (bounded) for the checkpoints to be written.
+   * Whatever has not ended by then has its evaluation processes killed, so none outlives us.
+   */
+  async dispose(timeoutMs = 10_000, graceMs = defaultStopGraceSeconds * 1000): Promise<void> {
+    const runs = [...this.runs];
+    const pending = runs.map(([, handle]) => {
+      handle.stop({ graceMs });
       return handle.done.catch(() => undefined);
     });
     await Promise.race([Promise.all(pending), new Promise((done) => setTimeout(done, timeoutMs).unref())]);
+    for (const [runDir] of runs) killOwnRunProcesses(runDir);
     this.batcher.flush();
     this.batcher.dispose();
   }

@@ -358,6 +358,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
         const close = () => void server.close().then(done);
         process.once('SIGINT', close);
         process.once('SIGTERM', close);
+        process.once('SIGHUP', close);
       });
       setExit(exitCodes.ok);
     });

@@ -12,9 +12,9 @@
  * SIGKILL runs no code: the next `resume` (or the GUI's) ends what the dead process left.
  */
 import { killOwnRunProcesses } from '../run/folder';
-import type { RunHandle } from '../run/types';
+import { defaultStopGraceSeconds, type RunHandle } from '../run/types';
 
-export const defaultStopGraceSeconds = 5;
+export { defaultStopGraceSeconds };
 
 /** If ending evaluations and writing the checkpoint take longer than this, leave anyway. */
 const forcedExitMs = 15_000;

@@ -51,6 +51,12 @@ export interface RunResult {
   notEvaluated?: number;
 }
 
+/**
+ * How long evaluations still running when evobox is told to quit (SIGTERM, closing the app or
+ * the browser-mode server) may finish before they are ended. Documented in the README.
+ */
+export const defaultStopGraceSeconds = 5;
+
 export interface StopOptions {
   /**
    * Instead of waiting for the whole current generation: no new generation starts, and the

@@ -3,60 +3,24 @@
  * users and scripts meet it: one writer per run, no evaluation process left behind, and
  * state files that can be lost or damaged without losing the run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  cleanUpSleepers,
+  evaluationProcesses,
+  evobox,
+  journalIndices,
+  journalLines,
+  root,
+  sleepyProblem,
+  start,
+  until,
+} from '../../../evobox-process';
 import { scratchDirectories } from '../../../scratch-directories';
 
-const root = resolve(__dirname, '../../../..');
-const bin = join(root, 'bin/evobox.mjs');
 const fixtures = join(root, 'test/fixtures/runs');
 const scratch = scratchDirectories('evobox-reliability-');
-
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function start(args: string[]): { child: ChildProcess; finished: Promise<Finished> } {
-  const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const finished = new Promise<Finished>((done) =>
-    child.on('exit', (code, signal) => done({ code, signal, stdout, stderr })),
-  );
-  return { child, finished };
-}
-
-function evobox(args: string[]): Promise<Finished> {
-  return start(args).finished;
-}
-
-/** Resolves once `test()` holds, polling; fails after `ms`. */
-async function until(test: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((wake) => setTimeout(wake, 20));
-  }
-}
-
-function journalIndices(runDir: string): number[] {
-  return readFileSync(join(runDir, 'journal.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line).index as number);
-}
-
-function journalLines(runDir: string): number {
-  const path = join(runDir, 'journal.jsonl');
-  return existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0;
-}
 
 /** A run of the slow fixture killed with SIGKILL part way: a folder to resume. */
 async function interruptedRun(name: string): Promise<string> {
@@ -114,76 +78,13 @@ describe('one writer per run', () => {
   });
 });
 
-/**
- * A problem whose evaluations sleep as long as `control` says (a python process and its
- * `sleep` child per evaluation). The sleep is a number no other process uses, so the scan
- * below finds exactly these programs.
- */
-function sleepyProblem(dir: string, budget = 24): { problem: string; control: string; seconds: string } {
-  const control = join(dir, 'sleep-seconds');
-  const seconds = `${37 + Math.floor(Math.random() * 1000) / 1000}`;
-  writeFileSync(control, '0');
-  const problem = join(dir, 'sleepy.problem.json');
-  writeFileSync(
-    problem,
-    JSON.stringify({
-      name: 'sleepy',
-      objective: {
-        command: '/usr/bin/python3',
-        args: [join(root, 'test/fixtures/executables/sleeps-then-answers.py'), '{x}', '{y}', control],
-        protocol: 'args',
-        timeoutSeconds: 300,
-      },
-      parameters: [
-        { name: 'x', lower: -2, upper: 2 },
-        { name: 'y', lower: -2, upper: 2 },
-      ],
-      strategy: { name: 'cma-es', options: { populationSize: 4 } },
-      budget: { evaluations: budget },
-      seed: 3,
-      workers: 2,
-      checkpointSeconds: 0.05,
-    }),
-  );
-  return { problem, control, seconds };
-}
-
-/** Pids of the evaluation programs of `sleepyProblem` still alive (python and sleep). */
-function evaluationProcesses(control: string, seconds: string): number[] {
-  const found: number[] = [];
-  for (const name of readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    let argv: string[];
-    try {
-      argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0');
-      if (readFileSync(`/proc/${name}/stat`, 'utf8').includes(') Z ')) continue; // a zombie is gone
-    } catch {
-      continue;
-    }
-    if (argv.includes(control) || (argv[0] === 'sleep' && argv[1] === seconds)) found.push(Number(name));
-  }
-  return found;
-}
-
-/** What this file's sleepy runs started, so a failing test leaves no sleeper behind. */
-const sleepers: { control: string; seconds: string }[] = [];
-afterEach(() => {
-  for (const { control, seconds } of sleepers.splice(0)) {
-    for (const pid of evaluationProcesses(control, seconds)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-});
+const registerSleepers = cleanUpSleepers();
 
 /** Starts a sleepy run and waits until it made progress and two evaluations are asleep. */
 async function sleepingRun(name: string, extra: string[] = []) {
   const dir = scratch();
   const sleepy = sleepyProblem(dir);
-  sleepers.push(sleepy);
+  registerSleepers(sleepy);
   const out = join(dir, name);
   const running = start(['run', sleepy.problem, '--json', '--out', out, ...extra]);
   await until(() => journalLines(out) >= 8, 60_000, 'two generations');
@@ -259,7 +160,7 @@ describe('SIGTERM', () => {
   it('lets evaluations that finish within the grace period count', async () => {
     const dir = scratch();
     const sleepy = sleepyProblem(dir);
-    sleepers.push(sleepy);
+    registerSleepers(sleepy);
     writeFileSync(sleepy.control, '1.5');
     const out = join(dir, 'graceful');
     const running = start(['run', sleepy.problem, '--json', '--out', out, '--stop-grace', '20']);

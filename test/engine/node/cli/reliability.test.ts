@@ -3,7 +3,7 @@
  * users and scripts meet it: one writer per run, no evaluation process left behind, and
  * state files that can be lost or damaged without losing the run.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -174,5 +174,25 @@ describe('SIGTERM', () => {
     expect(summary).toMatchObject({ evaluations: 4, failedEvaluations: 0 });
     expect(summary.notEvaluated).toBeUndefined();
     expect(journalIndices(out)).toEqual([0, 1, 2, 3]);
+  });
+});
+
+describe('damaged state files', () => {
+  it('refuses a journal that lost records unless told to go on, then notes it on stderr', async () => {
+    const out = await interruptedRun('lost-journal');
+    const told = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')).evaluations as number;
+    rmSync(join(out, 'journal.jsonl'));
+    const refused = await evobox(['resume', out, '--json']);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr).toMatch(/evobox: journal\.jsonl in .* is shorter than checkpoint\.json recorded/);
+    expect(refused.stderr).toMatch(/(\d+) of the \1 evaluation records it counts are missing/);
+
+    const accepted = await evobox(['resume', out, '--json', '--accept-missing-evaluations']);
+    expect(accepted.code).toBe(0);
+    const result = JSON.parse(accepted.stdout);
+    expect(result.evaluations).toBeGreaterThan(told); // it went on to the run's own end
+    expect(result.stopReason).not.toBe('stopped-by-user');
+    expect(accepted.stderr).toMatch(/evobox: note: .*going on without them \(--accept-missing-evaluations\)/);
   });
 });

@@ -107,6 +107,18 @@ function nonNegativeNumber(flag: string) {
   };
 }
 
+/** The --json object of a run that never started: the shape of a result, with the error. */
+function failedStart(error: unknown) {
+  return {
+    runDir: null,
+    best: null,
+    evaluations: 0,
+    failedEvaluations: 0,
+    stopReason: 'error',
+    error: (error as Error)?.message ?? String(error),
+  };
+}
+
 function summaryJson(result: RunResult) {
   return {
     runDir: result.runDir,
@@ -169,6 +181,12 @@ async function runCommand(problemPath: string, flags: RunFlags): Promise<number>
     runsDir: flags.runsDir,
     problemFile: problemPath,
     onGeneration: (event) => progress.update(event),
+  }).catch((error: unknown) => {
+    // The run could not start (a full disk…): under --json still one JSON object on stdout.
+    progress.stop();
+    const invalidInput = error instanceof ProblemError || error instanceof OptionError;
+    if (flags.json && !invalidInput) process.stdout.write(`${JSON.stringify(failedStart(error))}\n`);
+    throw error;
   });
   if (!flags.json && !process.stderr.isTTY) process.stderr.write(`evobox: running in ${handle.runDir}\n`);
   return follow(handle, flags).finally(() => progress.stop());

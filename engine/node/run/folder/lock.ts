@@ -178,7 +178,12 @@ export function acquireRunLock(runDir: string, options: AcquireOptions = {}): Ru
     token: `${process.pid}.${randomBytes(16).toString('hex')}`,
   };
   const temporary = `${path}.tmp-${holder.token}`;
-  writeFileSync(temporary, `${JSON.stringify(holder, null, 2)}\n`, { flag: 'wx' });
+  try {
+    writeFileSync(temporary, `${JSON.stringify(holder, null, 2)}\n`, { flag: 'wx' });
+  } catch (error) {
+    rmSync(temporary, { force: true }); // a full disk: no half-written file left behind
+    throw error;
+  }
   try {
     for (let attempt = 0; attempt < 200; attempt++) {
       if (linkExclusive(temporary, path)) return new RunLock(runDir, holder, null);

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEvaluator } from '../engine/node/evaluation/pool';
 import type { EvaluationJob, ExecutableObjectiveConfig } from '../engine/node/evaluation/types';
-import type { Benchmark } from './index';
+import type { Benchmark } from './lib/benchmark';
 import { formatRate, formatRatio } from './lib/format';
 import { pythonCommand } from './lib/pycma';
 import { RawLineChild } from './lib/raw-line-child';

@@ -2,14 +2,18 @@
  * Maps between the strategies' internal coordinates and the user's parameters.
  *
  * Every free parameter is one internal coordinate x ∈ ℝ:
- * - bounded (lower and upper given): u = reflect(x) ∈ [0, 1], where reflect folds the real
- *   line onto [0, 1] like a mirror (x mod 2, and 2 − that above 1). The parameter is
+ * - bounded (lower and upper given): u = boundary(x) ∈ [0, 1]. The parameter is
  *   lower + u·(upper − lower), or for `scale: "log"` 10^(log lower + u·(log upper − log lower)).
- *   One internal unit spans the whole range, so a step size of 0.3 means "30 % of the range"
- *   for every parameter whatever its units. Reflection keeps the map continuous and
- *   identity-like inside the box (no distortion near the optimum, unlike a sigmoid), and a
- *   sample that leaves the box lands inside, mirrored, instead of being clipped onto the
- *   boundary.
+ *   One internal unit spans the whole range, so a step size of 0.2 means "20 % of the range"
+ *   for every parameter whatever its units. Two boundary maps, both the identity inside the
+ *   box away from its faces and both landing a sample that leaves the box inside it instead
+ *   of clipping it onto the face:
+ *   - `linquad` (default; pycma's BoxConstraintsLinQuadTransformation, Hansen): the identity
+ *     on [a, 1 − a], quadratic on the margins of width a = 0.05 next to each face, and
+ *     periodic with mirror symmetry beyond. It is smooth (C¹) everywhere, so an optimum on a
+ *     face (BBOB f5, the linear slope) looks like a quadratic bowl to the strategy.
+ *   - `reflect`: folds the real line onto [0, 1] like a mirror (x mod 2, and 2 − that above
+ *     1): the identity on all of [0, 1], but with a kink at each face.
  * - unbounded: the parameter is x itself (log scale: 10^x).
  * - `type: "integer"`: the mapped value is rounded (and kept within bounds). Integer
  *   coordinates get a sampling standard-deviation floor (a third of one integer step in
@@ -38,18 +42,65 @@ interface Coordinate {
   width: number;
 }
 
+export const boundaryMaps = ['linquad', 'reflect'] as const;
+
+export type BoundaryMap = (typeof boundaryMaps)[number];
+
+/** Width of the quadratic margin of `linquad`, in units of the range. */
+export const linQuadMargin = 0.05;
+
 export function reflectUnit(x: number): number {
   let y = x % 2;
   if (y < 0) y += 2;
   return y > 1 ? 2 - y : y;
 }
 
+/**
+ * pycma's BoxConstraintsLinQuadTransformation on [0, 1] with margins a: shifted by its period
+ * 2(1 + 2a) into [−0.5 − 2a, 1.5 + 2a), mirrored into [−a, 1 + a], then quadratic within a of
+ * either face and the identity between.
+ */
+export function linQuadUnit(x: number, a = linQuadMargin): number {
+  const period = 2 * (1 + 2 * a);
+  const start = -0.5 - 2 * a;
+  let y = x - period * Math.floor((x - start) / period);
+  if (y > 1 + a) y = 2 * (1 + a) - y;
+  if (y < -a) y = -2 * a - y;
+  if (y < a) return ((y + a) * (y + a)) / (4 * a);
+  if (y <= 1 - a) return y;
+  return 1 - ((y - 1 - a) * (y - 1 - a)) / (4 * a);
+}
+
+/** The inverse of `linQuadUnit` on [0, 1], onto [−a, 1 + a]. */
+export function linQuadUnitInverse(u: number, a = linQuadMargin): number {
+  if (u < a) return -a + 2 * Math.sqrt(a * Math.max(0, u));
+  if (u <= 1 - a) return u;
+  return 1 + a - 2 * Math.sqrt(a * Math.max(0, 1 - u));
+}
+
+/** Internal coordinate → position in [0, 1] across a bounded parameter's range. */
+export function toUnitInterval(x: number, boundary: BoundaryMap = 'linquad'): number {
+  return boundary === 'reflect' ? reflectUnit(x) : linQuadUnit(x);
+}
+
+export interface SearchSpaceOptions {
+  /** How internal coordinates map onto a bounded range. Default `linquad`. */
+  boundary?: BoundaryMap;
+}
+
 export class SearchSpace {
   readonly parameters: readonly ParameterSpec[];
+  readonly boundary: BoundaryMap;
   private readonly coordinates: Coordinate[];
 
-  constructor(parameters: readonly ParameterSpec[]) {
+  constructor(parameters: readonly ParameterSpec[], options: SearchSpaceOptions = {}) {
     this.parameters = parameters;
+    this.boundary = options.boundary ?? 'linquad';
+    if (!(boundaryMaps as readonly string[]).includes(this.boundary)) {
+      throw new Error(
+        `boundary must be one of ${boundaryMaps.join(', ')} (got ${JSON.stringify(this.boundary)})`,
+      );
+    }
     this.coordinates = [];
     parameters.forEach((spec, index) => {
       const where = `parameters[${index}] (${spec.name})`;
@@ -101,6 +152,20 @@ export class SearchSpace {
     return this.coordinates.map((c) => c.bounded);
   }
 
+  /** True for integer coordinates. */
+  get integerMask(): boolean[] {
+    return this.coordinates.map((c) => c.integer);
+  }
+
+  /**
+   * Parameter units per internal unit inside the box, per coordinate (log10 units for log
+   * scale; 1 when unbounded): what turns an internal step into the parameter's own units, as
+   * pycma's tolx reads them.
+   */
+  coordinateScales(): Float64Array {
+    return Float64Array.from(this.coordinates, (c) => (c.bounded ? c.width : 1));
+  }
+
   /** Internal start point: `init` where given, else the middle of the range (0 when unbounded). */
   start(): Float64Array {
     return Float64Array.from(this.coordinates, (c) =>
@@ -118,11 +183,16 @@ export class SearchSpace {
 
   private toInternalValue(c: Coordinate, value: number): number {
     const t = c.log ? Math.log10(value) : value;
-    return c.bounded ? (t - c.low) / c.width : t;
+    return c.bounded ? this.fromUnitInterval((t - c.low) / c.width) : t;
+  }
+
+  /** Position u ∈ [0, 1] across a bounded range → internal coordinate. */
+  private fromUnitInterval(u: number): number {
+    return this.boundary === 'reflect' ? u : linQuadUnitInverse(u);
   }
 
   private toUserValue(c: Coordinate, x: number): number {
-    const t = c.bounded ? c.low + reflectUnit(x) * c.width : x;
+    const t = c.bounded ? c.low + toUnitInterval(x, this.boundary) * c.width : x;
     let value = c.log ? 10 ** t : t;
     if (c.bounded) value = Math.min(c.spec.upper!, Math.max(c.spec.lower!, value));
     if (c.integer) {
@@ -152,8 +222,14 @@ export class SearchSpace {
     });
   }
 
-  /** A uniformly random internal point: inside the box for bounded coordinates, `start` otherwise. */
+  /**
+   * A restart point: uniform over the central 80 % of the range for bounded coordinates (as
+   * pycma's BBOB set-up draws x0 ~ U[−4, 4] in [−5, 5]: a restart that starts on a face
+   * wastes its first generations finding the way in), `fallback` for unbounded ones.
+   */
   randomStart(uniform: () => number, fallback: Float64Array): Float64Array {
-    return Float64Array.from(this.coordinates, (c, i) => (c.bounded ? uniform() : fallback[i]));
+    return Float64Array.from(this.coordinates, (c, i) =>
+      c.bounded ? this.fromUnitInterval(0.1 + 0.8 * uniform()) : fallback[i],
+    );
   }
 }

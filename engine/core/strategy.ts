@@ -49,6 +49,11 @@ export interface Distribution {
   stdDevs?: Float64Array;
   /** Global step size σ (1 for strategies without one). */
   stepSize: number;
+  /**
+   * σ·p_c, the evolution path of the covariance scaled by the step size (CMA-ES family):
+   * with the standard deviations it decides `tol-x` as pycma's tolx does.
+   */
+  scaledEvolutionPath?: Float64Array;
 }
 
 export type Metrics = Record<string, number>;

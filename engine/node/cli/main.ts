@@ -9,6 +9,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { defaultOptions, OptionError } from '../../core/strategy';
 import { stopReasons } from '../../core/stop';
 import { strategies } from '../../strategies/registry';
+import { executorFromFlag, type ExecutorConfig } from '../executors/index';
 import { loadProblem, ProblemError, type Problem } from '../problem/schema';
 import { exportFormats, exportRun, type ExportFormat } from '../run/export';
 import { probeProblem } from '../run/probe';
@@ -40,6 +41,14 @@ function finiteNumber(flag: string) {
   };
 }
 
+function executorFlag(value: string): ExecutorConfig {
+  try {
+    return executorFromFlag(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 function collectOption(value: string, previous: Record<string, unknown>): Record<string, unknown> {
   const eq = value.indexOf('=');
   if (eq < 1) throw new InvalidArgumentError(`--option expects name=value (got ${JSON.stringify(value)})`);
@@ -58,6 +67,7 @@ interface RunFlags {
   target?: number;
   seed?: number;
   workers?: number;
+  executor?: ExecutorConfig;
   out?: string;
   runsDir?: string;
   json?: boolean;
@@ -81,6 +91,7 @@ function applyOverrides(problem: Problem, flags: RunFlags): Problem {
     },
     seed: flags.seed ?? problem.seed,
     workers: flags.workers ?? problem.workers,
+    ...(flags.executor ? { executor: flags.executor } : {}),
   };
 }
 
@@ -197,12 +208,14 @@ interface ResumeFlags {
   progress?: boolean;
   stopGrace?: number;
   acceptMissingEvaluations?: boolean;
+  executor?: ExecutorConfig;
 }
 
 async function resumeCommand(runDir: string, flags: ResumeFlags): Promise<number> {
   if (!existsSync(runDir)) throw new UsageError(`run folder ${runDir} does not exist`);
   const progress = attachProgress(undefined, flags);
   const handle = await resumeRun(runDir, {
+    executor: flags.executor,
     onGeneration: (event) => progress.update(event),
     onNotice: notice,
     ...(flags.acceptMissingEvaluations ? { acceptMissingEvaluations: true } : {}),
@@ -278,7 +291,16 @@ async function probeCommand(problemPath: string, flags: { json?: boolean }): Pro
   return report.result.error ? exitCodes.failure : exitCodes.ok;
 }
 
-export function buildProgram(setExit: (code: number) => void): Command {
+/**
+ * Adds a command from outside the engine (`serve`, `bench`: bin/commands.ts), so that the
+ * engine never imports the browser server or the benchmarks.
+ */
+export type CommandRegistration = (program: Command, setExit: (code: number) => void) => void;
+
+export function buildProgram(
+  setExit: (code: number) => void,
+  extraCommands: readonly CommandRegistration[] = [],
+): Command {
   const program = new Command('evobox')
     .description(
       'Optimise the parameters of black-box programs with CMA-ES and other population-based search.',
@@ -303,6 +325,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
       return n;
     })
     .option('--workers <n>', 'parallel evaluations', positiveInteger('--workers'))
+    .option(
+      '--executor <kind>',
+      "where evaluations run (default: the problem's executor, else local)",
+      executorFlag,
+    )
     .option('--out <dir>', 'run folder to create (default runs/<time>-<name>)')
     .option('--runs-dir <dir>', 'parent folder for run folders', 'runs')
     .option('--json', 'print one JSON object with the result on stdout')
@@ -314,6 +341,11 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .command('resume')
     .description('continue an interrupted run (also after kill -9)')
     .argument('<runDir>', 'run folder')
+    .option(
+      '--executor <kind>',
+      'where evaluations run this time (default: as the run was started)',
+      executorFlag,
+    )
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--no-progress', 'no progress bar')
     .addOption(stopGraceOption())
@@ -357,45 +389,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .action((flags: { json?: boolean; dimension?: number }) => setExit(strategiesCommand(flags)));
 
-  program
-    .command('serve')
-    .description('serve the evobox UI to a browser on 127.0.0.1 (prints a URL with an access token)')
-    .option('--port <port>', 'port (0 = any free port)', (v) => Number(v), 0)
-    .option('--runs-dir <dir>', 'folder of run folders', 'runs')
-    .option('--open', 'open the URL in a browser')
-    .action(async (flags: { port: number; runsDir: string; open?: boolean }) => {
-      const { startServer } = await import('../../../electron/server/index');
-      const server = await startServer({
-        port: flags.port,
-        host: '127.0.0.1',
-        runsDir: resolve(flags.runsDir),
-        open: flags.open,
-      });
-      process.stdout.write(`evobox UI: ${server.url}\n`);
-      await new Promise<void>((done) => {
-        const close = () => void server.close().then(done);
-        process.once('SIGINT', close);
-        process.once('SIGTERM', close);
-        process.once('SIGHUP', close);
-      });
-      setExit(exitCodes.ok);
-    });
-
-  program
-    .command('bench')
-    .description('run the benchmarks (same as npm run bench)')
-    .argument('[names...]', 'which benchmarks')
-    .action(async (names: string[]) => {
-      const { runBenchmarks } = await import('../../../bench/index');
-      setExit(await runBenchmarks(names));
-    });
-
+  for (const register of extraCommands) register(program, setExit);
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(
+  argv: string[],
+  extraCommands: readonly CommandRegistration[] = [],
+): Promise<number> {
   let code: number = exitCodes.ok;
-  const program = buildProgram((c) => (code = c));
+  const program = buildProgram((c) => (code = c), extraCommands);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

@@ -6,6 +6,7 @@
  */
 import type { Direction } from '../../core/optimizer';
 import type { BuiltinObjectiveSpec } from '../../objectives/builtin';
+import type { ProtocolId } from '../../problem/protocols';
 
 export type { Direction };
 
@@ -37,7 +38,8 @@ export interface ModuleObjectiveConfig {
   timeoutSeconds?: number;
 }
 
-export type ExecutableProtocol = 'args' | 'json-stdin' | 'line';
+/** The catalog in engine/problem/protocols.ts is the one list of protocols. */
+export type ExecutableProtocol = ProtocolId;
 
 export interface TemplateConfig {
   /** Absolute path of the template file. */

@@ -6,8 +6,10 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
-import { SearchSpace, type ParameterSpec } from '../../core/search-space';
+import { boundaryMaps, SearchSpace, type BoundaryMap, type ParameterSpec } from '../../core/search-space';
 import { builtinFunctions } from '../../objectives/index';
+import { protocolIds } from '../../problem/protocols';
+import { parseExecutorConfig, type ExecutorConfig } from '../executors/index';
 
 const finite = z.number().refine(Number.isFinite, 'expected a finite number');
 const direction = z.enum(['minimize', 'maximize']).optional();
@@ -34,7 +36,7 @@ const commandObjective = z
   .object({
     command: z.string().min(1),
     args: z.array(z.string()).optional(),
-    protocol: z.enum(['args', 'json-stdin', 'line']).default('args'),
+    protocol: z.enum(protocolIds).default('args'),
     timeoutSeconds: z.number().positive().optional(),
     env: z.record(z.string(), z.string()).optional(),
     cwd: z.string().optional(),
@@ -90,6 +92,7 @@ const problemFile = z
         tolX: z.number().positive().optional(),
         tolFun: z.number().positive().optional(),
         stagnationGenerations: z.number().int().positive().optional(),
+        tolFlatFitness: z.number().int().min(0).optional(),
         maxConsecutiveFailures: z.number().int().positive().optional(),
       })
       .strict()
@@ -104,7 +107,11 @@ const problemFile = z
       .optional(),
     seed: z.number().int().min(0).optional(),
     workers: z.number().int().min(1).max(256).optional(),
+    /** Where evaluations run; each kind's own fields are checked by its executor (engine/node/executors). */
+    executor: z.looseObject({ kind: z.string() }).optional(),
     checkpointSeconds: z.number().positive().optional(),
+    /** How internal coordinates map onto bounded ranges (engine/core/search-space.ts). */
+    boundary: z.enum(boundaryMaps).optional(),
   })
   .strict();
 
@@ -124,7 +131,10 @@ export interface Problem {
   restarts?: z.infer<typeof problemFile>['restarts'];
   seed: number;
   workers: number;
+  /** Where evaluations run (default: this machine's pool). */
+  executor?: ExecutorConfig;
   checkpointSeconds?: number;
+  boundary?: BoundaryMap;
   /** Folder relative paths were resolved against. */
   baseDir: string;
 }
@@ -263,6 +273,14 @@ function defaultParameters(objective: Objective): ParameterSpec[] {
   return Array.from({ length: n }, (_, i) => ({ name: `x${i + 1}`, lower, upper }));
 }
 
+function parseExecutor(raw: unknown): ExecutorConfig {
+  try {
+    return parseExecutorConfig(raw);
+  } catch (error) {
+    throw new ProblemError((error as Error).message);
+  }
+}
+
 /** Validates a parsed problem object; `baseDir` is where relative paths start. */
 export function parseProblem(json: unknown, baseDir: string): Problem {
   const file = parseWith(problemFile, json);
@@ -275,7 +293,7 @@ export function parseProblem(json: unknown, baseDir: string): Problem {
     names.add(p.name);
   });
   try {
-    new SearchSpace(parameters);
+    new SearchSpace(parameters, { boundary: file.boundary });
   } catch (error) {
     throw new ProblemError((error as Error).message);
   }
@@ -302,7 +320,9 @@ export function parseProblem(json: unknown, baseDir: string): Problem {
     restarts: file.restarts,
     seed: file.seed ?? 1,
     workers: file.workers ?? 1,
+    ...(file.executor ? { executor: parseExecutor(file.executor) } : {}),
     checkpointSeconds: file.checkpointSeconds,
+    ...(file.boundary ? { boundary: file.boundary } : {}),
     baseDir,
   };
 }

@@ -6,7 +6,7 @@
  * uninterrupted run would.
  */
 import { existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import {
   Optimizer,
   type EvaluationOutcome,
@@ -16,7 +16,7 @@ import {
 import { SearchSpace } from '../../core/search-space';
 import { decodeState, encodeState } from '../../core/state-codec';
 import { getStrategy } from '../../strategies/registry';
-import { createEvaluator, type Evaluator } from '../evaluation/pool';
+import { createExecutor, type Executor, type ExecutorConfig } from '../executors/index';
 import type { EvaluationResult, ObjectiveConfig } from '../evaluation/types';
 import { problemToJson, type Problem } from '../problem/schema';
 import { evoboxVersion } from '../version';
@@ -64,7 +64,7 @@ const maxCovarianceDimension = 64;
 const maxReplayEvaluations = 50_000;
 
 function optimizerConfig(problem: Problem) {
-  const space = new SearchSpace(problem.parameters);
+  const space = new SearchSpace(problem.parameters, { boundary: problem.boundary });
   return {
     strategy: getStrategy(problem.strategy.name),
     options: problem.strategy.options,
@@ -110,7 +110,7 @@ class Run implements RunHandle {
     readonly runDir: string,
     private readonly problem: Problem,
     private readonly optimizer: Optimizer,
-    private readonly evaluator: Evaluator,
+    private readonly executor: Executor,
     private readonly folder: RunFolderWriter,
     private readonly replay: Replay,
     private readonly callbacks: RunCallbacks,
@@ -159,7 +159,7 @@ class Run implements RunHandle {
   private cancelEvaluations(): void {
     if (this.cancelled) return;
     this.cancelled = true;
-    void this.evaluator.close().catch(() => undefined);
+    this.executor.cancel();
   }
 
   /**
@@ -185,7 +185,7 @@ class Run implements RunHandle {
     if (jobs.length > 0) {
       let results: EvaluationResult[] | null;
       try {
-        results = await this.evaluator.evaluate(jobs);
+        results = await this.executor.evaluate(jobs, candidates[0].generation);
       } catch (error) {
         if (!this.cancelled) throw error;
         results = null;
@@ -194,7 +194,8 @@ class Run implements RunHandle {
       candidates.forEach((c, k) => {
         if (records[k]) return;
         const result = results?.[j++];
-        if (!result || (this.cancelled && result.error !== undefined)) {
+        // The executor marks what its cancel() ended: "cancelled…" (see executors/types.ts).
+        if (!result || (this.cancelled && result.fitness === null && result.error?.startsWith('cancelled'))) {
           records[k] = null; // ended by the stop: run again on resume
           return;
         }
@@ -373,7 +374,7 @@ class Run implements RunHandle {
     }
     clearTimeout(this.graceTimer);
     try {
-      await this.evaluator.close();
+      await this.executor.close();
     } catch {
       // closing is best effort; the result is already decided
     }
@@ -454,18 +455,19 @@ async function launch(
   problem: Problem,
   optimizer: Optimizer,
   replay: Replay,
-  options: RunCallbacks,
+  options: ResumeOptions,
 ): Promise<Run> {
   const scratchDir = folder.scratchDir();
-  const objective = withRunEnvironment(problem.objective, folder.processEnvironment);
-  const evaluator = await createEvaluator(objective, {
+  const executor = await createExecutor(options.executor ?? problem.executor, {
+    objective: withRunEnvironment(problem.objective, folder.processEnvironment),
+    parameterNames: problem.parameters.map((p) => p.name),
     workers: problem.workers,
     cwd: problem.baseDir,
     scratchDir,
     seed: problem.seed,
-    parameterNames: problem.parameters.map((p) => p.name),
+    runId: basename(folder.dir),
   });
-  return new Run(folder.dir, problem, optimizer, evaluator, folder, replay, options);
+  return new Run(folder.dir, problem, optimizer, executor, folder, replay, options);
 }
 
 /**
@@ -521,6 +523,8 @@ export function loadRunProblem(runDir: string): Problem {
 }
 
 export interface ResumeOptions extends RunCallbacks {
+  /** Where evaluations run this time, instead of the problem's `executor`. */
+  executor?: ExecutorConfig;
   /**
    * Go on although the journal lacks evaluation records the checkpoint counts (truncated or
    * deleted): they stay missing from the journal and exports. Without it resume refuses.

@@ -1,0 +1,44 @@
+/**
+ * The commands `evobox` has beyond the engine's own: `serve` (the browser UI, electron/server)
+ * and `bench` (bench/). bin/evobox.mjs hands them to the CLI, so engine/node/cli never imports
+ * those layers; each loads its layer only when it runs.
+ */
+import { resolve } from 'node:path';
+import type { CommandRegistration } from '../engine/node/cli/main';
+
+export const serveCommand: CommandRegistration = (program, setExit) =>
+  program
+    .command('serve')
+    .description('serve the evobox UI to a browser on 127.0.0.1 (prints a URL with an access token)')
+    .option('--port <port>', 'port (0 = any free port)', (v) => Number(v), 0)
+    .option('--runs-dir <dir>', 'folder of run folders', 'runs')
+    .option('--open', 'open the URL in a browser')
+    .action(async (flags: { port: number; runsDir: string; open?: boolean }) => {
+      const { startServer } = await import('../electron/server/index');
+      const server = await startServer({
+        port: flags.port,
+        host: '127.0.0.1',
+        runsDir: resolve(flags.runsDir),
+        open: flags.open,
+      });
+      process.stdout.write(`evobox UI: ${server.url}\n`);
+      await new Promise<void>((done) => {
+        const close = () => void server.close().then(done);
+        process.once('SIGINT', close);
+        process.once('SIGTERM', close);
+        process.once('SIGHUP', close);
+      });
+      setExit(0);
+    });
+
+export const benchCommand: CommandRegistration = (program, setExit) =>
+  program
+    .command('bench')
+    .description('run the benchmarks (same as npm run bench)')
+    .argument('[names...]', 'which benchmarks')
+    .action(async (names: string[]) => {
+      const { runBenchmarks } = await import('../bench/index');
+      setExit(await runBenchmarks(names));
+    });
+
+export const extraCommands: CommandRegistration[] = [serveCommand, benchCommand];

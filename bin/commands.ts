@@ -40,6 +40,7 @@ export const serveCommand: CommandRegistration = (program, setExit) =>
         const close = () => void server.close().then(done);
         process.once('SIGINT', close);
         process.once('SIGTERM', close);
+        process.once('SIGHUP', close);
       });
       setExit(0);
     });

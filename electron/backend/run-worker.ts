@@ -26,6 +26,9 @@ export interface RunWorkerData {
 
 export const desiredStates = { run: 0, pause: 1, stop: 2 } as const;
 
+/** Posted after each change of the desired state; a stop may carry a grace period (StopOptions). */
+export type RunControlMessage = 'check' | { graceMs: number };
+
 export type RunWorkerMessage =
   | { type: 'started'; runDir: string; status: RunStatus }
   | { type: 'events'; events: GenerationEvent[] }
@@ -47,10 +50,12 @@ function main(port: NonNullable<typeof parentPort>, data: RunWorkerData): void {
     lastFlush = Date.now();
   };
 
-  const applyControl = () => {
+  let stopOptions: { graceMs: number } | undefined; // kept if it comes before the run has started
+  const applyControl = (message?: RunControlMessage) => {
+    if (typeof message === 'object') stopOptions = message;
     if (!handle) return;
     const desired = Atomics.load(control, 0);
-    if (desired === desiredStates.stop) handle.stop();
+    if (desired === desiredStates.stop) handle.stop(stopOptions);
     else if (desired === desiredStates.pause && handle.status === 'running') handle.pause();
     else if (desired === desiredStates.run && handle.status === 'paused') handle.resume();
   };

@@ -6,7 +6,7 @@
  * its thread busy never blocks requests, pause/stop or event delivery; progress events are
  * batched before they leave.
  */
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import {
   exportFiles,
   parseRequest,
@@ -30,8 +30,9 @@ import {
   exportRun,
   parseProblem,
   probeProblem,
-  readJson,
-  runFiles,
+  defaultStopGraceSeconds,
+  killOwnRunProcesses,
+  openRunFolder,
   strategies,
   type GenerationEvent,
   type RunHandle,
@@ -61,12 +62,7 @@ export function strategyInfos(dimension: number): StrategyInfo[] {
 
 /** The direction of a run folder's problem (minimize when unreadable: resume reports the real error). */
 function readRunDirection(runDir: string): 'minimize' | 'maximize' {
-  try {
-    const problem = readJson<{ objective?: { direction?: string } }>(join(runDir, runFiles.problem));
-    return problem.objective?.direction === 'maximize' ? 'maximize' : 'minimize';
-  } catch {
-    return 'minimize';
-  }
+  return openRunFolder(runDir).direction();
 }
 
 export class Backend {
@@ -274,13 +270,19 @@ export class Backend {
     return new Map([...this.runs].map(([dir, handle]) => [dir, handle.status]));
   }
 
-  /** Stops every run this backend started and waits (bounded) for their files to be written. */
-  async dispose(timeoutMs = 10_000): Promise<void> {
-    const pending = [...this.runs.values()].map((handle) => {
-      handle.stop();
+  /**
+   * Stops every run this backend started: evaluations still running get the grace period,
+   * then are ended (run again on resume); waits (bounded) for the checkpoints to be written.
+   * Whatever has not ended by then has its evaluation processes killed, so none outlives us.
+   */
+  async dispose(timeoutMs = 10_000, graceMs = defaultStopGraceSeconds * 1000): Promise<void> {
+    const runs = [...this.runs];
+    const pending = runs.map(([, handle]) => {
+      handle.stop({ graceMs });
       return handle.done.catch(() => undefined);
     });
     await Promise.race([Promise.all(pending), new Promise((done) => setTimeout(done, timeoutMs).unref())]);
+    for (const [runDir] of runs) killOwnRunProcesses(runDir);
     this.batcher.flush();
     this.batcher.dispose();
   }

@@ -18,6 +18,7 @@ import { prepareOptimizer, resumeRun, startRun, ResumeError } from '../run/runne
 import type { RunHandle, RunResult } from '../run/types';
 import { evoboxVersion } from '../version';
 import { createProgress } from './progress';
+import { defaultStopGraceSeconds, handleSignals } from './signals';
 
 class UsageError extends Error {}
 
@@ -72,6 +73,7 @@ interface RunFlags {
   runsDir?: string;
   json?: boolean;
   progress?: boolean;
+  stopGrace?: number;
 }
 
 function applyOverrides(problem: Problem, flags: RunFlags): Problem {
@@ -94,6 +96,41 @@ function applyOverrides(problem: Problem, flags: RunFlags): Problem {
   };
 }
 
+/** A note for the user on stderr (stdout stays one JSON object under --json). */
+function notice(message: string): void {
+  process.stderr.write(`evobox: note: ${message}\n`);
+}
+
+function stopGraceOption(): Option {
+  return new Option(
+    '--stop-grace <seconds>',
+    'on SIGTERM, how long running evaluations may finish before they are ended (run again on resume)',
+  )
+    .argParser(nonNegativeNumber('--stop-grace'))
+    .default(defaultStopGraceSeconds);
+}
+
+function nonNegativeNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(`${flag} expects a number ≥ 0 (got ${JSON.stringify(value)})`);
+    return n;
+  };
+}
+
+/** The --json object of a run that never started: the shape of a result, with the error. */
+function failedStart(error: unknown) {
+  return {
+    runDir: null,
+    best: null,
+    evaluations: 0,
+    failedEvaluations: 0,
+    stopReason: 'error',
+    error: (error as Error)?.message ?? String(error),
+  };
+}
+
 function summaryJson(result: RunResult) {
   return {
     runDir: result.runDir,
@@ -102,25 +139,14 @@ function summaryJson(result: RunResult) {
     failedEvaluations: result.failedEvaluations,
     stopReason: result.stopReason,
     ...(result.error ? { error: result.error } : {}),
+    ...(result.notEvaluated ? { notEvaluated: result.notEvaluated } : {}),
   };
 }
 
-async function follow(handle: RunHandle, json: boolean): Promise<number> {
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      process.stderr.write(
-        '\nevobox: stopping after this generation (Ctrl-C again to quit at once; the run stays resumable)\n',
-      );
-      handle.stop();
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const result = await handle.done;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+async function follow(handle: RunHandle, flags: { json?: boolean; stopGrace?: number }): Promise<number> {
+  const json = Boolean(flags.json);
+  const signals = handleSignals(handle, flags.stopGrace);
+  const result = await handle.done.finally(() => signals.dispose());
   if (json) process.stdout.write(`${JSON.stringify(summaryJson(result))}\n`);
   else {
     const reason = stopReasons[result.stopReason as keyof typeof stopReasons] ?? result.stopReason;
@@ -142,7 +168,7 @@ async function follow(handle: RunHandle, json: boolean): Promise<number> {
     process.stderr.write(`evobox: ${result.error}\n`);
     return exitCodes.failure;
   }
-  return exitCodes.ok;
+  return signals.exitCode ?? exitCodes.ok;
 }
 
 function attachProgress(total: number | undefined, flags: { json?: boolean; progress?: boolean }) {
@@ -167,14 +193,22 @@ async function runCommand(problemPath: string, flags: RunFlags): Promise<number>
     runsDir: flags.runsDir,
     problemFile: problemPath,
     onGeneration: (event) => progress.update(event),
+  }).catch((error: unknown) => {
+    // The run could not start (a full disk…): under --json still one JSON object on stdout.
+    progress.stop();
+    const invalidInput = error instanceof ProblemError || error instanceof OptionError;
+    if (flags.json && !invalidInput) process.stdout.write(`${JSON.stringify(failedStart(error))}\n`);
+    throw error;
   });
   if (!flags.json && !process.stderr.isTTY) process.stderr.write(`evobox: running in ${handle.runDir}\n`);
-  return follow(handle, Boolean(flags.json)).finally(() => progress.stop());
+  return follow(handle, flags).finally(() => progress.stop());
 }
 
 interface ResumeFlags {
   json?: boolean;
   progress?: boolean;
+  stopGrace?: number;
+  acceptMissingEvaluations?: boolean;
   executor?: ExecutorConfig;
 }
 
@@ -184,8 +218,10 @@ async function resumeCommand(runDir: string, flags: ResumeFlags): Promise<number
   const handle = await resumeRun(runDir, {
     executor: flags.executor,
     onGeneration: (event) => progress.update(event),
+    onNotice: notice,
+    ...(flags.acceptMissingEvaluations ? { acceptMissingEvaluations: true } : {}),
   });
-  return follow(handle, Boolean(flags.json)).finally(() => progress.stop());
+  return follow(handle, flags).finally(() => progress.stop());
 }
 
 function strategiesCommand(flags: { json?: boolean; dimension?: number }): number {
@@ -285,6 +321,7 @@ export function buildProgram(
     .option('--runs-dir <dir>', 'parent folder for run folders', 'runs')
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--no-progress', 'no progress bar')
+    .addOption(stopGraceOption())
     .action(async (problem: string, flags: RunFlags) => setExit(await runCommand(problem, flags)));
 
   program
@@ -298,6 +335,11 @@ export function buildProgram(
     )
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--no-progress', 'no progress bar')
+    .addOption(stopGraceOption())
+    .option(
+      '--accept-missing-evaluations',
+      'go on although the journal lost evaluation records the checkpoint counts (they stay missing)',
+    )
     .action(async (runDir: string, flags: ResumeFlags) => setExit(await resumeCommand(runDir, flags)));
 
   program

@@ -10,12 +10,12 @@
  * Events are sent in batches of at most one per `flushMs`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { GenerationEvent, RunHandle, RunResult, RunStatus } from './engine';
+import type { BudgetChange, GenerationEvent, RunHandle, RunResult, RunStatus } from './engine';
 import { parseProblem, resumeRun, startRun } from './engine';
 
 export type RunRequest =
   | { kind: 'start'; draft: unknown; baseDir: string; runsDir: string; problemFile?: string }
-  | { kind: 'resume'; runDir: string };
+  | { kind: 'resume'; runDir: string; budget?: BudgetChange };
 
 export interface RunWorkerData {
   request: RunRequest;
@@ -78,7 +78,7 @@ function main(port: NonNullable<typeof parentPort>, data: RunWorkerData): void {
           ...(request.problemFile ? { problemFile: request.problemFile } : {}),
           ...callbacks,
         })
-      : resumeRun(request.runDir, callbacks))();
+      : resumeRun(request.runDir, { ...callbacks, ...(request.budget ? { budget: request.budget } : {}) }))();
 
   starting
     .then(async (started) => {

@@ -22,7 +22,7 @@ import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronOnlyChannels, isInvokeChannel } from '../ipc-channels';
 import type { EventChannel, EventPayloads, InvokeEnvelope } from '../ipc-contract';
-import { RequestError } from '../ipc-contract';
+import { heartbeatEvent, RequestError } from '../ipc-contract';
 import { Backend } from '../backend/service';
 import { buildApp } from './renderer-build';
 
@@ -45,6 +45,8 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Event batching interval. Default 75 ms. */
   batchIntervalMs?: number;
+  /** Interval of the event stream's heartbeat. Default 500 ms (the page waits 1.5 s). */
+  heartbeatMs?: number;
   /**
    * Build the UI first when the default renderer folder has no build (needs the dev
    * dependencies; without them the page explains how to build). Default true.
@@ -195,6 +197,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   }
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const heartbeatMs = options.heartbeatMs ?? 500;
+  const heartbeatFrame = `event: ${heartbeatEvent}\ndata: {}\n\n`;
   const clients = new Set<ServerResponse>();
   let port = 0;
 
@@ -293,7 +297,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     response.write(': connected\n\n');
     clients.add(response);
-    const heartbeat = setInterval(() => response.write(': ping\n\n'), 15_000);
+    // A named event (comments reach no listener): the page says "connection lost" when
+    // heartbeats stop, also when the server hangs without closing the socket.
+    const heartbeat = setInterval(() => response.write(heartbeatFrame), heartbeatMs);
     request.on('close', () => {
       clearInterval(heartbeat);
       clients.delete(response);

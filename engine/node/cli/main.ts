@@ -13,6 +13,7 @@ import { executorFromFlag, type ExecutorConfig } from '../executors/index';
 import { loadProblem, ProblemError, type Problem } from '../problem/schema';
 import { exportFormats, exportRun, type ExportFormat } from '../run/export';
 import { probeProblem } from '../run/probe';
+import { BudgetError } from '../run/budget';
 import { prepareOptimizer, resumeRun, startRun, ResumeError } from '../run/runner';
 import type { RunHandle, RunResult } from '../run/types';
 import { evoboxVersion } from '../version';
@@ -175,14 +176,24 @@ interface ResumeFlags {
   json?: boolean;
   progress?: boolean;
   executor?: ExecutorConfig;
+  budget?: number;
+  seconds?: number;
 }
 
 async function resumeCommand(runDir: string, flags: ResumeFlags): Promise<number> {
   if (!existsSync(runDir)) throw new UsageError(`run folder ${runDir} does not exist`);
-  const progress = attachProgress(undefined, flags);
+  const progress = attachProgress(flags.budget, flags);
+  const budget =
+    flags.budget !== undefined || flags.seconds !== undefined
+      ? {
+          ...(flags.budget !== undefined ? { evaluations: flags.budget } : {}),
+          ...(flags.seconds !== undefined ? { seconds: flags.seconds } : {}),
+        }
+      : undefined;
   const handle = await resumeRun(runDir, {
     executor: flags.executor,
     onGeneration: (event) => progress.update(event),
+    ...(budget ? { budget } : {}),
   });
   return follow(handle, Boolean(flags.json)).finally(() => progress.stop());
 }
@@ -309,6 +320,12 @@ export function buildProgram(
       'where evaluations run this time (default: as the run was started)',
       executorFlag,
     )
+    .option(
+      '--budget <evaluations>',
+      'new total evaluation budget (continues a finished or stopped run too)',
+      positiveInteger('--budget'),
+    )
+    .option('--seconds <s>', 'new total time budget in seconds', finiteNumber('--seconds'))
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--no-progress', 'no progress bar')
     .action(async (runDir: string, flags: ResumeFlags) => setExit(await resumeCommand(runDir, flags)));
@@ -374,7 +391,7 @@ export async function main(
       process.stderr.write(`evobox: ${error.message.split('\n').join('\nevobox: ')}\n`);
       return exitCodes.invalid;
     }
-    if (error instanceof ResumeError) {
+    if (error instanceof ResumeError || error instanceof BudgetError) {
       process.stderr.write(`evobox: ${error.message}\n`);
       return exitCodes.invalid;
     }

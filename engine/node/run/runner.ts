@@ -27,6 +27,7 @@ import {
   writeJsonAtomic,
   type JournalRecord,
 } from './files';
+import { budgetStopReasons, continueWithBudget, type BudgetChange } from './budget';
 import { createRunDir, runFiles, type RunMeta } from './run-dir';
 import type { GenerationEvent, RunCallbacks, RunHandle, RunResult, RunStatus } from './types';
 
@@ -42,6 +43,8 @@ export interface StartOptions extends RunCallbacks {
 export interface ResumeOptions extends RunCallbacks {
   /** Where evaluations run this time, instead of the problem's `executor`. */
   executor?: ExecutorConfig;
+  /** New budget totals: continues a finished or stopped run too (see budget.ts). */
+  budget?: BudgetChange;
 }
 
 interface Checkpoint {
@@ -415,16 +418,27 @@ export function loadRunProblem(runDir: string): Problem {
  */
 export async function resumeRun(runDirGiven: string, options: ResumeOptions = {}): Promise<RunHandle> {
   const runDir = resolve(runDirGiven);
-  const problem = loadRunProblem(runDir);
+  let problem = loadRunProblem(runDir);
   const clock = { now: () => Date.now() };
-  const config = { ...optimizerConfig(problem), now: () => clock.now() };
   const checkpointPath = join(runDir, runFiles.checkpoint);
   const journalPath = join(runDir, runFiles.journal);
+  const checkpoint = existsSync(checkpointPath) ? readJson<Checkpoint>(checkpointPath) : null;
+  const saved = checkpoint ? decodeState<OptimizerState>(checkpoint.optimizer) : null;
+  if (options.budget) {
+    problem = continueWithBudget(problem, options.budget, {
+      evaluations: saved?.evaluations ?? 0,
+      elapsedMs: saved?.elapsedMs ?? 0,
+      stopReason: saved?.stopReason ?? null,
+    });
+    // A later plain resume (after a crash) keeps the new budget.
+    writeJsonAtomic(join(runDir, runFiles.problem), problemToJson(problem));
+  }
+  const config = { ...optimizerConfig(problem), now: () => clock.now() };
   let optimizer: Optimizer;
   let journalStart = 0;
-  if (existsSync(checkpointPath)) {
-    const checkpoint = readJson<Checkpoint>(checkpointPath);
-    optimizer = Optimizer.restore(config, decodeState<OptimizerState>(checkpoint.optimizer));
+  if (checkpoint && saved) {
+    optimizer = Optimizer.restore(config, saved);
+    if (options.budget) optimizer.clearStop(budgetStopReasons);
     const journalBytes = existsSync(journalPath) ? statSync(journalPath).size : 0;
     if (checkpoint.journalBytes !== undefined && checkpoint.journalBytes <= journalBytes) {
       journalStart = checkpoint.journalBytes;

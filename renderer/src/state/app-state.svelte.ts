@@ -5,9 +5,11 @@
  */
 import type {
   AppInfo,
+  ConnectionState,
   EvoboxApi,
   ExampleInfo,
   ExportFormat,
+  LiveRunSnapshot,
   OpenedProblem,
   ProbeResult,
   ProblemDraft,
@@ -25,6 +27,14 @@ import { RunSeries } from '../lib/run-series';
 import { RunState, type RunContext } from './run-state.svelte';
 
 export type ViewName = 'open' | 'problem' | 'strategy' | 'run' | 'history';
+
+/** Where a tab remembers which run it shows, so a reload (F5) shows it again. */
+export type ViewMemory = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+const RUN_KEY = 'evobox-run';
+const VIEW_KEY = 'evobox-view';
+/** Batches kept per run the page has not attached to yet (the newest ones). */
+const EARLY_BATCHES = 200;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -62,6 +72,9 @@ export class AppState {
     budgetTarget: '',
     restarts: 'none',
   });
+
+  /** The link to the backend; controls are disabled while it is not `connected`. */
+  connection = $state<ConnectionState>('connected');
 
   // Runs.
   run = $state<RunState | null>(null);
@@ -111,8 +124,15 @@ export class AppState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private earlyStatus = new Map<string, RunStatusEvent>();
 
-  constructor(api: EvoboxApi) {
+  private readonly memory: ViewMemory | null;
+
+  constructor(api: EvoboxApi, memory: ViewMemory | null = null) {
     this.api = api;
+    this.memory = memory;
+  }
+
+  get connected(): boolean {
+    return this.connection === 'connected';
   }
 
   async init(): Promise<void> {
@@ -121,7 +141,8 @@ export class AppState {
         const run = this.run;
         if (!run || run.runDir !== batch.runDir) {
           const list = this.early.get(batch.runDir) ?? [];
-          if (list.length < 50) list.push(batch);
+          list.push(batch);
+          if (list.length > EARLY_BATCHES) list.shift();
           this.early.set(batch.runDir, list);
           return;
         }
@@ -131,24 +152,107 @@ export class AppState {
       this.api.on('run:status', (event) => {
         const run = this.run;
         if (run && run.runDir === event.runDir) {
-          run.touch(); // the final numbers with the final status
-          run.status = event.status;
-          if (event.result) run.result = event.result;
+          run.applyStatus(event);
         } else {
           this.earlyStatus.set(event.runDir, event);
         }
-        if (this.view === 'history' && (event.status === 'finished' || event.status === 'failed')) {
-          void this.loadHistory();
-        }
+        if (this.view === 'history') void this.loadHistory();
       }),
     );
+    if (this.api.onConnection) {
+      let wasLost = false;
+      this.unsubscribe.push(
+        this.api.onConnection((state) => {
+          this.connection = state;
+          if (state === 'lost') wasLost = true;
+          else if (state === 'connected' && wasLost) {
+            wasLost = false;
+            void this.reconnected();
+          }
+        }),
+      );
+    }
     try {
       this.info = await this.api.invoke('app:info', {});
       this.examples = await this.api.invoke('examples:list', {});
       await this.loadStrategies();
+      await this.restoreView();
     } catch (error) {
       this.error = errorText(error);
     }
+  }
+
+  /**
+   * After a reload: the run this tab showed, and the view it was on. A new tab shows the
+   * newest live run, if there is one (with full control: the backend owns runs, not pages).
+   */
+  private async restoreView(): Promise<void> {
+    const remembered = this.memory?.getItem(RUN_KEY) ?? null;
+    const view = this.memory?.getItem(VIEW_KEY) as ViewName | null;
+    if (remembered) {
+      await this.show(remembered, { loadProblem: true });
+      if (view === 'history') {
+        this.view = 'history';
+        await this.loadHistory();
+      }
+      return;
+    }
+    const live = await this.api.invoke('runs:live', {});
+    if (live[0]) await this.show(live[0].runDir, { loadProblem: true });
+  }
+
+  /** Switches the view and remembers it for a reload. */
+  go(view: ViewName): void {
+    this.view = view;
+    this.memory?.setItem(VIEW_KEY, view);
+    if (view === 'history') void this.loadHistory();
+  }
+
+  /**
+   * Shows a run in the Run view: attached to it with full control while the backend runs it,
+   * else as read back from its folder.
+   */
+  async show(runDir: string, how: { loadProblem: boolean }): Promise<void> {
+    try {
+      const attachment = await this.api.invoke('run:attach', { runDir });
+      if (attachment.live) this.attachLive(attachment, how.loadProblem);
+      else await this.reopen(runDir, how.loadProblem);
+    } catch (error) {
+      this.error = errorText(error);
+    }
+  }
+
+  private attachLive(snapshot: LiveRunSnapshot, loadProblem: boolean): void {
+    const draft = snapshot.problem ?? { name: snapshot.name, objective: {} };
+    const current = this.run;
+    // Reattaching to the run shown keeps what it has drawn; the snapshot fills the gap.
+    const series =
+      current && current.runDir === snapshot.runDir ? current.series : RunSeries.fromCurve(snapshot.earlier);
+    series.push({ generations: snapshot.generations, failures: snapshot.failures });
+    series.failedEvaluations = Math.max(series.failedEvaluations, snapshot.failedEvaluations);
+    const run = new RunState(snapshot.runDir, this.contextOf(draft), true, series);
+    run.status = snapshot.status;
+    run.statusSeq = snapshot.statusSeq;
+    run.savedBest = snapshot.earlierBest ?? current?.best ?? null;
+    if (loadProblem && snapshot.problem) this.loadRunProblem(snapshot.runDir, snapshot.problem);
+    this.attach(run);
+    this.view = 'run';
+  }
+
+  /** The run's problem in the editor (as it was run), so it can be changed and started again. */
+  private loadRunProblem(runDir: string, problem: ProblemDraft): void {
+    this.useProblem({ draft: problem, baseDir: runDir, path: `${runDir}/problem.json` });
+  }
+
+  /** The connection is back: catch up on what the run shown did meanwhile (or how it ended). */
+  private async reconnected(): Promise<void> {
+    const run = this.run;
+    if (run) {
+      const error = this.error;
+      await this.show(run.runDir, { loadProblem: false });
+      if (error === null && this.error?.includes('fetch')) this.error = null;
+    }
+    if (this.view === 'history') await this.loadHistory();
   }
 
   dispose(): void {
@@ -260,18 +364,19 @@ export class AppState {
     }
   }
 
-  /** Makes `run` the current run and replays anything that arrived for it before. */
+  /**
+   * Makes `run` the current run and replays anything that arrived for it before (the series
+   * skips what it holds already; status events older than the run's state are ignored).
+   */
   private attach(run: RunState): void {
     for (const batch of this.early.get(run.runDir) ?? []) run.series.push(batch);
     const status = this.earlyStatus.get(run.runDir);
-    if (status && run.live) {
-      run.status = status.status;
-      if (status.result) run.result = status.result;
-    }
+    if (status && run.live) run.applyStatus(status);
     this.early.clear();
     this.earlyStatus.clear();
     run.touch();
     this.run = run;
+    this.memory?.setItem(RUN_KEY, run.runDir);
   }
 
   private contextOf(draft: ProblemDraft): RunContext {
@@ -369,8 +474,13 @@ export class AppState {
     }
   }
 
+  /** History → Open: a live run is attached to (full control), a past one read back. */
+  async open(runDir: string): Promise<void> {
+    await this.show(runDir, { loadProblem: true });
+  }
+
   /** Shows a past run in the Run view (its curve, best and export) and loads its problem. */
-  async reopen(runDir: string): Promise<void> {
+  async reopen(runDir: string, loadProblem = true): Promise<void> {
     try {
       const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 5000 });
       const draft = detail.problem ?? { name: detail.summary.name, objective: {} };
@@ -378,29 +488,59 @@ export class AppState {
       run.status = detail.summary.status;
       run.savedBest = detail.best;
       run.series.failedEvaluations = detail.failedEvaluations;
-      run.series.failures.push(...detail.failures);
-      run.touch();
-      this.run = run;
-      if (detail.problem) {
-        this.useProblem({ draft: detail.problem, baseDir: runDir, path: `${runDir}/problem.json` });
+      run.series.push({ generations: [], failures: detail.failures });
+      if (detail.summary.stopReason) {
+        run.result = {
+          stopReason: detail.summary.stopReason,
+          evaluations: detail.summary.evaluations,
+          failedEvaluations: detail.failedEvaluations,
+          elapsedMs: 0,
+          best: detail.best,
+        };
       }
+      this.attach(run);
+      if (loadProblem && detail.problem) this.loadRunProblem(runDir, detail.problem);
       this.view = 'run';
     } catch (error) {
       this.error = errorText(error);
     }
   }
 
+  /** History → Resume: an interrupted run goes on where its folder says it was. */
   async resume(runDir: string): Promise<void> {
     try {
       const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 5000 });
       const draft = detail.problem ?? { name: detail.summary.name, objective: {} };
       const run = new RunState(runDir, this.contextOf(draft), true, RunSeries.fromCurve(detail.curve));
       run.series.failedEvaluations = detail.failedEvaluations;
+      run.savedBest = detail.best;
       this.attach(run);
       this.view = 'run';
       await this.api.invoke('run:resume-dir', { runDir });
     } catch (error) {
       this.error = errorText(error);
+      await this.reopen(runDir, false);
+    }
+  }
+
+  /**
+   * Continue: the run shown (finished, stopped or interrupted) goes on with `more`
+   * evaluations, from where it was — its counters and charts continue, they do not restart.
+   */
+  async continueRun(more: number): Promise<void> {
+    const shown = this.run;
+    if (!shown || !Number.isInteger(more) || more < 1) return;
+    const total = shown.evaluations + more;
+    const context = { ...shown.context, budget: { ...shown.context.budget, evaluations: total } };
+    const run = new RunState(shown.runDir, context, true, shown.series);
+    run.savedBest = shown.best;
+    run.status = 'running';
+    this.attach(run);
+    try {
+      await this.api.invoke('run:resume-dir', { runDir: shown.runDir, budget: { evaluations: total } });
+    } catch (error) {
+      this.error = errorText(error);
+      await this.reopen(shown.runDir, false);
     }
   }
 

@@ -3,14 +3,19 @@
  * attach to a live run with full control and the same charts; a finished run goes on with
  * more budget from where it was.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { e2eUrl, fixturesDir } from './env';
-import { evaluations, numberAttribute, openApp, openProblemByPath } from './helpers';
+import { e2eUrl, fixturesDir, repoRoot } from './env';
+import { evaluations, numberAttribute, openApp, openProblemByPath, screenshot } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
 const slowBowl = join(fixturesDir, 'slow-bowl', 'problem.json');
+/** The connection test's own server, on a port of its own. */
+const livePort = Number(process.env.EVOBOX_LIVE_E2E_PORT ?? 47850);
 const fitness = 'figure[aria-label="Fitness"]';
 const status = (page: Page) => page.locator('.status');
 const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
@@ -155,4 +160,105 @@ test('a finished run continues with more budget from where it was', async ({ pag
   for (let k = 1; k < seen.length; k++) expect(seen[k]).toBeGreaterThanOrEqual(seen[k - 1]);
   expect(await numberAttribute(page, fitness, 'data-length')).toBeGreaterThan(points);
   await expect(page.getByText('72 of 72')).toBeVisible();
+});
+
+/* ------------------------------------------------------------------ connection */
+
+interface LiveServer {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts test/e2e/live-server.ts and waits for the URL it prints. */
+async function startLiveServer(env: NodeJS.ProcessEnv): Promise<LiveServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/e2e/live-server.ts')], {
+    cwd: repoRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  await expect
+    .poll(() => {
+      if (child.exitCode !== null) throw new Error(`live server exited: ${stderr}`);
+      return /evobox UI: (\S+)/.test(stdout);
+    })
+    .toBe(true);
+  const url = /evobox UI: (\S+)/.exec(stdout)![1];
+  const stop = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGCONT');
+      child.kill('SIGTERM');
+    });
+  return { child, url, stop };
+}
+
+test('connection lost: the page says so, disables its controls, and reattaches when the server is back', async ({
+  page,
+}) => {
+  const dir = mkdtempSync(join(tmpdir(), 'evobox-e2e-live-'));
+  const env = {
+    ...process.env,
+    EVOBOX_STATE_DIR: join(dir, 'state'),
+    EVOBOX_LIVE_RUNS: join(dir, 'runs'),
+    EVOBOX_LIVE_PORT: String(livePort),
+  };
+  let server = await startLiveServer(env);
+  const banner = page.getByText('Connection to the evobox server lost.');
+  const connection = page.locator('[data-connection]');
+  try {
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+    await page.goto(server.url);
+    await startSlowBowl(page);
+    await expect.poll(() => evaluations(page)).toBeGreaterThan(16);
+    await expect(connection).toHaveAttribute('data-connection', 'connected');
+
+    // A server that hangs (stopped, socket open): only the heartbeat's silence shows it.
+    process.kill(server.child.pid!, 'SIGSTOP');
+    const stoppedAt = Date.now();
+    await expect(banner).toBeVisible({ timeout: 5_000 });
+    const noticedMs = Date.now() - stoppedAt;
+    test.info().annotations.push({ type: 'connection lost noticed after', description: `${noticedMs} ms` });
+    expect(noticedMs).toBeLessThan(3_000);
+    await expect(connection).toHaveAttribute('role', 'status');
+    await expect(button(page, 'Pause')).toBeDisabled();
+    await expect(button(page, 'Stop')).toBeDisabled();
+    await screenshot(page, 'live-connection-lost');
+    process.kill(server.child.pid!, 'SIGCONT');
+    await expect(banner).toBeHidden();
+    await expect(status(page)).toHaveText('running');
+    await expect(button(page, 'Pause')).toBeEnabled();
+    const beforeKill = await evaluations(page);
+    await expect.poll(() => evaluations(page)).toBeGreaterThan(beforeKill);
+
+    // Killed: the run dies with it (its folder stays resumable); restarted without a port,
+    // the server comes back on the stored port with the stored token, and the tab reattaches.
+    server.child.kill('SIGKILL');
+    await expect(banner).toBeVisible({ timeout: 5_000 });
+    const shown = await evaluations(page);
+    const firstUrl = server.url;
+    server = await startLiveServer({ ...env, EVOBOX_LIVE_PORT: '' });
+    expect(server.url).toBe(firstUrl);
+    await expect(banner).toBeHidden({ timeout: 10_000 });
+    await expect(status(page)).toHaveText('interrupted');
+    expect(await evaluations(page)).toBeGreaterThanOrEqual(Math.min(shown, 8));
+    await page.getByLabel('More evaluations').fill('48');
+    await button(page, 'Continue').click();
+    await expect(status(page)).toHaveText('running');
+    await expect.poll(() => evaluations(page)).toBeGreaterThan(shown);
+    await expect.poll(() => numberAttribute(page, fitness, 'data-length')).toBeGreaterThan(3);
+    await screenshot(page, 'live-reattached');
+    await button(page, 'Stop').click();
+    await expect(status(page)).toHaveText('finished');
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

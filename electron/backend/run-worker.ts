@@ -58,8 +58,10 @@ function main(port: NonNullable<typeof parentPort>, data: RunWorkerData): void {
   const callbacks = {
     onGeneration(event: GenerationEvent) {
       buffer.push(event);
-      if (Date.now() - lastFlush >= data.flushMs) flush();
       applyControl();
+      // Paused (also by a request that came in mid-generation): this may be the last event
+      // for a long while, so it must not wait in the buffer for the next one.
+      if (Date.now() - lastFlush >= data.flushMs || handle?.status !== 'running') flush();
     },
     onStatus(status: RunStatus) {
       flush();

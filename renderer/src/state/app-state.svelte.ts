@@ -135,6 +135,15 @@ export class AppState {
     return this.connection === 'connected';
   }
 
+  /**
+   * Shows an error in the banner. A request that failed because the server is unreachable
+   * (fetch's TypeError) is not repeated there while the connection banner says so.
+   */
+  private fail(error: unknown): void {
+    if (!this.connected && error instanceof TypeError) return;
+    this.error = errorText(error);
+  }
+
   async init(): Promise<void> {
     this.unsubscribe.push(
       this.api.on('run:progress', (batch) => {
@@ -178,7 +187,7 @@ export class AppState {
       await this.loadStrategies();
       await this.restoreView();
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -189,16 +198,14 @@ export class AppState {
   private async restoreView(): Promise<void> {
     const remembered = this.memory?.getItem(RUN_KEY) ?? null;
     const view = this.memory?.getItem(VIEW_KEY) as ViewName | null;
-    if (remembered) {
-      await this.show(remembered, { loadProblem: true });
-      if (view === 'history') {
-        this.view = 'history';
-        await this.loadHistory();
-      }
-      return;
+    // A remembered run that is gone (another runs folder, deleted) is forgotten quietly.
+    const shown = remembered !== null && (await this.show(remembered, { loadProblem: true, quiet: true }));
+    if (!shown) {
+      this.memory?.removeItem(RUN_KEY);
+      const live = await this.api.invoke('runs:live', {});
+      if (live[0]) await this.show(live[0].runDir, { loadProblem: true });
     }
-    const live = await this.api.invoke('runs:live', {});
-    if (live[0]) await this.show(live[0].runDir, { loadProblem: true });
+    if (view === 'history') this.go('history');
   }
 
   /** Switches the view and remembers it for a reload. */
@@ -212,13 +219,19 @@ export class AppState {
    * Shows a run in the Run view: attached to it with full control while the backend runs it,
    * else as read back from its folder.
    */
-  async show(runDir: string, how: { loadProblem: boolean }): Promise<void> {
+  async show(runDir: string, how: { loadProblem: boolean; quiet?: boolean }): Promise<boolean> {
     try {
       const attachment = await this.api.invoke('run:attach', { runDir });
-      if (attachment.live) this.attachLive(attachment, how.loadProblem);
-      else await this.reopen(runDir, how.loadProblem);
+      if (attachment.live) {
+        this.attachLive(attachment, how.loadProblem);
+        return true;
+      }
+      const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 5000 });
+      this.showDetail(runDir, detail, how.loadProblem);
+      return true;
     } catch (error) {
-      this.error = errorText(error);
+      if (!how.quiet) this.fail(error);
+      return false;
     }
   }
 
@@ -247,11 +260,7 @@ export class AppState {
   /** The connection is back: catch up on what the run shown did meanwhile (or how it ended). */
   private async reconnected(): Promise<void> {
     const run = this.run;
-    if (run) {
-      const error = this.error;
-      await this.show(run.runDir, { loadProblem: false });
-      if (error === null && this.error?.includes('fetch')) this.error = null;
-    }
+    if (run) await this.show(run.runDir, { loadProblem: false });
     if (this.view === 'history') await this.loadHistory();
   }
 
@@ -290,14 +299,14 @@ export class AppState {
     this.probeError = null;
     this.error = opened.error ? `This problem file does not validate yet:\n${opened.error}` : null;
     this.view = 'problem';
-    void this.loadStrategies().catch((error: unknown) => (this.error = errorText(error)));
+    void this.loadStrategies().catch((error: unknown) => this.fail(error));
   }
 
   async openProblem(path: string): Promise<void> {
     try {
       this.useProblem(await this.api.invoke('problem:open', { path }));
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -305,7 +314,7 @@ export class AppState {
     try {
       this.useProblem(await this.api.invoke('problem:from-executable', { path }));
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -360,7 +369,7 @@ export class AppState {
       this.objective = { ...saved.draft.objective };
       this.notice = `Saved ${saved.path}`;
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -408,7 +417,7 @@ export class AppState {
       this.attach(new RunState(runDir, this.contextOf(draft), true));
       this.view = 'run';
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     } finally {
       this.starting = false;
     }
@@ -421,7 +430,7 @@ export class AppState {
       const { status } = await this.api.invoke('run:control', { runDir: run.runDir, action });
       if (run.status !== 'finished' && run.status !== 'failed') run.status = status;
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -447,7 +456,7 @@ export class AppState {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       this.notice = `Downloaded ${file.filename}`;
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -457,7 +466,7 @@ export class AppState {
       const known = this.history.map((r) => r.runDir);
       this.compared = this.compared.filter((d) => known.includes(d.summary.runDir));
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -470,7 +479,7 @@ export class AppState {
       const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 2000 });
       this.compared = [...this.compared, detail];
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -482,28 +491,31 @@ export class AppState {
   /** Shows a past run in the Run view (its curve, best and export) and loads its problem. */
   async reopen(runDir: string, loadProblem = true): Promise<void> {
     try {
-      const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 5000 });
-      const draft = detail.problem ?? { name: detail.summary.name, objective: {} };
-      const run = new RunState(runDir, this.contextOf(draft), false, RunSeries.fromCurve(detail.curve));
-      run.status = detail.summary.status;
-      run.savedBest = detail.best;
-      run.series.failedEvaluations = detail.failedEvaluations;
-      run.series.push({ generations: [], failures: detail.failures });
-      if (detail.summary.stopReason) {
-        run.result = {
-          stopReason: detail.summary.stopReason,
-          evaluations: detail.summary.evaluations,
-          failedEvaluations: detail.failedEvaluations,
-          elapsedMs: 0,
-          best: detail.best,
-        };
-      }
-      this.attach(run);
-      if (loadProblem && detail.problem) this.loadRunProblem(runDir, detail.problem);
-      this.view = 'run';
+      this.showDetail(runDir, await this.api.invoke('runs:read', { runDir, maxPoints: 5000 }), loadProblem);
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
+  }
+
+  private showDetail(runDir: string, detail: RunDetail, loadProblem: boolean): void {
+    const draft = detail.problem ?? { name: detail.summary.name, objective: {} };
+    const run = new RunState(runDir, this.contextOf(draft), false, RunSeries.fromCurve(detail.curve));
+    run.status = detail.summary.status;
+    run.savedBest = detail.best;
+    run.series.failedEvaluations = detail.failedEvaluations;
+    run.series.push({ generations: [], failures: detail.failures });
+    if (detail.summary.stopReason) {
+      run.result = {
+        stopReason: detail.summary.stopReason,
+        evaluations: detail.summary.evaluations,
+        failedEvaluations: detail.failedEvaluations,
+        elapsedMs: 0,
+        best: detail.best,
+      };
+    }
+    this.attach(run);
+    if (loadProblem && detail.problem) this.loadRunProblem(runDir, detail.problem);
+    this.view = 'run';
   }
 
   /** History → Resume: an interrupted run goes on where its folder says it was. */
@@ -518,7 +530,7 @@ export class AppState {
       this.view = 'run';
       await this.api.invoke('run:resume-dir', { runDir });
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
       await this.reopen(runDir, false);
     }
   }
@@ -539,7 +551,7 @@ export class AppState {
     try {
       await this.api.invoke('run:resume-dir', { runDir: shown.runDir, budget: { evaluations: total } });
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
       await this.reopen(shown.runDir, false);
     }
   }

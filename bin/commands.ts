@@ -24,16 +24,22 @@ export const serveCommand: CommandRegistration = (program, setExit) =>
   program
     .command('serve')
     .description('serve the evobox UI to a browser on 127.0.0.1 (prints a URL with an access token)')
-    .option('--port <port>', 'port (0 = any free port)', (v) => Number(v), 0)
+    .option(
+      '--port <port>',
+      'port (0 = any free port; default: the one used last time, so open tabs reconnect)',
+      (v) => Number(v),
+    )
     .option('--runs-dir <dir>', 'folder of run folders', 'runs')
-    .option('--open', 'open the URL in a browser')
-    .action(async (flags: { port: number; runsDir: string; open?: boolean }) => {
+    .option('--open', 'open the UI in a browser (the token never goes on a command line)')
+    .action(async (flags: { port?: number; runsDir: string; open?: boolean }) => {
       const { startServer } = await import('../electron/server/index');
+      const { defaultIdentityFile } = await import('../electron/server/identity');
       const server = await startServer({
-        port: flags.port,
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
         host: '127.0.0.1',
         runsDir: resolve(flags.runsDir),
         open: flags.open,
+        identityFile: defaultIdentityFile(),
       });
       process.stdout.write(`evobox UI: ${server.url}\n`);
       await new Promise<void>((done) => {

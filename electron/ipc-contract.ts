@@ -88,8 +88,26 @@ export const requestSchemas = {
   'strategies:list': z.object({ dimension: z.number().int().min(1).max(100_000) }).strict(),
   'run:start': z.object({ draft: problemDraftSchema, baseDir: path, problemPath: path.optional() }).strict(),
   'run:control': z.object({ runDir: path, action: z.enum(['pause', 'resume', 'stop']) }).strict(),
-  /** Continues an interrupted run from its folder. */
-  'run:resume-dir': z.object({ runDir: path }).strict(),
+  /**
+   * Continues an interrupted run from its folder. With `budget`, also a finished or stopped
+   * run ("Continue"): the new totals (evaluations so far count), as `evobox resume --budget`.
+   */
+  'run:resume-dir': z
+    .object({
+      runDir: path,
+      budget: z
+        .object({
+          evaluations: z.number().int().min(1).max(1e12).optional(),
+          seconds: z.number().positive().max(1e9).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  /** Runs the backend is executing now (its registry), newest first. */
+  'runs:live': empty,
+  /** Everything a page needs to show a live run and control it (or `live: false`). */
+  'run:attach': z.object({ runDir: path }).strict(),
   /** Past and current runs in the runs folder, newest first. */
   'runs:list': empty,
   /** One run's curve, best, problem and failures, read from its folder. */
@@ -238,6 +256,37 @@ export interface RunDetail {
   failedEvaluations: number;
 }
 
+/** One run in the backend's registry of live runs. */
+export interface LiveRunInfo {
+  runDir: string;
+  name: string;
+  status: RunStatus;
+  evaluations: number;
+  /** When this backend started (or resumed) it, ISO time. */
+  startedAt: string;
+}
+
+/**
+ * A live run as a page attaching to it needs it: what happened before this backend took it
+ * up (a resumed run's curve, read from its journal) and the views sent since, bounded for
+ * long runs (older views thinned, bulky samples and shapes kept only for the recent ones).
+ * Events that arrive later continue it; views at or below the last evaluation count are
+ * duplicates.
+ */
+export interface LiveRunSnapshot extends LiveRunInfo {
+  live: true;
+  /** `seq` of the last status event sent before this snapshot (older events are stale). */
+  statusSeq: number;
+  problem: ProblemDraft | null;
+  earlier: RunCurve;
+  earlierBest: { params: Record<string, number>; fitness: number } | null;
+  generations: GenerationView[];
+  failures: FailureInfo[];
+  failedEvaluations: number;
+}
+
+export type RunAttachment = LiveRunSnapshot | { live: false; runDir: string };
+
 export interface ExportedFile {
   filename: string;
   mimeType: string;
@@ -258,6 +307,8 @@ export interface InvokeResponses {
   'run:start': RunStarted;
   'run:control': { status: RunStatus };
   'run:resume-dir': RunStarted;
+  'runs:live': LiveRunInfo[];
+  'run:attach': RunAttachment;
   'runs:list': RunSummary[];
   'runs:read': RunDetail;
   'run:export': ExportedFile;
@@ -311,6 +362,8 @@ export interface RunProgressBatch {
 export interface RunStatusEvent {
   runDir: string;
   status: RunStatus;
+  /** Increases with every status event of a backend: orders events against snapshots. */
+  seq?: number;
   result?: {
     stopReason: string;
     evaluations: number;
@@ -335,8 +388,19 @@ export const invokeChannelsMatch: AssertSame<keyof InvokeResponses, InvokeChanne
 
 export type InvokeResult<C extends InvokeChannel> = InvokeResponses[C];
 
+/**
+ * The transport's link to the backend: browser mode watches a heartbeat on its event stream
+ * and says `lost` within ~2 s of the server going away, then reconnects by itself.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'lost';
+
+/** Browser mode's event stream sends this event every 500 ms (transport only, no payload). */
+export const heartbeatEvent = 'heartbeat';
+
 export interface EvoboxApi {
   readonly mode: 'electron' | 'browser';
+  /** Connection changes (Electron's IPC is always connected and may leave this out). */
+  onConnection?(listener: (state: ConnectionState) => void): () => void;
   invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponses[C]>;
   on<E extends EventChannel>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
 }

@@ -11,6 +11,7 @@ export {
   type Problem,
 } from '../../engine/node/problem/schema';
 export { startRun, resumeRun, loadRunProblem } from '../../engine/node/run/runner';
+export { BudgetError, type BudgetChange } from '../../engine/node/run/budget';
 export { exportRun } from '../../engine/node/run/export';
 export { probeProblem, type ProbeReport } from '../../engine/node/run/probe';
 export {

@@ -10,12 +10,12 @@
  * Events are sent in batches of at most one per `flushMs`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { GenerationEvent, RunHandle, RunResult, RunStatus } from './engine';
+import type { BudgetChange, GenerationEvent, RunHandle, RunResult, RunStatus } from './engine';
 import { parseProblem, resumeRun, startRun } from './engine';
 
 export type RunRequest =
   | { kind: 'start'; draft: unknown; baseDir: string; runsDir: string; problemFile?: string }
-  | { kind: 'resume'; runDir: string };
+  | { kind: 'resume'; runDir: string; budget?: BudgetChange };
 
 export interface RunWorkerData {
   request: RunRequest;
@@ -63,8 +63,10 @@ function main(port: NonNullable<typeof parentPort>, data: RunWorkerData): void {
   const callbacks = {
     onGeneration(event: GenerationEvent) {
       buffer.push(event);
-      if (Date.now() - lastFlush >= data.flushMs) flush();
       applyControl();
+      // Paused (also by a request that came in mid-generation): this may be the last event
+      // for a long while, so it must not wait in the buffer for the next one.
+      if (Date.now() - lastFlush >= data.flushMs || handle?.status !== 'running') flush();
     },
     onStatus(status: RunStatus) {
       flush();
@@ -83,7 +85,7 @@ function main(port: NonNullable<typeof parentPort>, data: RunWorkerData): void {
           ...(request.problemFile ? { problemFile: request.problemFile } : {}),
           ...callbacks,
         })
-      : resumeRun(request.runDir, callbacks))();
+      : resumeRun(request.runDir, { ...callbacks, ...(request.budget ? { budget: request.budget } : {}) }))();
 
   starting
     .then(async (started) => {

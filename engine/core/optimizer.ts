@@ -306,9 +306,9 @@ export class Optimizer {
     if (!this.state.stopReason) this.state.stopReason = reason;
   }
 
-  /** Lets a run stopped on request continue (resume). */
-  clearStop(): void {
-    if (this.state.stopReason === 'stopped-by-user') this.state.stopReason = null;
+  /** Lets a run stopped on request (or, given them, for one of `reasons`) continue (resume). */
+  clearStop(reasons: ReadonlySet<string> = new Set(['stopped-by-user'])): void {
+    if (this.state.stopReason && reasons.has(this.state.stopReason)) this.state.stopReason = null;
   }
 
   /**

@@ -14,6 +14,7 @@ import { executorFromFlag, type ExecutorConfig } from '../executors/index';
 import { loadProblem, ProblemError, type Problem } from '../problem/schema';
 import { exportFormats, exportRun, type ExportFormat } from '../run/export';
 import { probeProblem } from '../run/probe';
+import { BudgetError } from '../run/budget';
 import { prepareOptimizer, resumeRun, startRun, ResumeError } from '../run/runner';
 import type { RunHandle, RunResult } from '../run/types';
 import { evoboxVersion } from '../version';
@@ -210,16 +211,26 @@ interface ResumeFlags {
   stopGrace?: number;
   acceptMissingEvaluations?: boolean;
   executor?: ExecutorConfig;
+  budget?: number;
+  seconds?: number;
 }
 
 async function resumeCommand(runDir: string, flags: ResumeFlags): Promise<number> {
   if (!existsSync(runDir)) throw new UsageError(`run folder ${runDir} does not exist`);
-  const progress = attachProgress(undefined, flags);
+  const progress = attachProgress(flags.budget, flags);
+  const budget =
+    flags.budget !== undefined || flags.seconds !== undefined
+      ? {
+          ...(flags.budget !== undefined ? { evaluations: flags.budget } : {}),
+          ...(flags.seconds !== undefined ? { seconds: flags.seconds } : {}),
+        }
+      : undefined;
   const handle = await resumeRun(runDir, {
     executor: flags.executor,
     onGeneration: (event) => progress.update(event),
     onNotice: notice,
     ...(flags.acceptMissingEvaluations ? { acceptMissingEvaluations: true } : {}),
+    ...(budget ? { budget } : {}),
   });
   return follow(handle, flags).finally(() => progress.stop());
 }
@@ -333,6 +344,12 @@ export function buildProgram(
       'where evaluations run this time (default: as the run was started)',
       executorFlag,
     )
+    .option(
+      '--budget <evaluations>',
+      'new total evaluation budget (continues a finished or stopped run too)',
+      positiveInteger('--budget'),
+    )
+    .option('--seconds <s>', 'new total time budget in seconds', finiteNumber('--seconds'))
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--no-progress', 'no progress bar')
     .addOption(stopGraceOption())
@@ -403,7 +420,7 @@ export async function main(
       process.stderr.write(`evobox: ${error.message.split('\n').join('\nevobox: ')}\n`);
       return exitCodes.invalid;
     }
-    if (error instanceof ResumeError) {
+    if (error instanceof ResumeError || error instanceof BudgetError) {
       process.stderr.write(`evobox: ${error.message}\n`);
       return exitCodes.invalid;
     }

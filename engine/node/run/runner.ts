@@ -36,6 +36,7 @@ import {
   type JournalWriter,
   type RunMeta,
 } from './folder';
+import { budgetStopReasons, continueWithBudget, type BudgetChange } from './budget';
 import type { GenerationEvent, RunCallbacks, RunHandle, RunResult, RunStatus, StopOptions } from './types';
 
 export interface StartOptions extends RunCallbacks {
@@ -530,6 +531,8 @@ export interface ResumeOptions extends RunCallbacks {
    * deleted): they stay missing from the journal and exports. Without it resume refuses.
    */
   acceptMissingEvaluations?: boolean;
+  /** New budget totals: continues a finished or stopped run too (see budget.ts). */
+  budget?: BudgetChange;
 }
 
 /**
@@ -633,7 +636,7 @@ function finishedResult(
  */
 export async function resumeRun(runDirGiven: string, options: ResumeOptions = {}): Promise<RunHandle> {
   const runDir = resolve(runDirGiven);
-  const problem = loadRunProblem(runDir);
+  let problem = loadRunProblem(runDir);
   const notice = (message: string) => options.onNotice?.(message);
   const folder = RunFolderWriter.open(runDir);
   try {
@@ -646,9 +649,19 @@ export async function resumeRun(runDirGiven: string, options: ResumeOptions = {}
         );
     }
     const clock = { now: () => Date.now() };
-    const config = { ...optimizerConfig(problem), now: () => clock.now() };
     const saved = loadCheckpoint(folder, notice);
+    if (options.budget) {
+      problem = continueWithBudget(problem, options.budget, {
+        evaluations: saved?.state.evaluations ?? 0,
+        elapsedMs: saved?.state.elapsedMs ?? 0,
+        stopReason: saved?.state.stopReason ?? null,
+      });
+      // A later plain resume (after a crash) keeps the new budget.
+      folder.writeProblem(problemToJson(problem));
+    }
+    const config = { ...optimizerConfig(problem), now: () => clock.now() };
     const optimizer = saved ? Optimizer.restore(config, saved.state) : Optimizer.create(config);
+    if (options.budget) optimizer.clearStop(budgetStopReasons);
     if (optimizer.stopReason && optimizer.stopReason !== 'stopped-by-user') {
       const result = finishedResult(folder, optimizer, notice);
       folder.release();

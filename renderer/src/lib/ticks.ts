@@ -160,3 +160,22 @@ export function axisTicks(toUser: (x: number) => number, range: Range, count = 5
   const labels = formatTicks(positions.map(toUser));
   return positions.map((at, k) => ({ at, label: labels[k] }));
 }
+
+/**
+ * Whether a fitness chart should start on a log axis: every finite value positive, and the
+ * largest more than `decades` powers of ten above the smallest.
+ */
+export function spansDecades(columns: readonly ArrayLike<number | null>[], decades = 3): boolean {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const column of columns) {
+    for (let k = 0; k < column.length; k++) {
+      const v = column[k];
+      if (v === null || !Number.isFinite(v)) continue;
+      if (v <= 0) return false;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return Number.isFinite(min) && max / min > 10 ** decades;
+}

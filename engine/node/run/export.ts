@@ -68,10 +68,16 @@ export function exportRun(runDir: string, format: ExportFormat): string {
         substitute(a, { params: best.params, id: best.index, workdir: '.', problemdir: problem.baseDir }),
       ),
     ];
-    const line = words.map(shellQuote).join(' ');
-    if (objective.protocol === 'args') return `${line}\n`;
-    const request = JSON.stringify({ id: best.index, params: best.params });
-    return `printf '%s\\n' ${shellQuote(request)} | ${line}\n`;
+    // Evaluations run in the objective's folder (its `cwd`, else the problem file's): the
+    // line changes there in a subshell, so it runs from any folder and leaves the shell's alone.
+    const cwd = objective.cwd ?? problem.baseDir;
+    const env = Object.entries(objective.env ?? {}).map(([key, value]) => shellQuote(`${key}=${value}`));
+    const line = [...(env.length > 0 ? ['env', ...env] : []), ...words.map(shellQuote)].join(' ');
+    const body =
+      objective.protocol === 'args'
+        ? line
+        : `printf '%s\\n' ${shellQuote(JSON.stringify({ id: best.index, params: best.params }))} | ${line}`;
+    return `(cd ${shellQuote(cwd)} && ${body})\n`;
   }
   const flags = Object.entries(best.params)
     .map(([k, v]) => `${k}=${v}`)

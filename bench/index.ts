@@ -21,6 +21,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'scale-memory': async () => (await import('./scale-memory')).scaleMemory,
   'ui-under-load': async () => (await import('./ui-under-load')).uiUnderLoad,
   strategies: async () => (await import('./strategies')).strategiesBench,
+  bbob: async () => (await import('./bbob')).bbob,
   // The evaluation engineer's table of every objective kind; run by name only.
   protocols: async () => ({
     name: 'protocols',

@@ -59,12 +59,17 @@ function resolveDimension(objective: ObjectiveConfig, options: EvaluatorOptions)
   return dimension;
 }
 
-/** The worker file next to this one; under TypeScript source it is loaded through tsx. */
-function workerLocation(): { filename: string; execArgv: string[] } {
+/**
+ * The worker file next to this one. From the TypeScript sources it is loaded through tsx; from
+ * the build (out/node/worker.js) too when the objective is a TypeScript module, which only tsx
+ * can import.
+ */
+function workerLocation(objective: ObjectiveConfig): { filename: string; execArgv: string[] } {
   const here = import.meta.url;
   const extension = here.endsWith('.ts') ? '.ts' : '.js';
   const filename = fileURLToPath(new URL(`./worker${extension}`, here));
-  if (extension === '.js') return { filename, execArgv: [] };
+  const typeScriptModule = isModuleObjective(objective) && /\.[mc]?ts$/.test(objective.module);
+  if (extension === '.js' && !typeScriptModule) return { filename, execArgv: [] };
   // An absolute loader URL, so it resolves whatever the process's working directory.
   const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
   return { filename, execArgv: ['--import', tsx] };
@@ -171,7 +176,7 @@ class PoolEvaluator implements Evaluator {
   ) {
     const buffer = WorkerControl.allocate(settings.workers);
     this.control = new WorkerControl(buffer);
-    const { filename, execArgv } = workerLocation();
+    const { filename, execArgv } = workerLocation(objective);
     const workerData: WorkerInit = { objective, settings, control: buffer };
     this.piscina = new Piscina({
       filename,

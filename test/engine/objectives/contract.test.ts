@@ -54,7 +54,9 @@ describe('degenerate-rosenbrock over worker threads', () => {
         {
           name: 'degenerate',
           objective: { builtin: 'degenerate-rosenbrock', dimension: 12 },
-          budget: { evaluations: 6000, target: 1e-8 },
+          // IPOP: a single local run from this seed can end in Rosenbrock's local minimum (f ≈ 3.99).
+          budget: { evaluations: 20_000, target: 1e-8 },
+          restarts: { mode: 'ipop' },
           seed: 1,
           workers,
         },
@@ -71,6 +73,6 @@ describe('degenerate-rosenbrock over worker threads', () => {
     expect(two.result.stopReason).toBe(one.result.stopReason);
     expect(two.result.best).toEqual(one.result.best);
     expect(two.fitness).toEqual(one.fitness);
-    expect(one.result.best!.fitness).toBeLessThan(1e-4);
+    expect(one.result.best!.fitness).toBeLessThan(1e-8);
   });
 });

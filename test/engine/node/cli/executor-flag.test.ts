@@ -1,31 +1,20 @@
 /** `--executor` on `run` and `resume`: a known kind is used and recorded, an unknown one exits 2 naming the flag. */
-import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDirectories } from '../../../scratch-directories';
+import { evobox, writeProblem } from './evobox';
 
-const root = resolve(__dirname, '../../../..');
-const bin = join(root, 'bin/evobox.mjs');
 const scratch = scratchDirectories('evobox-cli-executor-');
-
-function evobox(args: string[]) {
-  const out = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-}
 
 describe('evobox run/resume --executor', () => {
   it('runs on the named executor and records it; rejects an unknown kind', () => {
     const dir = scratch();
-    const problemFile = join(dir, 'sphere.problem.json');
-    writeFileSync(
-      problemFile,
-      JSON.stringify({
-        name: 'sphere',
-        objective: { builtin: 'sphere', dimension: 2 },
-        budget: { evaluations: 30 },
-      }),
-    );
+    const problemFile = writeProblem(dir, {
+      name: 'sphere',
+      objective: { builtin: 'sphere', dimension: 2 },
+      budget: { evaluations: 30 },
+    });
     const out = join(dir, 'run');
     const run = evobox(['run', problemFile, '--executor', 'local', '--json', '--out', out]);
     expect(run.code).toBe(0);

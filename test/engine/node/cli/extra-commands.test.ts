@@ -2,17 +2,8 @@
  * `serve` and `bench` live outside the engine (bin/commands.ts) and are wired in by
  * bin/evobox.mjs: the command line still has them, with their options and exit codes.
  */
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const root = resolve(__dirname, '../../../..');
-const bin = join(root, 'bin/evobox.mjs');
-
-function evobox(args: string[]) {
-  const out = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
-  return { code: out.status, stdout: out.stdout, stderr: out.stderr };
-}
+import { evobox } from './evobox';
 
 describe('commands wired in by bin/evobox.mjs', () => {
   it('lists serve and bench in the help, after the engine commands', () => {

@@ -93,6 +93,14 @@ describe('axisTicks', () => {
     expect(ticks[3].at).toBeCloseTo(0.5, 12);
   });
 
+  it('labels a monotonic but curved map (quadratic margins at a bound) at nice values', () => {
+    // Identity in the middle, a quadratic margin below 0.1 (as a box transform has).
+    const curved = (x: number) => (x >= 0.1 ? x : 0.1 - (0.1 - x) * (1 - (0.1 - x) * 2));
+    const ticks = axisTicks(curved, { min: 0, max: 1 });
+    expect(ticks.map((t) => t.label)).toEqual(['0.2', '0.4', '0.6', '0.8', '1.0']);
+    for (const t of ticks) expect(curved(t.at)).toBeCloseTo(Number(t.label), 9);
+  });
+
   it('labels a folded map at evenly spaced positions, neighbours distinct', () => {
     const fold = (x: number) => 1 - Math.abs(1 - x); // reflection at 1
     const ticks = axisTicks(fold, { min: 0.5, max: 1.5 });

@@ -113,48 +113,75 @@ function isAffine(g: (x: number) => number, a: number, b: number): boolean {
   return [0.25, 0.5, 0.75].every((t) => Math.abs(g(a + t * (b - a)) - (ga + t * (gb - ga))) <= tolerance);
 }
 
+/** Whether g is strictly monotonic on [a, b], sampled at 64 intervals. */
+function isMonotonic(g: (x: number) => number, a: number, b: number): boolean {
+  let previous = g(a);
+  if (!Number.isFinite(previous)) return false;
+  let sign = 0;
+  for (let k = 1; k <= 64; k++) {
+    const next = g(a + ((b - a) * k) / 64);
+    if (!Number.isFinite(next) || next === previous) return false;
+    const s = Math.sign(next - previous);
+    if (sign !== 0 && s !== sign) return false;
+    sign = s;
+    previous = next;
+  }
+  return true;
+}
+
+/** The x in [a, b] with g(x) = target, for a monotonic g (bisection). */
+function invert(g: (x: number) => number, a: number, b: number, target: number): number {
+  const increasing = g(b) > g(a);
+  let low = a;
+  let high = b;
+  for (let k = 0; k < 60; k++) {
+    const mid = (low + high) / 2;
+    if (g(mid) < target === increasing) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
 /**
  * Ticks for an axis drawn in one coordinate but labelled in another (`toUser`: plot
- * coordinate → the value shown). When the map is affine (a linear parameter) the ticks sit
- * at nice user values; when it is affine in log10 (a log-scaled parameter) at powers of ten
- * (or 1-2-5 over few decades); otherwise (a folded or unknown map) at evenly spaced
- * positions, labelled with a precision that tells neighbours apart.
+ * coordinate → the value shown). When the map is monotonic (a parameter inside its box,
+ * whatever the transform at the edges) the ticks sit at nice user values: powers of ten (or
+ * 1-2-5 over few decades) when the map is logarithmic in its middle (a log-scaled
+ * parameter), 1-2-5 multiples otherwise, each placed where the map takes that value.
+ * Otherwise (a folded map, beyond a bound) they sit at evenly spaced positions, labelled
+ * with a precision that tells neighbours apart.
  */
 export function axisTicks(toUser: (x: number) => number, range: Range, count = 5): AxisTick[] {
   const { min, max } = range;
   if (!(max > min)) return [];
-  if (isAffine(toUser, min, max)) {
+  if (isMonotonic(toUser, min, max)) {
     const ua = toUser(min);
     const ub = toUser(max);
-    const values = niceTicks({ min: Math.min(ua, ub), max: Math.max(ua, ub) }, count);
-    const labels = formatTicks(values);
-    return values.map((u, k) => ({ at: min + ((u - ua) / (ub - ua)) * (max - min), label: labels[k] }));
-  }
-  const log = (x: number) => Math.log10(toUser(x));
-  if (toUser(min) > 0 && toUser(max) > 0 && isAffine(log, min, max)) {
-    const la = log(min);
-    const lb = log(max);
-    const low = Math.min(la, lb);
-    const high = Math.max(la, lb);
-    const decades = high - low;
-    const values: number[] = [];
-    for (let e = Math.floor(low); e <= Math.ceil(high) && values.length < 60; e++) {
-      for (const m of [1, 2, 5]) {
-        const v = m * 10 ** e;
-        const lv = Math.log10(v);
-        if (lv >= low - 1e-9 && lv <= high + 1e-9 && logTickShown(v, decades)) values.push(v);
+    const low = Math.min(ua, ub);
+    const high = Math.max(ua, ub);
+    const place = (u: number) =>
+      isAffine(toUser, min, max) ? min + ((u - ua) / (ub - ua)) * (max - min) : invert(toUser, min, max, u);
+    const log = (x: number) => Math.log10(toUser(x));
+    const inner = { a: min + 0.2 * (max - min), b: max - 0.2 * (max - min) };
+    if (low > 0 && isAffine(log, inner.a, inner.b) && !isAffine(toUser, inner.a, inner.b)) {
+      const decades = Math.log10(high / low);
+      const values: number[] = [];
+      for (let e = Math.floor(Math.log10(low)); e <= Math.ceil(Math.log10(high)) && values.length < 60; e++) {
+        for (const m of [1, 2, 5]) {
+          const v = m * 10 ** e;
+          if (v >= low * (1 - 1e-9) && v <= high * (1 + 1e-9) && logTickShown(v, decades)) values.push(v);
+        }
+      }
+      if (values.length >= 2) {
+        const stride = Math.ceil(values.length / (count + 2));
+        return values
+          .filter((_, k) => k % stride === 0)
+          .map((v) => ({ at: place(v), label: formatLogTick(v) }));
       }
     }
-    // Too few decades for even one power of ten: fall back to nice linear user values.
-    if (values.length >= 2) {
-      const stride = Math.ceil(values.length / (count + 2));
-      return values
-        .filter((_, k) => k % stride === 0)
-        .map((v) => ({
-          at: min + ((Math.log10(v) - la) / (lb - la)) * (max - min),
-          label: formatLogTick(v),
-        }));
-    }
+    const values = niceTicks({ min: low, max: high }, count);
+    const labels = formatTicks(values);
+    return values.map((u, k) => ({ at: place(u), label: labels[k] }));
   }
   const positions = Array.from({ length: count }, (_, k) => min + ((max - min) * k) / (count - 1));
   const labels = formatTicks(positions.map(toUser));

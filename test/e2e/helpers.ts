@@ -11,11 +11,11 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(screenshotsDir, `${name}.png`), fullPage: true });
 }
 
-export async function openApp(page: Page): Promise<void> {
+export async function openApp(page: Page, url = e2eUrl): Promise<void> {
   page.on('pageerror', (error) => {
     throw error;
   });
-  await page.goto(e2eUrl);
+  await page.goto(url);
   await expect(page.getByRole('button', { name: 'Open problem' })).toBeVisible();
 }
 

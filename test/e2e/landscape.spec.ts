@@ -10,6 +10,28 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { fixturesDir } from './env';
 import { openApp, openProblemByPath, screenshot, screenshotsDir } from './helpers';
+import { startLiveServer, type LiveServer } from './own-server';
+
+/**
+ * These tests leave runs behind: they get a server and a runs folder of their own, so the
+ * shared test server's History stays as the other specs expect it.
+ */
+const landscapePort = Number(process.env.EVOBOX_LANDSCAPE_E2E_PORT ?? 47856);
+let server: LiveServer;
+let serverDir: string;
+test.beforeAll(async () => {
+  serverDir = mkdtempSync(join(tmpdir(), 'evobox-e2e-landscape-'));
+  server = await startLiveServer({
+    ...process.env,
+    EVOBOX_STATE_DIR: join(serverDir, 'state'),
+    EVOBOX_LIVE_RUNS: join(serverDir, 'runs'),
+    EVOBOX_LIVE_PORT: String(landscapePort),
+  });
+});
+test.afterAll(async () => {
+  await server?.stop();
+  rmSync(serverDir, { recursive: true, force: true });
+});
 
 test.describe.configure({ mode: 'serial' });
 
@@ -48,7 +70,7 @@ function journal(runDir: string): JournalLine[] {
 }
 
 test('2-D program: the landscape estimated from the evaluations invents nothing', async ({ page }) => {
-  await openApp(page);
+  await openApp(page, server.url);
   await openProblemByPath(page, join(fixturesDir, 'landscape-bowl', 'problem.json'));
   await startOpened(page);
   const view = page.locator('figure[aria-label="Sampling ellipses"]');
@@ -142,7 +164,7 @@ test('2-D program: the landscape estimated from the evaluations invents nothing'
 test('1-D program: where every evaluation failed the curve stops and the region is hatched', async ({
   page,
 }) => {
-  await openApp(page);
+  await openApp(page, server.url);
   await openProblemByPath(page, join(fixturesDir, 'landscape-cliff', 'problem.json'));
   await startOpened(page);
   const view = page.locator('figure[aria-label="Smoothed objective"]');
@@ -162,7 +184,7 @@ test('1-D program: where every evaluation failed the curve stops and the region 
 });
 
 test('a complete problem file starts right away; names, placeholders, many parameters', async ({ page }) => {
-  await openApp(page);
+  await openApp(page, server.url);
   await openProblemByPath(page, join(fixturesDir, 'landscape-bowl', 'problem.json'));
   // Start is offered at once, with the strategy the file names.
   const ready = page.getByRole('region', { name: 'Ready to run' });
@@ -198,7 +220,7 @@ test('a complete problem file starts right away; names, placeholders, many param
 });
 
 test('a built-in’s dimension is a field', async ({ page }) => {
-  await openApp(page);
+  await openApp(page, server.url);
   await page.getByRole('button', { name: 'Open example learned-sigma-2d/rosenbrock' }).click();
   const dimension = page.getByLabel('Dimension');
   await expect(dimension).toHaveValue('2');
@@ -210,7 +232,7 @@ test('a built-in’s dimension is a field', async ({ page }) => {
 
 test('800×600: the nav on one line, Start in sight below 13 strategies', async ({ page }) => {
   await page.setViewportSize({ width: 800, height: 600 });
-  await openApp(page);
+  await openApp(page, server.url);
   const tabs = page.getByRole('navigation', { name: 'Views' }).getByRole('button');
   await expect(tabs).toHaveCount(5);
   const tops = await tabs.evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect()));

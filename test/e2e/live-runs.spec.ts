@@ -3,13 +3,13 @@
  * attach to a live run with full control and the same charts; a finished run goes on with
  * more budget from where it was.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { fixturesDir, repoRoot } from './env';
+import { fixturesDir } from './env';
 import { evaluations, numberAttribute, openProblemByPath, screenshot } from './helpers';
+import { startLiveServer, type LiveServer } from './own-server';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -49,40 +49,6 @@ async function steadyEvaluations(page: Page): Promise<number> {
 }
 
 /* ------------------------------------------------------------------ servers */
-
-interface LiveServer {
-  child: ChildProcess;
-  url: string;
-  stop(): Promise<void>;
-}
-
-/** Starts test/e2e/live-server.ts and waits for the URL it prints. */
-async function startLiveServer(env: NodeJS.ProcessEnv): Promise<LiveServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/e2e/live-server.ts')], {
-    cwd: repoRoot,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  await expect
-    .poll(() => {
-      if (child.exitCode !== null) throw new Error(`live server exited: ${stderr}`);
-      return /evobox UI: (\S+)/.test(stdout);
-    })
-    .toBe(true);
-  const url = /evobox UI: (\S+)/.exec(stdout)![1];
-  const stop = () =>
-    new Promise<void>((done) => {
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      child.once('exit', () => done());
-      child.kill('SIGCONT');
-      child.kill('SIGTERM');
-    });
-  return { child, url, stop };
-}
 
 /**
  * These tests leave runs behind: they get a server and a runs folder of their own, so the

@@ -58,8 +58,9 @@ export function parseExecutorConfig(raw: unknown, field = 'executor'): ExecutorC
   return parsed.data as ExecutorConfig;
 }
 
-/** `--executor <kind>`: a kind with no settings of its own. */
+/** `--executor <kind>`: a kind with no settings of its own, or `redis://…` for the bullmq executor. */
 export function executorFromFlag(value: string): ExecutorConfig {
+  if (/^rediss?:\/\//.test(value)) return parseExecutorConfig({ kind: 'bullmq', redis: value }, '--executor');
   kindOf(value, '--executor');
   return parseExecutorConfig({ kind: value });
 }

@@ -4,6 +4,7 @@
  * (test/engine/node/executors/contract.test.ts) pick it up from this map.
  */
 import type { z } from 'zod';
+import { bullmqExecutor } from './bullmq';
 import { localExecutor } from './local';
 import type { Executor, ExecutorKind, ExecutorRequest } from './types';
 
@@ -11,6 +12,7 @@ export type { Executor, ExecutorKind, ExecutorRequest } from './types';
 
 export const executorKinds = {
   local: localExecutor,
+  bullmq: bullmqExecutor,
 } satisfies Record<string, ExecutorKind>;
 
 export type ExecutorKindId = keyof typeof executorKinds;

@@ -17,6 +17,7 @@ import { prepareOptimizer, resumeRun, startRun, ResumeError } from '../run/runne
 import type { RunHandle, RunResult } from '../run/types';
 import { evoboxVersion } from '../version';
 import { createProgress } from './progress';
+import { registerSlurmCommand } from './slurm';
 import { registerWorkerCommand } from './worker';
 
 class UsageError extends Error {}
@@ -349,6 +350,7 @@ export function buildProgram(
     .action((flags: { json?: boolean; dimension?: number }) => setExit(strategiesCommand(flags)));
 
   registerWorkerCommand(program, setExit);
+  registerSlurmCommand(program, setExit);
   for (const register of extraCommands) register(program, setExit);
   return program;
 }

@@ -188,6 +188,8 @@ export class EvoboxWorker {
       const worker = new Worker(name, (job, token, signal) => this.process(name, job, token, signal), {
         connection,
         prefix: keyPrefix,
+        // Recorded as each job's processedBy: which worker holds a job.
+        name: this.id,
         concurrency: this.concurrency,
         lockDuration: stallMs,
         stalledInterval: stallMs,
@@ -290,7 +292,7 @@ export class EvoboxWorker {
     const id = job.id ?? '?';
     if (data?.v !== 1)
       throw new UnrecoverableError(`job ${id} is not an evobox evaluation job (v ${String(data?.v)})`);
-    if (this.cancelledRuns.has(data.runId) || (await this.redis.exists(keys.cancelled(queue, data.runId)))) {
+    if (await this.isCancelled(queue, data.runId)) {
       throw new UnrecoverableError('cancelled: the run was stopped');
     }
     if (this.stopping) {
@@ -401,6 +403,23 @@ export class EvoboxWorker {
     }
     return first.digest === data.digest ? first : answer;
   }
+
+  /**
+   * A stopped run's jobs are dropped. Stop is announced on a channel; the key behind it is
+   * read at most once a second per run (for a worker that started after the announcement),
+   * so a fast run does not pay a round trip per job for it.
+   */
+  private async isCancelled(queue: string, runId: string): Promise<boolean> {
+    if (this.cancelledRuns.has(runId)) return true;
+    const checked = this.cancelChecks.get(runId) ?? 0;
+    if (Date.now() - checked < 1000) return false;
+    this.cancelChecks.set(runId, Date.now());
+    if (this.cancelChecks.size > 1000) this.cancelChecks.clear();
+    if (await this.redis.exists(keys.cancelled(queue, runId))) this.cancelledRuns.add(runId);
+    return this.cancelledRuns.has(runId);
+  }
+
+  private readonly cancelChecks = new Map<string, number>();
 
   private cancelRun(runId: string): void {
     this.cancelledRuns.add(runId);

@@ -256,9 +256,8 @@ export class BullmqExecutor implements Executor {
       this.firstEvaluate = false;
       await Promise.all(fresh.map((p) => this.inspect(p)));
     }
-    const results = (await Promise.all(promises)).flat();
-    await this.drainWarnings();
-    return results;
+    // Warnings (a second, different answer) are read by the poll, not here: a round trip less per generation.
+    return (await Promise.all(promises)).flat();
   }
 
   private async add(pending: Pending[]): Promise<void> {
@@ -445,6 +444,7 @@ export class BullmqExecutor implements Executor {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.poller);
+    await this.drainWarnings();
     for (const pending of [...this.pending.values()]) {
       this.settle(pending, cancelledResults(pending.data.jobs.length, 'the executor was closed'));
     }

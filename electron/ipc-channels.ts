@@ -19,6 +19,7 @@ export const invokeChannelNames = [
   'runs:list',
   'runs:read',
   'run:export',
+  'executor:status',
   'dialog:open-file',
   'dialog:save-file',
 ] as const;

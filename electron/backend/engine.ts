@@ -16,6 +16,7 @@ export { probeProblem, type ProbeReport } from '../../engine/node/run/probe';
 export { readJournal, readJson, type JournalRecord } from '../../engine/node/run/files';
 export { runFiles, type RunMeta } from '../../engine/node/run/run-dir';
 export { evoboxVersion } from '../../engine/node/version';
+export { readQueueStatus } from '../../engine/node/executors/bullmq-status';
 export { strategies } from '../../engine/strategies/registry';
 export { builtinFunctions } from '../../engine/objectives/index';
 export type { GenerationEvent, RunHandle, RunResult, RunStatus } from '../../engine/node/run/types';

@@ -30,6 +30,7 @@ import {
   parseProblem,
   probeProblem,
   readJson,
+  readQueueStatus,
   runFiles,
   strategies,
   type GenerationEvent,
@@ -220,6 +221,10 @@ export class Backend {
         const content = exportRun(resolve(runDir), format);
         const file = exportFiles[format];
         return { filename: `${basename(runDir)}-${file.suffix}`, mimeType: file.mimeType, content };
+      }
+      case 'executor:status': {
+        const { redis, queue, tag } = parseRequest(channel, payload);
+        return readQueueStatus(redis, queue, tag);
       }
       case 'dialog:open-file':
       case 'dialog:save-file':

@@ -24,7 +24,9 @@ describe('executor configuration', () => {
 
   it('reads --executor as a kind', () => {
     expect(executorFromFlag('local')).toEqual({ kind: 'local' });
-    expect(() => executorFromFlag('cluster')).toThrow('--executor: expected one of local, bullmq (got "cluster")');
+    expect(() => executorFromFlag('cluster')).toThrow(
+      '--executor: expected one of local, bullmq (got "cluster")',
+    );
     expect(() => parseExecutorConfig([])).toThrow('executor: expected an object');
   });
 });

@@ -25,7 +25,9 @@ const configs: Record<ExecutorKindId, ExecutorConfig | null> = {
   local: { kind: 'local' },
   bullmq: null,
 };
-const runnable = Object.entries(configs).filter((entry): entry is [string, ExecutorConfig] => entry[1] !== null);
+const runnable = Object.entries(configs).filter(
+  (entry): entry is [string, ExecutorConfig] => entry[1] !== null,
+);
 
 const scratch = scratchDirectories('evobox-executor-');
 

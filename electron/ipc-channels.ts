@@ -21,6 +21,7 @@ export const invokeChannelNames = [
   'runs:list',
   'runs:read',
   'run:export',
+  'executor:status',
   'dialog:open-file',
   'dialog:save-file',
 ] as const;

@@ -115,6 +115,14 @@ export const requestSchemas = {
     .object({ runDir: path, maxPoints: z.number().int().min(10).max(100_000).optional() })
     .strict(),
   'run:export': z.object({ runDir: path, format: z.enum(exportFormats) }).strict(),
+  /** A distributed executor's queue depth and workers (the Run view's Workers panel). */
+  'executor:status': z
+    .object({
+      redis: z.string().min(1).max(2000),
+      queue: z.string().max(200).optional(),
+      tag: z.string().max(200).optional(),
+    })
+    .strict(),
   /** Electron only: native open dialog. */
   'dialog:open-file': z.object({ kind: z.enum(['executable', 'problem']) }).strict(),
   /** Electron only: native save dialog; writes `content` there when given, and returns the path. */
@@ -293,6 +301,34 @@ export interface ExportedFile {
   content: string;
 }
 
+/** One `evobox worker` as its last heartbeat described it. */
+export interface ExecutorWorker {
+  id: string;
+  host: string;
+  pid: number;
+  slots: number;
+  tags: string[];
+  startedAt: number;
+  heartbeatAt: number;
+  jobsDone: number;
+  evaluationsDone: number;
+  failures: number;
+  current: string[];
+}
+
+export interface ExecutorStatus {
+  /** The Redis URL without its password. */
+  url: string;
+  queue: string;
+  reachable: boolean;
+  error?: string;
+  /** Jobs waiting and running. */
+  waiting: number;
+  active: number;
+  workers: ExecutorWorker[];
+  readAt: number;
+}
+
 export interface InvokeResponses {
   'app:info': AppInfo;
   'examples:list': ExampleInfo[];
@@ -312,6 +348,7 @@ export interface InvokeResponses {
   'runs:list': RunSummary[];
   'runs:read': RunDetail;
   'run:export': ExportedFile;
+  'executor:status': ExecutorStatus;
   'dialog:open-file': { path: string } | null;
   'dialog:save-file': { path: string } | null;
 }

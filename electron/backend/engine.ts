@@ -23,6 +23,7 @@ export {
   type RunMeta,
 } from '../../engine/node/run/folder';
 export { evoboxVersion } from '../../engine/node/version';
+export { readQueueStatus } from '../../engine/node/executors/bullmq-status';
 export { strategies } from '../../engine/strategies/registry';
 export { builtinFunctions } from '../../engine/objectives/index';
 export type {

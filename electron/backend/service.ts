@@ -35,6 +35,7 @@ import {
   defaultStopGraceSeconds,
   killOwnRunProcesses,
   openRunFolder,
+  readQueueStatus,
   strategies,
   type GenerationEvent,
   type RunHandle,
@@ -218,6 +219,10 @@ export class Backend {
         const content = exportRun(resolve(runDir), format);
         const file = exportFiles[format];
         return { filename: `${basename(runDir)}-${file.suffix}`, mimeType: file.mimeType, content };
+      }
+      case 'executor:status': {
+        const { redis, queue, tag } = parseRequest(channel, payload);
+        return readQueueStatus(redis, queue, tag);
       }
       case 'dialog:open-file':
       case 'dialog:save-file':

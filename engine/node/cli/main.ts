@@ -20,6 +20,8 @@ import type { RunHandle, RunResult } from '../run/types';
 import { evoboxVersion } from '../version';
 import { createProgress } from './progress';
 import { defaultStopGraceSeconds, handleSignals } from './signals';
+import { registerSlurmCommand } from './slurm';
+import { registerWorkerCommand } from './worker';
 
 class UsageError extends Error {}
 
@@ -393,6 +395,8 @@ export function buildProgram(
     )
     .action((flags: { json?: boolean; dimension?: number }) => setExit(strategiesCommand(flags)));
 
+  registerWorkerCommand(program, setExit);
+  registerSlurmCommand(program, setExit);
   for (const register of extraCommands) register(program, setExit);
   return program;
 }

@@ -70,6 +70,8 @@ export interface EvaluationResult {
   ms: number;
   /** Which worker evaluated it, 0..workers−1. */
   worker: number;
+  /** The machine that evaluated it, set by distributed executors (journaled as `host`). */
+  host?: string;
 }
 
 export interface EvaluatorOptions {

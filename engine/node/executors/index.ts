@@ -4,6 +4,7 @@
  * (test/engine/node/executors/contract.test.ts) pick it up from this map.
  */
 import type { z } from 'zod';
+import { bullmqExecutor } from './bullmq';
 import { localExecutor } from './local';
 import type { Executor, ExecutorKind, ExecutorRequest } from './types';
 
@@ -11,6 +12,7 @@ export type { Executor, ExecutorKind, ExecutorRequest } from './types';
 
 export const executorKinds = {
   local: localExecutor,
+  bullmq: bullmqExecutor,
 } satisfies Record<string, ExecutorKind>;
 
 export type ExecutorKindId = keyof typeof executorKinds;
@@ -58,8 +60,9 @@ export function parseExecutorConfig(raw: unknown, field = 'executor'): ExecutorC
   return parsed.data as ExecutorConfig;
 }
 
-/** `--executor <kind>`: a kind with no settings of its own. */
+/** `--executor <kind>`: a kind with no settings of its own, or `redis://…` for the bullmq executor. */
 export function executorFromFlag(value: string): ExecutorConfig {
+  if (/^rediss?:\/\//.test(value)) return parseExecutorConfig({ kind: 'bullmq', redis: value }, '--executor');
   kindOf(value, '--executor');
   return parseExecutorConfig({ kind: value });
 }

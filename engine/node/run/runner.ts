@@ -211,6 +211,7 @@ class Run implements RunHandle {
         if (result.extras && Object.keys(result.extras).length) record.extras = result.extras;
         if (result.error) record.error = result.error;
         if (result.stderrTail) record.stderrTail = result.stderrTail;
+        if (result.host) record.host = result.host;
         records[k] = record;
         this.journal.append(record);
       });

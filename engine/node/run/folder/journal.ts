@@ -18,6 +18,8 @@ export interface JournalRecord {
   worker: number;
   error?: string;
   stderrTail?: string;
+  /** The machine that evaluated it, when not this one (distributed executors). */
+  host?: string;
 }
 
 /**

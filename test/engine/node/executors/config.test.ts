@@ -14,7 +14,7 @@ describe('executor configuration', () => {
   });
 
   it.each([
-    [{ kind: 'x' }, 'executor.kind: expected one of local (got "x")'],
+    [{ kind: 'x' }, 'executor.kind: expected one of local, bullmq (got "x")'],
     [{}, 'executor.kind: expected string'],
     [{ kind: 'local', url: 'redis://h' }, 'executor.url: unknown field'],
     [5, 'executor: expected object'],
@@ -24,7 +24,9 @@ describe('executor configuration', () => {
 
   it('reads --executor as a kind', () => {
     expect(executorFromFlag('local')).toEqual({ kind: 'local' });
-    expect(() => executorFromFlag('cluster')).toThrow('--executor: expected one of local (got "cluster")');
+    expect(() => executorFromFlag('cluster')).toThrow(
+      '--executor: expected one of local, bullmq (got "cluster")',
+    );
     expect(() => parseExecutorConfig([])).toThrow('executor: expected an object');
   });
 });

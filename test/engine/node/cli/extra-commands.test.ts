@@ -3,26 +3,26 @@
  * bin/evobox.mjs: the command line still has them, with their options and exit codes.
  */
 import { describe, expect, it } from 'vitest';
-import { evobox } from './evobox';
+import { evobox } from '../../../evobox-process';
 
 describe('commands wired in by bin/evobox.mjs', () => {
-  it('lists serve and bench in the help, after the engine commands', () => {
-    const { code, stdout } = evobox(['--help']);
+  it('lists serve and bench in the help, after the engine commands', async () => {
+    const { code, stdout } = await evobox(['--help']);
     expect(code).toBe(0);
     const commands = [...stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
     expect(commands).toEqual(['run', 'resume', 'export', 'probe', 'strategies', 'serve', 'bench', 'help']);
   });
 
-  it('keeps serve’s options', () => {
-    const { code, stdout } = evobox(['serve', '--help']);
+  it('keeps serve’s options', async () => {
+    const { code, stdout } = await evobox(['serve', '--help']);
     expect(code).toBe(0);
     expect(stdout).toContain('--port <port>');
     expect(stdout).toContain('--runs-dir <dir>');
     expect(stdout).toContain('--open');
   });
 
-  it('runs bench and passes its exit code on', () => {
-    const { code, stderr } = evobox(['bench', 'no-such-benchmark']);
+  it('runs bench and passes its exit code on', async () => {
+    const { code, stderr } = await evobox(['bench', 'no-such-benchmark']);
     expect(code).toBe(2);
     expect(stderr).toContain('unknown benchmark no-such-benchmark; available: engine-overhead');
   });

@@ -25,7 +25,7 @@ describe('evobox run/resume --executor', () => {
 
     const bad = await evobox(['run', problemFile, '--executor', 'nowhere', '--json']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('--executor: expected one of local (got "nowhere")');
+    expect(bad.stderr).toContain('--executor: expected one of local, bullmq (got "nowhere")');
     const badResume = await evobox(['resume', out, '--executor', 'nowhere']);
     expect(badResume.code).toBe(2);
     expect(badResume.stderr).toContain('--executor: expected one of local');

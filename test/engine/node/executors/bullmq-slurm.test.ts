@@ -132,7 +132,8 @@ describe.skipIf(skipReason !== '')(
           const tasks = JSON.parse(status.stdout || '[]') as { id: string; state: string }[];
           return tasks.filter((t) => t.state === 'RUNNING').length === 2;
         },
-        30_000,
+        // slurmd starts the array's tasks within seconds on an idle machine, much later on a loaded one.
+        120_000,
       );
 
       const handle = await startRun(

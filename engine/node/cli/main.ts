@@ -20,6 +20,9 @@ import type { RunHandle, RunResult } from '../run/types';
 import { evoboxVersion } from '../version';
 import { createProgress } from './progress';
 import { defaultStopGraceSeconds, handleSignals } from './signals';
+import { registerTrain, resumeTrainCommand } from './train';
+import { registerPredict } from './predict';
+import { isTrainRun } from '../train/run-files';
 
 class UsageError extends Error {}
 
@@ -217,6 +220,7 @@ interface ResumeFlags {
 
 async function resumeCommand(runDir: string, flags: ResumeFlags): Promise<number> {
   if (!existsSync(runDir)) throw new UsageError(`run folder ${runDir} does not exist`);
+  if (isTrainRun(runDir)) return resumeTrainCommand(runDir, flags);
   const progress = attachProgress(flags.budget, flags);
   const budget =
     flags.budget !== undefined || flags.seconds !== undefined
@@ -381,6 +385,9 @@ export function buildProgram(
     .action(async (problem: string, flags: { json?: boolean }) =>
       setExit(await probeCommand(problem, flags)),
     );
+
+  registerTrain(program, setExit);
+  registerPredict(program, setExit);
 
   program
     .command('strategies')

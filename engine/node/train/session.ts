@@ -6,6 +6,7 @@
  * with a deterministic F a run killed with -9 and resumed ends exactly where an
  * uninterrupted one does.
  */
+import { drawBatch } from '../../train/batch';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createRng, restoreRng, type Rng, type RngState } from '../../core/rng';
@@ -90,17 +91,6 @@ export function resolveTrainerOptions(trainer: Trainer, dimension: number, given
     string,
     OptionValue
   >;
-}
-
-/** Draws `size` distinct rows (all of them when size ≥ count), by a partial Fisher–Yates shuffle. */
-function drawBatch(rng: Rng, count: number, size: number): number[] {
-  const order = Array.from({ length: count }, (_, i) => i);
-  const take = Math.min(size, count);
-  for (let i = 0; i < take; i++) {
-    const j = i + rng.integer(count - i);
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order.slice(0, take);
 }
 
 function timestamp(): string {

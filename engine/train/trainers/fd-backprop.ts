@@ -8,7 +8,7 @@
  * them; never below minStep. A noisy or non-smooth F wants a larger relativeStep (the
  * difference must rise above the noise), a smooth one a small step (truncation error ∝ h²).
  */
-import { defineTrainer, type Told, type Query } from '../trainer';
+import { defineTrainer, type Answer, type Told, type Query } from '../trainer';
 import { adamStep, initialAdam, type AdamState } from '../adam-step';
 import { modelOutputs } from '../loss';
 import { backpropThroughF, type SampleSlope } from './backprop';
@@ -41,6 +41,34 @@ const options = {
     description: 'weight of the newest minibatch in the running RMS of o that sets h',
   },
 };
+
+/**
+ * Each sample's F(o) and central-difference Jacobian from its 1 + 2k answers (o, then
+ * o ± h_j e_j per output j); a sample with any failed answer is left out.
+ */
+export function differenceSlopes(
+  k: number,
+  step: ArrayLike<number>,
+  batch: number[],
+  answers: Answer[],
+): SampleSlope[] {
+  const perSample = 1 + 2 * k;
+  const slopes: SampleSlope[] = [];
+  batch.forEach((sample, b) => {
+    const group = answers.slice(b * perSample, (b + 1) * perSample);
+    if (group.some((a) => a.y === null)) return;
+    const [center, ...sides] = group.map((answer) => answer.y as Float64Array);
+    const m = center.length;
+    const jacobian = Array.from({ length: m }, () => new Float64Array(k));
+    for (let j = 0; j < k; j++) {
+      const up = sides[2 * j];
+      const down = sides[2 * j + 1];
+      for (let i = 0; i < m; i++) jacobian[i][j] = (up[i] - down[i]) / (2 * step[j]);
+    }
+    slopes.push({ sample, y: center, jacobian });
+  });
+  return slopes;
+}
 
 export const fdBackprop = defineTrainer<FdBackpropState, FdBackpropOptions>({
   id: 'fd-backprop',
@@ -90,22 +118,7 @@ export const fdBackprop = defineTrainer<FdBackpropState, FdBackpropOptions>({
     return { queries, state: { ...state, outputSquare, step } };
   },
   tell(_rng, context, state, batch, _queries, answers): Told<FdBackpropState> {
-    const k = context.outputScale.length;
-    const perSample = 1 + 2 * k;
-    const slopes: SampleSlope[] = [];
-    batch.forEach((sample, b) => {
-      const group = answers.slice(b * perSample, (b + 1) * perSample);
-      if (group.some((a) => a.y === null)) return; // dropped: F failed for one of its points
-      const [center, ...sides] = group.map((answer) => answer.y as Float64Array);
-      const m = center.length;
-      const jacobian = Array.from({ length: m }, () => new Float64Array(k));
-      for (let j = 0; j < k; j++) {
-        const up = sides[2 * j];
-        const down = sides[2 * j + 1];
-        for (let i = 0; i < m; i++) jacobian[i][j] = (up[i] - down[i]) / (2 * state.step[j]);
-      }
-      slopes.push({ sample, y: center, jacobian });
-    });
+    const slopes = differenceSlopes(context.outputScale.length, state.step, batch, answers);
     const dropped = batch.length - slopes.length;
     if (!slopes.length) return { state, metrics: { trainLoss: Number.NaN, dropped } };
     const { loss, gradient } = backpropThroughF(context, state.weights, slopes);

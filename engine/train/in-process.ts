@@ -12,7 +12,8 @@ import type { Answer, TrainContext, Trainer } from './trainer';
 
 /** F(x, o) → y, or null for a failed call; `gradient` adds ∂y/∂o for the oracle. */
 export interface InProcessBlackBox {
-  evaluate(x: Float64Array, o: Float64Array): Float64Array | null;
+  /** `id` numbers the calls (a noisy F may seed its noise with it). */
+  evaluate(x: Float64Array, o: Float64Array, id: number): Float64Array | null;
   gradient?(x: Float64Array, o: Float64Array): Float64Array[];
 }
 
@@ -42,11 +43,13 @@ export function validationLoss(
   weights: Float64Array,
   validation: InProcessRun['validation'],
   blackBox: InProcessBlackBox,
+  firstId = -1 - validation.inputs.length,
 ): number {
   let sum = 0;
   let count = 0;
   validation.standardised.forEach((x, r) => {
-    const y = blackBox.evaluate(validation.inputs[r], toOutputs(context, predict(context.model, weights, x)));
+    const o = toOutputs(context, predict(context.model, weights, x));
+    const y = blackBox.evaluate(validation.inputs[r], o, firstId + r);
     if (!y) return;
     sum += sampleLoss(y, validation.targets[r], context.targetScale);
     count += 1;
@@ -65,9 +68,9 @@ export function trainInProcess(run: InProcessRun): { curve: CurvePoint[]; state:
     if (run.fCalls !== undefined && fCalls >= run.fCalls) break;
     const batch = drawBatch(rng, context.data.inputs.length, run.batchSize);
     const asked = trainer.ask(rng, context, state, batch);
-    const answers: Answer[] = asked.queries.map((q) => {
+    const answers: Answer[] = asked.queries.map((q, i) => {
       const x = run.rawInputs[q.sample];
-      const y = blackBox.evaluate(x, q.o);
+      const y = blackBox.evaluate(x, q.o, fCalls + i);
       if (!y || !q.gradient) return { y };
       return { y, jacobian: blackBox.gradient!(x, q.o) };
     });

@@ -50,10 +50,11 @@ export function initialParameters(spec: MlpSpec, rng: Rng): Float64Array {
   return params;
 }
 
-function activate(activation: Activation, value: number): number {
-  if (activation === 'tanh') return Math.tanh(value);
-  if (activation === 'relu') return value > 0 ? value : 0;
-  return value;
+/** Applies the activation in place (one branch per layer, not per unit). */
+function applyActivation(activation: Activation, values: Float64Array): void {
+  if (activation === 'tanh') for (let i = 0; i < values.length; i++) values[i] = Math.tanh(values[i]);
+  else if (activation === 'relu')
+    for (let i = 0; i < values.length; i++) values[i] = values[i] > 0 ? values[i] : 0;
 }
 
 /** The activation's derivative, from its output a (tanh' = 1 − a², relu' = [a > 0]). */
@@ -81,8 +82,9 @@ export function forward(spec: MlpSpec, params: ArrayLike<number>, input: ArrayLi
       let sum = params[biasOffset + r];
       const row = offset + r * fanIn;
       for (let c = 0; c < fanIn; c++) sum += params[row + c] * previous[c];
-      out[r] = last ? sum : activate(spec.activation, sum);
+      out[r] = sum;
     }
+    if (!last) applyActivation(spec.activation, out);
     trace.push(out);
     offset = biasOffset + fanOut;
   }

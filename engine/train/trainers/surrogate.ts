@@ -4,7 +4,10 @@
  *
  *   L* = ‖Y − F̃_ρ(X, NN_π(X))‖² + λ ‖F̃_ρ(X, NN_π(X)) − F(X, NN_π(X))‖²
  *
- * by gradient descent on (π, ρ), F's value taken as a constant. F is queried at the current
+ * by gradient descent on (π, ρ), F's value taken as a constant. By default the λ term trains
+ * F̃ only (`agreementMovesModel: false`): measured on the rotation example, letting it move π
+ * as well — the seed's literal joint descent — pulls π towards where F̃ already agrees with F
+ * and stalls (bench/results/train.md has both rows). F is queried at the current
  * outputs plus exploration noise ε ~ N(0, exploration²) (in units of the model's raw output),
  * so F̃ also learns how F changes around them; the second term is evaluated at those noisy
  * points. Every answer also goes into a replay buffer on which F̃ takes `fitSteps` extra
@@ -30,6 +33,7 @@ type SurrogateOptions = {
   fitBatch: number;
   bufferSize: number;
   warmupSteps: number;
+  agreementMovesModel: boolean;
 };
 
 export interface SurrogateState {
@@ -48,7 +52,7 @@ export interface SurrogateState {
 }
 
 const options = {
-  lambda: { default: 1, min: 0, description: 'λ: weight of the surrogate’s fit to F in L*' },
+  lambda: { default: 5, min: 0, description: 'λ: weight of the surrogate’s fit to F in L*' },
   exploration: {
     default: 0.1,
     min: 0,
@@ -66,6 +70,11 @@ const options = {
   },
   fitBatch: { default: 64, min: 1, integer: true, description: 'replayed answers per extra F̃ step' },
   bufferSize: { default: 2048, min: 1, integer: true, description: 'answers of F kept for replay' },
+  agreementMovesModel: {
+    default: false,
+    description:
+      'let the λ term’s gradient move π too, as in the seed’s joint descent on L* (false: it trains F̃ only)',
+  },
   warmupSteps: {
     default: 10,
     min: 0,
@@ -173,7 +182,7 @@ export const surrogate = defineTrainer<SurrogateState, SurrogateOptions>({
       );
       // z + ε moves with z, so both terms reach π through the surrogate's input slope.
       const dz = new Float64Array(k);
-      for (let j = 0; j < k; j++) dz[j] = targetTerm[d + j] + agreeTerm[d + j];
+      for (let j = 0; j < k; j++) dz[j] = targetTerm[d + j] + (o.agreementMovesModel ? agreeTerm[d + j] : 0);
       backward(context.model, state.weights, modelTrace, dz, modelGradient);
     });
     const used = losses.length;

@@ -41,7 +41,7 @@ describe('trainers on the rotation example', () => {
     const batch = [0, 5, 17, 42, 99];
     const asked = fdBackprop.ask(run.rng, run.context, run.state as never, batch);
     const answers = asked.queries.map((q) => ({
-      y: rotationBlackBox.evaluate(run.rawInputs[q.sample], q.o),
+      y: rotationBlackBox.evaluate(run.rawInputs[q.sample], q.o, 0),
     }));
     const slopes = differenceSlopes(1, asked.state.step, batch, answers);
     expect(slopes).toHaveLength(batch.length);
@@ -63,7 +63,7 @@ describe('trainers on the rotation example', () => {
     const batch = [0, 1, 2, 3];
     const asked = fdBackprop.ask(run.rng, run.context, run.state as never, batch);
     const answers = asked.queries.map((q, i) => ({
-      y: i === 4 ? null : rotationBlackBox.evaluate(run.rawInputs[q.sample], q.o),
+      y: i === 4 ? null : rotationBlackBox.evaluate(run.rawInputs[q.sample], q.o, 0),
     }));
     const told = fdBackprop.tell(run.rng, run.context, asked.state, batch, asked.queries, answers);
     expect(told.metrics.dropped).toBe(1);

@@ -10,7 +10,18 @@ describe('commands wired in by bin/evobox.mjs', () => {
     const { code, stdout } = evobox(['--help']);
     expect(code).toBe(0);
     const commands = [...stdout.matchAll(/^ {2}([a-z]+) /gm)].map((m) => m[1]);
-    expect(commands).toEqual(['run', 'resume', 'export', 'probe', 'strategies', 'serve', 'bench', 'help']);
+    expect(commands).toEqual([
+      'run',
+      'resume',
+      'export',
+      'probe',
+      'train',
+      'predict',
+      'strategies',
+      'serve',
+      'bench',
+      'help',
+    ]);
   });
 
   it('keeps serve’s options', () => {

@@ -23,6 +23,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   strategies: async () => (await import('./strategies')).strategiesBench,
   bbob: async () => (await import('./bbob')).bbob,
   distributed: async () => (await import('./distributed')).distributedBench,
+  train: async () => (await import('./train')).trainBench,
   // The evaluation engineer's table of every objective kind; run by name only.
   protocols: async () => ({
     name: 'protocols',

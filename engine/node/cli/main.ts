@@ -22,6 +22,9 @@ import { createProgress } from './progress';
 import { defaultStopGraceSeconds, handleSignals } from './signals';
 import { registerSlurmCommand } from './slurm';
 import { registerWorkerCommand } from './worker';
+import { registerTrain, resumeTrainCommand } from './train';
+import { registerPredict } from './predict';
+import { isTrainRun } from '../train/run-files';
 
 class UsageError extends Error {}
 
@@ -219,6 +222,7 @@ interface ResumeFlags {
 
 async function resumeCommand(runDir: string, flags: ResumeFlags): Promise<number> {
   if (!existsSync(runDir)) throw new UsageError(`run folder ${runDir} does not exist`);
+  if (isTrainRun(runDir)) return resumeTrainCommand(runDir, flags);
   const progress = attachProgress(flags.budget, flags);
   const budget =
     flags.budget !== undefined || flags.seconds !== undefined
@@ -383,6 +387,9 @@ export function buildProgram(
     .action(async (problem: string, flags: { json?: boolean }) =>
       setExit(await probeCommand(problem, flags)),
     );
+
+  registerTrain(program, setExit);
+  registerPredict(program, setExit);
 
   program
     .command('strategies')

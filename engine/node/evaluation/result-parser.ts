@@ -31,6 +31,7 @@ export function parseNumber(text: string, what = 'output'): ParsedResult {
 /** A number, or a JSON object with a numeric `fitness` (other fields become extras). */
 export function parseResultLine(line: string, what = 'output'): ParsedResult {
   const trimmed = line.trim();
+  if (trimmed.startsWith('[')) return parseVectorLine(trimmed, what);
   if (!trimmed.startsWith('{')) return parseNumber(trimmed, what);
   let value: unknown;
   try {
@@ -46,6 +47,8 @@ export function parseResultLine(line: string, what = 'output'): ParsedResult {
 
 /** `{fitness, error?, …extras}` from a JSON reply or a JS objective's return value. */
 export function parseResultObject(value: unknown, what = 'result'): ParsedResult {
+  const vector = vectorAnswer(value, what);
+  if (vector) return vector;
   if (typeof value === 'number') {
     return Number.isFinite(value) ? { fitness: value } : { error: `${what} is ${value}` };
   }
@@ -70,6 +73,32 @@ export function parseResultObject(value: unknown, what = 'result'): ParsedResult
     (extras ??= {})[key] = record[key];
   }
   return extras ? { fitness, extras } : { fitness };
+}
+
+/**
+ * A black box for `evobox train` answers a vector y, not a fitness: `{"y": [..]}` or a bare
+ * JSON array. It comes back as extras `{ y }` with fitness NaN, which an optimisation run
+ * counts as failed (a vector has no order), and which engine/node/train reads.
+ */
+function vectorAnswer(value: unknown, what: string): ParsedResult | undefined {
+  let y: unknown;
+  if (Array.isArray(value)) y = value;
+  else if (value !== null && typeof value === 'object' && !('fitness' in value) && 'y' in value) {
+    const record = value as Record<string, unknown>;
+    if (typeof record.error === 'string' && record.error !== '') return undefined;
+    y = record.y;
+  } else return undefined;
+  if (!Array.isArray(y) || !y.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    return { error: `${what} "y" must be an array of finite numbers (got ${excerpt(JSON.stringify(y))})` };
+  return { fitness: Number.NaN, extras: { y } };
+}
+
+function parseVectorLine(trimmed: string, what: string): ParsedResult {
+  try {
+    return parseResultObject(JSON.parse(trimmed), what);
+  } catch {
+    return { error: `${what} is not a valid JSON array: ${excerpt(trimmed)}` };
+  }
 }
 
 /** The last non-empty line of a text, or undefined. */

@@ -15,6 +15,8 @@ describe('commands wired in by bin/evobox.mjs', () => {
       'resume',
       'export',
       'probe',
+      'train',
+      'predict',
       'strategies',
       'worker',
       'slurm',

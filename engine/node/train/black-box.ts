@@ -1,0 +1,140 @@
+/**
+ * The one door from `evobox train` to the black box F(x, o) → y: every call goes through
+ * the evaluation layer (engine/node/evaluation, `createEvaluator`), so F is any program the
+ * optimiser can run — a `line` process (a minibatch is written at once and the replies read
+ * in order: pipelined, one round trip per batch in effect), `json-stdin`, `args`, or a JS
+ * module on worker threads — with the same timeouts, restarts and failure reasons.
+ *
+ * Contract: a request carries the sample's inputs and the model's outputs as named
+ * parameters, `{"id": 7, "params": {"x1": 0.3, "x2": -0.1, "o": 0.42}}`; the answer is
+ * `{"y": [y1, y2]}` or a bare JSON array. A failed call (error, wrong length, crash,
+ * timeout) is reported as y = null with its reason; the trainers drop that sample.
+ */
+import { createEvaluator } from '../evaluation/pool';
+import { loadModuleObjective, type ModuleObjectiveFunction } from '../evaluation/module-objective';
+import type { EvaluationResult, Evaluator, ObjectiveConfig } from '../evaluation/types';
+import type { Answer } from '../../train/trainer';
+import type { BlackBoxConfig } from './problem';
+
+export interface BlackBoxPoint {
+  /** The sample's inputs in the data's units (what F sees). */
+  x: ArrayLike<number>;
+  o: ArrayLike<number>;
+  gradient?: boolean;
+}
+
+export interface BlackBoxCall {
+  answers: Answer[];
+  /** One reason per failed call, in call order. */
+  failures: string[];
+}
+
+export interface BlackBox {
+  /** F at every point, answers in point order; `firstId` numbers the requests. */
+  evaluate(points: BlackBoxPoint[], firstId: number): Promise<BlackBoxCall>;
+  close(): Promise<void>;
+}
+
+export interface BlackBoxSettings {
+  inputNames: string[];
+  outputNames: string[];
+  /** m: the length of y F must answer (the number of target columns). */
+  targetCount: number;
+  cwd: string;
+  workers: number;
+  seed: number;
+}
+
+function objectiveOf(config: BlackBoxConfig): ObjectiveConfig {
+  if ('module' in config)
+    return { module: config.module, export: config.export, timeoutSeconds: config.timeoutSeconds };
+  return {
+    command: config.command,
+    args: config.args,
+    protocol: config.protocol,
+    timeoutSeconds: config.timeoutSeconds,
+    env: config.env,
+  };
+}
+
+/** y from an evaluation result, or the reason there is none. */
+function answerOf(result: EvaluationResult, m: number): { y: Float64Array } | { error: string } {
+  if (result.fitness === null) return { error: result.error ?? 'failed' };
+  const y = result.extras?.y;
+  if (!Array.isArray(y))
+    return {
+      error: `F answered a fitness (${result.fitness}), expected {"y": [...]} or a JSON array of ${m} numbers`,
+    };
+  if (y.length !== m)
+    return { error: `F answered ${y.length} values, expected ${m} (one per target column)` };
+  return { y: Float64Array.from(y as number[]) };
+}
+
+function parseJacobian(value: unknown, m: number, k: number): Float64Array[] {
+  if (!Array.isArray(value) || value.length !== m)
+    throw new Error(`gradient must return ${m} rows (∂y_i/∂o), got ${JSON.stringify(value)?.slice(0, 80)}`);
+  return value.map((row: unknown, i) => {
+    if (
+      !Array.isArray(row) ||
+      row.length !== k ||
+      !row.every((v) => typeof v === 'number' && Number.isFinite(v))
+    )
+      throw new Error(`gradient row ${i} must be ${k} finite numbers (∂y_${i}/∂o_j)`);
+    return Float64Array.from(row as number[]);
+  });
+}
+
+export async function createBlackBox(config: BlackBoxConfig, settings: BlackBoxSettings): Promise<BlackBox> {
+  const { inputNames, outputNames, targetCount: m } = settings;
+  const evaluator: Evaluator = await createEvaluator(objectiveOf(config), {
+    workers: settings.workers,
+    cwd: settings.cwd,
+    seed: settings.seed,
+    parameterNames: [...inputNames, ...outputNames],
+  });
+  let gradient: ModuleObjectiveFunction | undefined;
+  if ('module' in config && config.gradient)
+    gradient = await loadModuleObjective({ module: config.module, export: config.gradient });
+
+  const paramsOf = (point: BlackBoxPoint): Record<string, number> => {
+    const params: Record<string, number> = {};
+    inputNames.forEach((name, i) => (params[name] = point.x[i]));
+    outputNames.forEach((name, j) => (params[name] = point.o[j]));
+    return params;
+  };
+
+  return {
+    async evaluate(points, firstId) {
+      const jobs = points.map((point, i) => ({ index: firstId + i, params: paramsOf(point) }));
+      const results = await evaluator.evaluate(jobs);
+      const answers: Answer[] = [];
+      const failures: string[] = [];
+      for (let i = 0; i < points.length; i++) {
+        const answer = answerOf(results[i], m);
+        if ('error' in answer) {
+          failures.push(answer.error);
+          answers.push({ y: null });
+          continue;
+        }
+        if (!points[i].gradient) {
+          answers.push({ y: answer.y });
+          continue;
+        }
+        try {
+          if (!gradient) throw new Error('the black box exports no gradient (blackBox.gradient)');
+          const jacobian = parseJacobian(
+            await gradient(jobs[i].params, { id: jobs[i].index, worker: 0 }),
+            m,
+            outputNames.length,
+          );
+          answers.push({ y: answer.y, jacobian });
+        } catch (error) {
+          failures.push(`gradient: ${(error as Error).message}`);
+          answers.push({ y: null });
+        }
+      }
+      return { answers, failures };
+    },
+    close: () => evaluator.close(),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The files of a training run folder, written atomically (temp file + rename) so a kill -9
+ * leaves either the old or the new version:
+ *   train.json       the resolved problem (marks the folder as a training run)
+ *   journal.jsonl    one line per step: losses, F calls, failures
+ *   checkpoint.json  trainer state, generator state and counters after a step
+ *   model.json, model.mjs, model.py   the trained model and its standalone inference code
+ *   result.json      the summary, once the run has ended
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const trainFiles = {
+  problem: 'train.json',
+  journal: 'journal.jsonl',
+  checkpoint: 'checkpoint.json',
+  model: 'model.json',
+  modelJs: 'model.mjs',
+  modelPy: 'model.py',
+  result: 'result.json',
+} as const;
+
+export function writeAtomic(path: string, text: string): void {
+  const temporary = `${path}.tmp-${process.pid}`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
+}
+
+export function isTrainRun(runDir: string): boolean {
+  return existsSync(join(runDir, trainFiles.problem));
+}
+
+export interface JournalLine {
+  step: number;
+  trainLoss: number | null;
+  validationLoss?: number | null;
+  fCalls: number;
+  failures: number;
+  validationCalls: number;
+  dropped: number;
+  metrics: Record<string, number | null>;
+  ms: number;
+  /** The first failure's reason in this step, if any. */
+  failure?: string;
+}
+
+export function readJournal(runDir: string): JournalLine[] {
+  const path = join(runDir, trainFiles.journal);
+  if (!existsSync(path)) return [];
+  const lines: JournalLine[] = [];
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      lines.push(JSON.parse(line) as JournalLine);
+    } catch {
+      break; // a line cut by a kill: everything before it is whole
+    }
+  }
+  return lines;
+}
+
+/** JSON with non-finite numbers as null (a NaN loss is "no value", not a parse error). */
+export function jsonNumber(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}

@@ -8,6 +8,7 @@ import { SearchSpace } from '../../../engine/core/search-space';
 import { resolveOptions } from '../../../engine/core/strategy';
 import { checkProblem } from '../../../engine/problem/validate';
 import { parseRequest, RequestError } from '../../../electron/ipc-contract';
+import { builtinLandscape } from '../../../renderer/src/lib/landscape';
 import { checkRow, checkRows, rowFromSpec } from '../../../renderer/src/lib/parameter-rows';
 
 const withParameters = (
@@ -52,6 +53,12 @@ describe('reserved names', () => {
       expect(() => resolveOptions(specs, 2, given)).toThrow(
         `strategy.options.${name} is not an option of this strategy (unknown option`,
       );
+    }
+  });
+
+  it('a built-in named like an Object property is no built-in, for the heat map either', () => {
+    for (const builtin of ['toString', 'constructor', 'hasOwnProperty']) {
+      expect(builtinLandscape({ builtin }, [{ name: 'a', lower: 0, upper: 1 }])).toBeNull();
     }
   });
 

@@ -19,6 +19,8 @@
  *   coordinates get a sampling standard-deviation floor (a third of one integer step in
  *   internal units) so the strategy cannot shrink below the rounding grid and freeze them.
  * - `fixed`: not a coordinate at all; always passed with its fixed value.
+ * Refused rather than mapped: a range wider than the largest double (upper − lower = ∞, as
+ * with ±1.7e308: every point would map to ±∞ or NaN) and an integer range holding no integer.
  */
 import type { ParameterSpec } from '../problem/schema';
 
@@ -153,10 +155,23 @@ export class SearchSpace {
         }
         if (log && value <= 0) throw new Error(`${where}.${key} must be > 0 on a log scale (got ${value})`);
       }
-      if (spec.fixed !== undefined) return;
       const bounded = spec.lower !== undefined && spec.upper !== undefined;
+      if (bounded && spec.type === 'integer' && Math.ceil(spec.lower!) > Math.floor(spec.upper!)) {
+        throw new Error(
+          `${where} is an integer parameter, but [${spec.lower}, ${spec.upper}] holds no integer`,
+        );
+      }
+      if (spec.fixed !== undefined) return;
       const low = bounded ? (log ? Math.log10(spec.lower!) : spec.lower!) : 0;
       const high = bounded ? (log ? Math.log10(spec.upper!) : spec.upper!) : 1;
+      // Two finite bounds can still be further apart than the largest double (±1.7e308):
+      // the map lower + u·(upper − lower) would then give ±Infinity or NaN for every u.
+      if (!Number.isFinite(high - low)) {
+        throw new Error(
+          `${where}.upper − lower must be a finite number (got ${spec.upper} − ${spec.lower} = ${high - low}): ` +
+            'narrow the range, or give neither bound for an unbounded parameter',
+        );
+      }
       this.coordinates.push({ spec, bounded, log, integer: spec.type === 'integer', low, width: high - low });
     });
     if (this.coordinates.length === 0)

@@ -26,7 +26,7 @@ export function builtinLandscape(
   parameters: readonly ParameterRow[],
 ): Landscape | null {
   const id = objective.builtin;
-  if (typeof id !== 'string' || !builtinFunctions[id] || parameters.length === 0) return null;
+  if (typeof id !== 'string' || !Object.hasOwn(builtinFunctions, id) || parameters.length === 0) return null;
   const fn = builtinFunctions[id];
   if (fn.fixedDimension !== undefined && fn.fixedDimension !== parameters.length) return null;
   let space: SearchSpace;

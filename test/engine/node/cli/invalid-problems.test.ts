@@ -132,4 +132,32 @@ describe('evobox run refuses invalid problems before creating a run folder', () 
     expect(code).toBe(2);
     expect(runs).toEqual([]);
   });
+
+  it.each([
+    [
+      'a range wider than the largest double',
+      { lower: -1.7e308, upper: 1.7e308 },
+      'parameters[0] (x).upper − lower must be a finite number (got 1.7e+308 − -1.7e+308 = Infinity)',
+    ],
+    [
+      'an integer range wider than the largest double',
+      { lower: -1e308, upper: 1e308, type: 'integer' },
+      'parameters[0] (x).upper − lower must be a finite number',
+    ],
+    [
+      'an integer range holding no integer',
+      { lower: 0.2, upper: 0.8, type: 'integer' },
+      'parameters[0] (x) is an integer parameter, but [0.2, 0.8] holds no integer',
+    ],
+  ])('%s', (_label, bounds, field) => {
+    const { code, stderr, runs } = run(
+      sphere([
+        { name: 'x', ...bounds },
+        { name: 'y', lower: -1, upper: 1 },
+      ]),
+    );
+    expect(stderr).toContain(field);
+    expect(code).toBe(2);
+    expect(runs).toEqual([]);
+  });
 });

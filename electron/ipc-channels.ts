@@ -19,6 +19,10 @@ export const invokeChannelNames = [
   'runs:list',
   'runs:read',
   'run:export',
+  'runs:evaluations',
+  'runs:evaluation',
+  'runs:evaluation-sample',
+  'runs:generations',
   'dialog:open-file',
   'dialog:save-file',
 ] as const;

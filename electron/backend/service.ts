@@ -24,6 +24,8 @@ import {
   type ValidationResult,
 } from '../ipc-contract';
 import { EventBatcher } from './compact-events';
+import { readGenerations } from './evaluations/generations';
+import { RunEvaluations } from './evaluations/run-evaluations';
 import {
   evoboxVersion,
   exportRun,
@@ -97,6 +99,7 @@ export class Backend {
   private readonly runs = new Map<string, RunHandle>();
   private readonly batcher: EventBatcher;
   private readonly runsDir: string;
+  private readonly evaluations = new RunEvaluations();
 
   constructor(private readonly options: BackendOptions) {
     this.runsDir = resolve(options.runsDir);
@@ -166,6 +169,7 @@ export class Backend {
           ms: report.result.ms,
           ...(report.result.error ? { error: report.result.error } : {}),
           ...(report.result.stderrTail ? { stderrTail: report.result.stderrTail } : {}),
+          ...(report.result.stdoutTail ? { stdoutTail: report.result.stdoutTail } : {}),
           ...(report.result.extras ? { extras: report.result.extras } : {}),
         };
         return result;
@@ -220,6 +224,22 @@ export class Backend {
         const content = exportRun(resolve(runDir), format);
         const file = exportFiles[format];
         return { filename: `${basename(runDir)}-${file.suffix}`, mimeType: file.mimeType, content };
+      }
+      case 'runs:evaluations': {
+        const { runDir, offset, limit, sort, filter } = parseRequest(channel, payload);
+        return this.evaluations.page(resolve(runDir), offset, limit, sort, filter);
+      }
+      case 'runs:evaluation': {
+        const { runDir, row } = parseRequest(channel, payload);
+        return this.evaluations.detail(resolve(runDir), row);
+      }
+      case 'runs:evaluation-sample': {
+        const { runDir, maxRows } = parseRequest(channel, payload);
+        return this.evaluations.sample(resolve(runDir), maxRows);
+      }
+      case 'runs:generations': {
+        const { runDir, from } = parseRequest(channel, payload);
+        return readGenerations(resolve(runDir), from);
       }
       case 'dialog:open-file':
       case 'dialog:save-file':

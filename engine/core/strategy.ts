@@ -49,6 +49,11 @@ export interface Distribution {
   stdDevs?: Float64Array;
   /** Global step size σ (1 for strategies without one). */
   stepSize: number;
+  /**
+   * Lengths of the principal axes, √eigenvalues of the covariance (σ included), when the
+   * strategy has them at hand (CMA-ES's D from its last eigendecomposition); for the plots.
+   */
+  axisLengths?: Float64Array;
 }
 
 export type Metrics = Record<string, number>;

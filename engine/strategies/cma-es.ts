@@ -397,6 +397,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       mean: Float64Array.from(state.mean),
       stdDevs,
       stepSize: sigma,
+      axisLengths: state.scales.map((d) => sigma * d),
       // σ²C is n² numbers; built on first access only, since the step wrapper reads just stdDevs.
       get covariance(): Float64Array {
         if (!scaled) {

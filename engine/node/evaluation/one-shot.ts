@@ -21,6 +21,19 @@ export interface OneShotContext {
   isClosing?: () => boolean;
 }
 
+/** Kept of a successful evaluation's output: enough to see what the program said, small enough for a journal line. */
+export const successTailBytes = 1024;
+
+/** The last `limit` bytes of a text (whole characters), marked with … when cut. */
+export function textTail(text: string, limit = successTailBytes): string {
+  const bytes = Buffer.from(text);
+  if (bytes.length <= limit) return text;
+  return `…${bytes
+    .subarray(bytes.length - limit)
+    .toString('utf8')
+    .replace(/^\uFFFD+/, '')}`;
+}
+
 export async function evaluateOneShot(
   job: EvaluationJob,
   context: OneShotContext,
@@ -74,10 +87,15 @@ export async function evaluateOneShot(
       const parsed = await readResult(setup, outcome.stdout, processCwd, values);
       result =
         'error' in parsed
-          ? fail(parsed.error, outcome.stderrTail)
+          ? {
+              ...fail(parsed.error, outcome.stderrTail),
+              ...(outcome.stdout ? { stdoutTail: textTail(outcome.stdout) } : {}),
+            }
           : {
               fitness: parsed.fitness,
               ...(parsed.extras ? { extras: parsed.extras } : {}),
+              ...(outcome.stdout ? { stdoutTail: textTail(outcome.stdout) } : {}),
+              ...(outcome.stderrTail ? { stderrTail: textTail(outcome.stderrTail) } : {}),
               ms: performance.now() - started,
               worker,
             };

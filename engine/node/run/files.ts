@@ -59,6 +59,8 @@ export interface JournalRecord {
   worker: number;
   error?: string;
   stderrTail?: string;
+  /** The end of the program's stdout (≤ 1 KB; executables only). */
+  stdoutTail?: string;
 }
 
 /**

@@ -27,6 +27,7 @@ import {
   writeJsonAtomic,
   type JournalRecord,
 } from './files';
+import { GenerationLogWriter, generationLine, generationLogFile } from './generation-log';
 import { createRunDir, runFiles, type RunMeta } from './run-dir';
 import type { GenerationEvent, RunCallbacks, RunHandle, RunResult, RunStatus } from './types';
 
@@ -87,6 +88,8 @@ class Run implements RunHandle {
   private lastCheckpointEvaluations = 0;
   private lastBestWrite = 0;
   private bestWritten = -1;
+  /** generations.jsonl: σ, axis ratio, mean, stds and axis lengths per generation, for the plots. */
+  private readonly generationLog: GenerationLogWriter;
 
   constructor(
     readonly runDir: string,
@@ -101,6 +104,7 @@ class Run implements RunHandle {
     private readonly replay: Map<number, string>,
     private readonly callbacks: RunCallbacks,
   ) {
+    this.generationLog = new GenerationLogWriter(join(runDir, generationLogFile));
     this.done = this.loop();
   }
 
@@ -163,6 +167,7 @@ class Run implements RunHandle {
         if (result.extras && Object.keys(result.extras).length) record.extras = result.extras;
         if (result.error) record.error = result.error;
         if (result.stderrTail) record.stderrTail = result.stderrTail;
+        if (result.stdoutTail) record.stdoutTail = result.stdoutTail;
         records[k] = record;
         this.journal.append(record);
       });
@@ -285,6 +290,7 @@ class Run implements RunHandle {
         const outcomes: EvaluationOutcome[] = records.map((r) => ({ fitness: r.fitness, error: r.error }));
         const summary = this.optimizer.tell(outcomes);
         this.journal.flush();
+        this.generationLog.append(generationLine(summary, this.optimizer.distribution()));
         this.writeBest(false);
         // Every few seconds, and often enough that a resume never replays more than a bounded
         // number of journal lines however fast the objective is.
@@ -325,6 +331,11 @@ class Run implements RunHandle {
       }
     } catch (caught) {
       error ??= `could not write the final checkpoint: ${(caught as Error).message}`;
+    }
+    try {
+      this.generationLog.close();
+    } catch {
+      // the plots' log is a convenience; the journal below is what matters
     }
     try {
       this.journal.close();

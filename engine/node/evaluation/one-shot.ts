@@ -83,6 +83,7 @@ export async function evaluateOneShot(
       result = fail(`cancelled: the evaluator was closed (${outcome.failure})`, outcome.stderrTail);
     } else if (outcome.failure) {
       result = fail(outcome.failure, outcome.stderrTail);
+      if (outcome.stdout) result.stdoutTail = textTail(outcome.stdout);
     } else {
       const parsed = await readResult(setup, outcome.stdout, processCwd, values);
       result =

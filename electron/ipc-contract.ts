@@ -380,7 +380,10 @@ export interface EvaluationSample {
   params: number[][];
 }
 
-/** One line of generations.jsonl: what pycma's plots show, per generation (internal coordinates). */
+/**
+ * One line of generations.jsonl: what pycma's plots show, per generation. The mean is in
+ * the problem's (free) parameters; standard deviations and axis lengths are internal.
+ */
 export interface GenerationRecord {
   generation: number;
   evaluations: number;

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { fixturesDir } from './env';
-import { openApp, openProblemByPath, screenshot } from './helpers';
+import { openApp, openProblemByPath, screenshot, screenshotsDir } from './helpers';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -76,4 +76,85 @@ test('the evaluations table filtered to failures, and a failed row reproduced fr
   const b = Number(/--b (\S+)$/.exec(command)![1]);
   expect(b).toBeGreaterThan(1);
   expect(rerun.stdout).toContain(`b=${b}`);
+});
+
+const attribute = async (page: Page, selector: string, name: string) =>
+  Number(await page.locator(selector).first().getAttribute(name));
+
+test('a fast run: σ, axis ratio and pycma panels show every generation, also out of sight', async ({
+  page,
+}) => {
+  // A short window: the diagnostics are below the fold while the run streams.
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await runToTheEnd(page, join(fixturesDir, 'views-fast-ellipsoid', 'problem.json'));
+  const panels = page.getByRole('region', { name: 'Search diagnostics' });
+  const evaluationsDone = Number((await page.getByTestId('evaluations').textContent())!.split(' ')[0]);
+  // CMA-ES's population at n = 4 is 8: one logged generation per 8 evaluations.
+  const generations = evaluationsDone / 8;
+  await expect
+    .poll(() => attribute(page, 'section[aria-label="Search diagnostics"]', 'data-generations'))
+    .toBe(generations);
+  for (const label of ['Step size σ', 'Axis ratio (pycma)']) {
+    const chart = `figure[aria-label="${label}"]`;
+    // Drawn to the end of the run without scrolling to it: the whole series, last x = the last evaluation.
+    await expect.poll(() => attribute(page, chart, 'data-length')).toBe(generations);
+    expect(await attribute(page, chart, 'data-last-x')).toBe(evaluationsDone);
+  }
+  expect(await attribute(page, 'figure[aria-label="Step size σ"]', 'data-points')).toBe(generations);
+  expect(await attribute(page, 'figure[aria-label="Axis ratio (pycma)"]', 'data-points')).toBe(generations);
+  // f − f_best: every generation but those that found a new best (0 has no place on a log axis).
+  const distance = 'figure[aria-label="f − f_best"]';
+  await expect.poll(() => attribute(page, distance, 'data-length')).toBe(generations);
+  expect(await attribute(page, distance, 'data-points')).toBeGreaterThan(generations);
+  // 4 coordinates: one line each for mean, standard deviations and axis lengths.
+  for (const label of [
+    'Mean of each parameter',
+    'Standard deviation of each coordinate',
+    "Principal axes' lengths",
+  ]) {
+    await expect(page.locator(`figure[aria-label="${label}"]`)).toHaveAttribute('data-series', '4');
+    expect(await attribute(page, `figure[aria-label="${label}"]`, 'data-points')).toBe(4 * generations);
+  }
+  await panels.scrollIntoViewIfNeeded();
+  await panels.screenshot({ path: join(screenshotsDir, 'views-diagnostics.png') });
+});
+
+test('a 200-D run: the diagnostics are heat strips, one row per coordinate, and survive a reload from History', async ({
+  page,
+}) => {
+  await runToTheEnd(page, join(fixturesDir, 'views-wide', 'problem.json'));
+  const strip = 'figure[aria-label="Standard deviation of each coordinate"]';
+  const evaluationsDone = Number((await page.getByTestId('evaluations').textContent())!.split(' ')[0]);
+  await expect(page.locator(strip)).toHaveAttribute('data-rows', '200');
+  // Drawn to the end of the run (the strip's last column is the last generation).
+  await expect.poll(() => attribute(page, strip, 'data-last-x')).toBe(evaluationsDone);
+  const generations = await attribute(page, 'section[aria-label="Search diagnostics"]', 'data-generations');
+  expect(generations).toBeGreaterThan(100);
+  // Fewer logged generations than the strip's width: one column each.
+  await expect(page.locator(strip)).toHaveAttribute('data-columns', String(generations));
+  // sep-CMA-ES on the sphere shrinks every coordinate's spread: the last column is far below the first.
+  expect(await attribute(page, strip, 'data-min')).toBeLessThan(
+    (await attribute(page, strip, 'data-max')) - 0.5,
+  );
+  await expect(page.locator('figure[aria-label="Mean of each parameter"]')).toHaveAttribute(
+    'data-rows',
+    '200',
+  );
+  await expect(page.locator('figure[aria-label="Mean: the 5 parameters that moved most"]')).toHaveAttribute(
+    'data-series',
+    '5',
+  );
+  const columns = await attribute(page, strip, 'data-columns');
+  const panels = page.getByRole('region', { name: 'Search diagnostics' });
+  await panels.scrollIntoViewIfNeeded();
+  await panels.screenshot({ path: join(screenshotsDir, 'views-diagnostics-200d.png') });
+
+  // Reopened from History: the same panels from the run folder.
+  await page.getByRole('button', { name: 'History' }).click();
+  await page
+    .getByRole('button', { name: /^Open run .*views-wide/ })
+    .first()
+    .click();
+  await expect(page.locator(strip)).toHaveAttribute('data-rows', '200');
+  await expect.poll(() => attribute(page, strip, 'data-columns')).toBe(columns);
 });

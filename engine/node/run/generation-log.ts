@@ -15,7 +15,7 @@ import type { Distribution } from '../../core/strategy';
 
 export const generationLogFile = 'generations.jsonl';
 
-/** One line of the log (internal coordinates for the vectors). */
+/** One line of the log: the mean in user parameters (free ones), the spreads internal. */
 export interface GenerationLine {
   generation: number;
   evaluations: number;
@@ -96,7 +96,16 @@ export function axisLengthsOf(distribution: Distribution): number[] | null {
   return null;
 }
 
-export function generationLine(summary: GenerationSummary, distribution: Distribution): GenerationLine {
+/**
+ * One generation's line. `toUser` maps the internal mean to the problem's parameters (bounds,
+ * log scales, integers undone), so the mean panel reads in the user's units; the spreads
+ * stay internal, where they are one number per axis whatever the transform.
+ */
+export function generationLine(
+  summary: GenerationSummary,
+  distribution: Distribution,
+  toUser?: (x: Float64Array) => number[],
+): GenerationLine {
   const n = distribution.mean.length;
   const nullable = (v: number) => (Number.isFinite(v) ? v : null);
   const lengths = axisLengthsOf(distribution);
@@ -122,7 +131,7 @@ export function generationLine(summary: GenerationSummary, distribution: Distrib
       (distribution.covariance
         ? Array.from({ length: n }, (_, i) => Math.sqrt(Math.max(0, distribution.covariance![i * n + i])))
         : undefined);
-    line.mean = Array.from(distribution.mean, round);
+    line.mean = (toUser ? toUser(distribution.mean) : Array.from(distribution.mean)).map(round);
     if (stdDevs) line.stdDevs = Array.from(stdDevs, round);
     if (lengths) line.axisLengths = lengths.map(round);
   }

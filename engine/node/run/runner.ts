@@ -290,7 +290,12 @@ class Run implements RunHandle {
         const outcomes: EvaluationOutcome[] = records.map((r) => ({ fitness: r.fitness, error: r.error }));
         const summary = this.optimizer.tell(outcomes);
         this.journal.flush();
-        this.generationLog.append(generationLine(summary, this.optimizer.distribution()));
+        this.generationLog.append(
+          generationLine(summary, this.optimizer.distribution(), (x: Float64Array) => {
+            const params = this.optimizer.space.toParams(x);
+            return this.optimizer.space.freeNames.map((name) => params[name]);
+          }),
+        );
         this.writeBest(false);
         // Every few seconds, and often enough that a resume never replays more than a bounded
         // number of journal lines however fast the objective is.

@@ -301,6 +301,8 @@ export interface FailureInfo {
   index: number;
   error: string;
   stderrTail?: string;
+  /** The parameters the evaluation failed at. */
+  params?: Record<string, number>;
 }
 
 export interface RunDetail {

@@ -13,9 +13,10 @@ test.describe.configure({ mode: 'serial' });
 
 const failing = join(fixturesDir, 'views-failing');
 
-async function runToTheEnd(page: Page, problem: string): Promise<void> {
+async function runToTheEnd(page: Page, problem: string, beforeStart?: () => Promise<void>): Promise<void> {
   await openApp(page);
   await openProblemByPath(page, problem);
+  await beforeStart?.();
   await page.getByRole('button', { name: /Next: strategy/ }).click();
   await page.getByRole('button', { name: 'Start', exact: true }).click();
   await expect(page.locator('.status')).toHaveAttribute('data-status', 'finished', { timeout: 90_000 });
@@ -24,7 +25,32 @@ async function runToTheEnd(page: Page, problem: string): Promise<void> {
 test('the evaluations table filtered to failures, and a failed row reproduced from its details', async ({
   page,
 }) => {
-  await runToTheEnd(page, join(failing, 'problem.json'));
+  await runToTheEnd(page, join(failing, 'problem.json'), async () => {
+    // Probe shows what the program said, also when it succeeded.
+    await page.getByRole('button', { name: 'Probe', exact: true }).click();
+    await expect(page.getByTestId('probe-value')).toBeVisible();
+    await expect(page.getByTestId('probe-stdout')).toContainText('evaluating a=0.0 b=0.79999');
+    await expect(page.getByTestId('probe-stderr')).toContainText('warming up the solver');
+    await expect(page.getByTestId('probe-extras')).toHaveText('penalty=0');
+  });
+  // The failures are marked on the fitness chart (its last series), one cross each.
+  const failedCount = Number(
+    (await page.getByRole('button', { name: /failed evaluations/ }).textContent())!.split(' ')[0],
+  );
+  expect(failedCount).toBeGreaterThan(0);
+  await expect
+    .poll(async () =>
+      (await page.locator('figure[aria-label="Fitness"]').getAttribute('data-points-by-series'))
+        ?.split(',')
+        .at(-1),
+    )
+    .toBe(String(failedCount));
+  // The failure list shows where each evaluation failed.
+  await page.getByRole('button', { name: /failed evaluations/ }).click();
+  const list = page.getByRole('dialog', { name: 'Failed evaluations' });
+  await expect(list.getByTestId('failure-params')).toHaveCount(failedCount);
+  await expect(list.getByTestId('failure-params').first()).toHaveText(/^a=\S+, b=1\.\d+|^a=\S+, b=1$/);
+  await list.getByRole('button', { name: 'Close' }).click();
   const table = page.getByRole('grid', { name: 'evaluations table' });
   await expect(table).toHaveAttribute('data-total', '96');
   await expect(table).toHaveAttribute('data-matched', '96');

@@ -250,6 +250,7 @@ class Run implements RunHandle {
           index: r.index,
           error: r.error!,
           ...(r.stderrTail ? { stderrTail: r.stderrTail } : {}),
+          params: r.params,
         })),
       distribution: {
         mean: Array.from(distribution.mean),

@@ -9,7 +9,7 @@
  * other processes, CPU time much less. Node's CPU time also counts its GC and compiler
  * threads, so this favours pycma if anything. Wall-clock figures are printed beside it.
  */
-import type { Benchmark } from './index';
+import type { Benchmark } from './lib/benchmark';
 import { cases, measure, type Case, type Timing } from './cma-overhead';
 import { defaultPopulationSize } from '../engine/strategies/cma/parameters';
 import { formatMicros, formatRatio } from './lib/format';

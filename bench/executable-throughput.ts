@@ -17,7 +17,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEvaluator } from '../engine/node/evaluation/pool';
 import type { EvaluationJob, ExecutableObjectiveConfig } from '../engine/node/evaluation/types';
-import type { Benchmark } from './index';
+import type { ProtocolId } from '../engine/problem/protocols';
+import type { Benchmark } from './lib/benchmark';
 import { formatRate, formatRatio } from './lib/format';
 import { pythonCommand } from './lib/pycma';
 import { RawLineChild } from './lib/raw-line-child';
@@ -157,7 +158,7 @@ async function measureProgram(program: Program, cwd: string, quick: boolean): Pr
   const spawnBatches = Math.ceil(spawnCount / spawnBatch);
   const sequentialCount = Math.round(1000 * scale);
   const pipelinedBatches = Math.round(10 * scale);
-  const objective = (protocol: 'args' | 'json-stdin' | 'line'): ExecutableObjectiveConfig => ({
+  const objective = (protocol: ProtocolId): ExecutableObjectiveConfig => ({
     command: program.command,
     args: [...program.prefix, protocol, ...(protocol === 'args' ? ['{x}', '{y}'] : [])],
     protocol,

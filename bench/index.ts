@@ -7,14 +7,11 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describeMachine, loadAverage } from './lib/machine';
+import type { Benchmark } from './lib/benchmark';
 import { Report, type TargetVerdict } from './lib/report';
 import { parseSettings, splitArguments, type BenchSettings } from './lib/settings';
 
-export interface Benchmark {
-  name: string;
-  description: string;
-  run(settings: BenchSettings, report: Report): Promise<void>;
-}
+export type { Benchmark } from './lib/benchmark';
 
 const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'engine-overhead': async () => (await import('./engine-overhead')).engineOverhead,
@@ -24,6 +21,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'scale-memory': async () => (await import('./scale-memory')).scaleMemory,
   'ui-under-load': async () => (await import('./ui-under-load')).uiUnderLoad,
   strategies: async () => (await import('./strategies')).strategiesBench,
+  bbob: async () => (await import('./bbob')).bbob,
   // The evaluation engineer's table of every objective kind; run by name only.
   protocols: async () => ({
     name: 'protocols',

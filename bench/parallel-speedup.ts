@@ -22,7 +22,7 @@ import { SearchSpace } from '../engine/core/search-space';
 import { createEvaluator } from '../engine/node/evaluation/pool';
 import type { ObjectiveConfig } from '../engine/node/evaluation/types';
 import { getStrategy } from '../engine/strategies/registry';
-import type { Benchmark } from './index';
+import type { Benchmark } from './lib/benchmark';
 import { formatRatio } from './lib/format';
 import { pythonCommand } from './lib/pycma';
 import type { Report } from './lib/report';

@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { Benchmark } from './index';
+import type { Benchmark } from './lib/benchmark';
 import { formatCount, formatMegabytes } from './lib/format';
 import type { Report } from './lib/report';
 import type { BenchSettings } from './lib/settings';

@@ -16,7 +16,7 @@ import { createRng } from '../engine/core/rng';
 import { SearchSpace } from '../engine/core/search-space';
 import { builtinFunctions, fixedRotation } from '../engine/objectives/builtin';
 import { getStrategy } from '../engine/strategies/registry';
-import type { Benchmark } from './index';
+import type { Benchmark } from './lib/benchmark';
 import { runCounted } from './lib/counted-run';
 import { fisherLowerTail } from './lib/fisher';
 import { formatCount, formatFitness, formatRatio, median, yieldToEventLoop } from './lib/format';

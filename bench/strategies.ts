@@ -29,7 +29,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { strategies } from '../engine/strategies/registry';
-import type { Benchmark } from './index';
+import type { Benchmark } from './lib/benchmark';
 import { describeMachine } from './lib/machine';
 import type { Report } from './lib/report';
 import type { BenchSettings } from './lib/settings';

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from '@playwright/test';
-import type { Benchmark } from './index';
+import type { Benchmark } from './lib/benchmark';
 import { formatCount, median, sleep } from './lib/format';
 import type { Report } from './lib/report';
 import type { BenchSettings } from './lib/settings';

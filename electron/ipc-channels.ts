@@ -16,6 +16,8 @@ export const invokeChannelNames = [
   'run:start',
   'run:control',
   'run:resume-dir',
+  'runs:live',
+  'run:attach',
   'runs:list',
   'runs:read',
   'run:export',

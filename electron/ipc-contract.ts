@@ -7,9 +7,21 @@
  * Requests are validated with zod at every boundary they cross; responses come from the
  * trusted backend and are described by TypeScript types only.
  *
- * Pure TypeScript: no Node, no DOM, no engine imports (the renderer bundles this file).
+ * Pure TypeScript: no Node, no DOM, and of the engine only pure modules — the problem model
+ * (engine/problem), run statuses and strategy metadata (engine/core) — as the renderer
+ * bundles this file.
  */
 import { z } from 'zod';
+import { exportFormats, type RunStatus } from '../engine/core/run-status';
+import type { StrategyInfo } from '../engine/core/strategy-info';
+import type { ProblemCatalog } from '../engine/problem/catalog';
+import {
+  findProtoKey,
+  parameterDraftSchema,
+  reservedNameMessage,
+  problemDraftSchema as problemModelDraftSchema,
+  type ParameterDraft,
+} from '../engine/problem/schema';
 import type { EventChannel, InvokeChannel } from './ipc-channels';
 
 export {
@@ -28,55 +40,26 @@ export {
 const MAX_PATH = 4096;
 const path = z.string().min(1).max(MAX_PATH);
 
-/** One row of the parameter table, as in the problem file. */
-export const parameterSchema = z
-  .object({
-    name: z.string().max(200),
-    lower: z.number().optional(),
-    upper: z.number().optional(),
-    scale: z.enum(['linear', 'log']).optional(),
-    type: z.enum(['real', 'integer']).optional(),
-    init: z.number().optional(),
-    fixed: z.number().optional(),
-  })
-  .strict();
-
-export type ParameterRow = z.infer<typeof parameterSchema>;
-
 /**
- * A problem as the UI edits it: the problem-file JSON. Loose on purpose — the engine's
- * problem schema is the authority and reports field-named errors; this only bounds the
- * payload's shape and size before it reaches the engine.
+ * One row of the parameter table and a problem as the UI edits it: the problem model's own
+ * draft schemas (engine/problem/schema.ts) — the problem file's fields, types and sizes.
+ * Values are the engine's to judge: its validation reports field-named errors.
  */
-export const problemDraftSchema = z
-  .object({
-    name: z.string().max(200),
-    description: z.string().max(10_000).optional(),
-    objective: z.record(z.string(), z.unknown()),
-    parameters: z.array(parameterSchema).max(10_000).optional(),
-    strategy: z
-      .object({ name: z.string().max(200), options: z.record(z.string(), z.unknown()).optional() })
-      .strict()
-      .optional(),
-    budget: z
-      .object({
-        evaluations: z.number().optional(),
-        seconds: z.number().optional(),
-        target: z.number().optional(),
-      })
-      .strict()
-      .optional(),
-    seed: z.number().optional(),
-    workers: z.number().optional(),
-  })
-  .passthrough();
+export const parameterSchema = parameterDraftSchema;
+export const problemDraftSchema = problemModelDraftSchema;
 
+export type ParameterRow = ParameterDraft;
 export type ProblemDraft = z.infer<typeof problemDraftSchema>;
 
-export const exportFormats = ['json', 'csv', 'cli'] as const;
-export type ExportFormat = (typeof exportFormats)[number];
-
-export type RunStatus = 'running' | 'paused' | 'finished' | 'failed';
+export {
+  exportFiles,
+  exportFormats,
+  runStatuses,
+  type ExportFormat,
+  type RunStatus,
+} from '../engine/core/run-status';
+export type { OptionInfo, StrategyInfo } from '../engine/core/strategy-info';
+export type { ProblemCatalog, ProtocolInfo } from '../engine/problem/catalog';
 
 /* ------------------------------------------------------------------ request schemas */
 
@@ -131,8 +114,26 @@ export const requestSchemas = {
   'strategies:list': z.object({ dimension: z.number().int().min(1).max(100_000) }).strict(),
   'run:start': z.object({ draft: problemDraftSchema, baseDir: path, problemPath: path.optional() }).strict(),
   'run:control': z.object({ runDir: path, action: z.enum(['pause', 'resume', 'stop']) }).strict(),
-  /** Continues an interrupted run from its folder. */
-  'run:resume-dir': z.object({ runDir: path }).strict(),
+  /**
+   * Continues an interrupted run from its folder. With `budget`, also a finished or stopped
+   * run ("Continue"): the new totals (evaluations so far count), as `evobox resume --budget`.
+   */
+  'run:resume-dir': z
+    .object({
+      runDir: path,
+      budget: z
+        .object({
+          evaluations: z.number().int().min(1).max(1e12).optional(),
+          seconds: z.number().positive().max(1e9).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  /** Runs the backend is executing now (its registry), newest first. */
+  'runs:live': empty,
+  /** Everything a page needs to show a live run and control it (or `live: false`). */
+  'run:attach': z.object({ runDir: path }).strict(),
   /** Past and current runs in the runs folder, newest first. */
   'runs:list': empty,
   /** One run's curve, best, problem and failures, read from its folder. */
@@ -186,6 +187,13 @@ export function parseRequest<C extends InvokeChannel>(
   payload: unknown,
 ): z.output<(typeof requestSchemas)[C]> {
   const schema = requestSchemas[channel];
+  // zod's copies drop a `__proto__` key without a word; refuse it instead (JSON.parse keeps it).
+  const protoKey = findProtoKey(payload);
+  if (protoKey) {
+    throw new RequestError(
+      `${channel}: invalid request (${protoKey.map(String).join('.')}: ${reservedNameMessage('__proto__')})`,
+    );
+  }
   const result = schema.safeParse(payload ?? {});
   if (!result.success) {
     const detail = result.error.issues
@@ -207,6 +215,8 @@ export interface AppInfo {
   cwd: string;
   /** A built-in objective is tabulated in the renderer for heat maps. */
   builtinHeatMaps: boolean;
+  /** Protocols and problem limits (engine/problem/catalog.ts); strategies come from strategies:list. */
+  catalog: ProblemCatalog;
 }
 
 export interface ExampleInfo {
@@ -252,28 +262,6 @@ export interface ProbeResult {
   extras?: Record<string, unknown>;
 }
 
-export interface OptionInfo {
-  name: string;
-  type: 'number' | 'boolean' | 'string';
-  /** Default for the requested dimension (dimensionDefault applied). */
-  default: number | boolean | string;
-  defaultText?: string;
-  min?: number;
-  max?: number;
-  integer?: boolean;
-  choices?: string[];
-  description: string;
-}
-
-export interface StrategyInfo {
-  id: string;
-  title: string;
-  summary: string;
-  reference?: string;
-  populationOption?: string;
-  options: OptionInfo[];
-}
-
 export interface RunStarted {
   runDir: string;
 }
@@ -313,6 +301,37 @@ export interface RunDetail {
   failures: FailureInfo[];
   failedEvaluations: number;
 }
+
+/** One run in the backend's registry of live runs. */
+export interface LiveRunInfo {
+  runDir: string;
+  name: string;
+  status: RunStatus;
+  evaluations: number;
+  /** When this backend started (or resumed) it, ISO time. */
+  startedAt: string;
+}
+
+/**
+ * A live run as a page attaching to it needs it: what happened before this backend took it
+ * up (a resumed run's curve, read from its journal) and the views sent since, bounded for
+ * long runs (older views thinned, bulky samples and shapes kept only for the recent ones).
+ * Events that arrive later continue it; views at or below the last evaluation count are
+ * duplicates.
+ */
+export interface LiveRunSnapshot extends LiveRunInfo {
+  live: true;
+  /** `seq` of the last status event sent before this snapshot (older events are stale). */
+  statusSeq: number;
+  problem: ProblemDraft | null;
+  earlier: RunCurve;
+  earlierBest: { params: Record<string, number>; fitness: number } | null;
+  generations: GenerationView[];
+  failures: FailureInfo[];
+  failedEvaluations: number;
+}
+
+export type RunAttachment = LiveRunSnapshot | { live: false; runDir: string };
 
 export interface ExportedFile {
   filename: string;
@@ -422,6 +441,8 @@ export interface InvokeResponses {
   'run:start': RunStarted;
   'run:control': { status: RunStatus };
   'run:resume-dir': RunStarted;
+  'runs:live': LiveRunInfo[];
+  'run:attach': RunAttachment;
   'runs:list': RunSummary[];
   'runs:read': RunDetail;
   'run:export': ExportedFile;
@@ -479,6 +500,8 @@ export interface RunProgressBatch {
 export interface RunStatusEvent {
   runDir: string;
   status: RunStatus;
+  /** Increases with every status event of a backend: orders events against snapshots. */
+  seq?: number;
   result?: {
     stopReason: string;
     evaluations: number;
@@ -503,8 +526,19 @@ export const invokeChannelsMatch: AssertSame<keyof InvokeResponses, InvokeChanne
 
 export type InvokeResult<C extends InvokeChannel> = InvokeResponses[C];
 
+/**
+ * The transport's link to the backend: browser mode watches a heartbeat on its event stream
+ * and says `lost` within ~2 s of the server going away, then reconnects by itself.
+ */
+export type ConnectionState = 'connecting' | 'connected' | 'lost';
+
+/** Browser mode's event stream sends this event every 500 ms (transport only, no payload). */
+export const heartbeatEvent = 'heartbeat';
+
 export interface EvoboxApi {
   readonly mode: 'electron' | 'browser';
+  /** Connection changes (Electron's IPC is always connected and may leave this out). */
+  onConnection?(listener: (state: ConnectionState) => void): () => void;
   invoke<C extends InvokeChannel>(channel: C, request: InvokeRequest<C>): Promise<InvokeResponses[C]>;
   on<E extends EventChannel>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
 }

@@ -4,7 +4,7 @@
 //
 //   npm start                  desktop app, or browser mode without an Electron binary
 //   npm start -- --browser     browser mode even when Electron is installed
-//   npm start -- --port 8080   browser mode on a fixed port
+//   npm start -- --port 8080   browser mode on a fixed port (default: the last one used)
 //   npm start -- --no-open     browser mode without opening a browser
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -48,8 +48,12 @@ if (electron.path) {
 } else {
   console.log(`evobox: ${electron.reason}; starting the browser UI instead.`);
   const { startServer } = await import('../electron/server/index.ts');
+  const { defaultIdentityFile } = await import('../electron/server/identity.ts');
+  const port = option('--port');
   const server = await startServer({
-    port: Number(option('--port') ?? 0),
+    // Without --port: the port (and token) of the last start, so open tabs reconnect.
+    ...(port !== undefined ? { port: Number(port) } : {}),
+    identityFile: defaultIdentityFile(),
     host: '127.0.0.1',
     runsDir: resolve(process.env.EVOBOX_RUNS_DIR ?? 'runs'),
     open: !flag('--no-open'),

@@ -11,11 +11,25 @@ export {
   type Problem,
 } from '../../engine/node/problem/schema';
 export { startRun, resumeRun, loadRunProblem } from '../../engine/node/run/runner';
+export { BudgetError, type BudgetChange } from '../../engine/node/run/budget';
 export { exportRun } from '../../engine/node/run/export';
 export { probeProblem, type ProbeReport } from '../../engine/node/run/probe';
-export { readJournal, readJson, type JournalRecord } from '../../engine/node/run/files';
-export { runFiles, type RunMeta } from '../../engine/node/run/run-dir';
+export {
+  killOwnRunProcesses,
+  openRunFolder,
+  runFiles,
+  type JournalRecord,
+  type RunFolderReader,
+  type RunMeta,
+} from '../../engine/node/run/folder';
 export { evoboxVersion } from '../../engine/node/version';
 export { strategies } from '../../engine/strategies/registry';
 export { builtinFunctions } from '../../engine/objectives/index';
-export type { GenerationEvent, RunHandle, RunResult, RunStatus } from '../../engine/node/run/types';
+export type {
+  GenerationEvent,
+  RunHandle,
+  RunResult,
+  RunStatus,
+  StopOptions,
+} from '../../engine/node/run/types';
+export { defaultStopGraceSeconds } from '../../engine/node/run/types';

@@ -1,115 +1,41 @@
 /**
- * Past runs, read back from their folders (problem.json, run.json, best.json, result.json,
- * journal.jsonl) for the History view: a listing, and one run's per-generation curve.
+ * Past runs, read back from their folders for the History view: a listing, and one run's
+ * per-generation curve. Reads through the engine's run-folder reader, which never modifies a
+ * folder (another process may be writing it right now).
  */
-import { closeSync, existsSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { FailureInfo, ProblemDraft, RunCurve, RunDetail, RunStatus, RunSummary } from '../ipc-contract';
-import { readJson, runFiles, type JournalRecord, type RunMeta } from './engine';
+import { openRunFolder, runFiles, type JournalRecord, type RunFolderReader } from './engine';
 
-interface ResultFile {
-  stopReason?: string;
-  evaluations?: number;
-  error?: string;
-}
-
-interface BestFile {
-  params: Record<string, number>;
-  fitness: number;
-}
-
-function tryRead<T>(path: string): T | null {
+/** A state file that is damaged reads as absent here: a listing shows what it can. */
+function lenient<T>(read: () => T | null): T | null {
   try {
-    return readJson<T>(path);
+    return read();
   } catch {
     return null;
   }
 }
 
-/** Counts newline-terminated lines without parsing them (for listings of big journals). */
-export function countLines(path: string): number {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return 0;
-  }
-  try {
-    const buffer = Buffer.alloc(1 << 20);
-    let count = 0;
-    let position = 0;
-    for (;;) {
-      const read = readSync(fd, buffer, 0, buffer.length, position);
-      if (read === 0) break;
-      position += read;
-      for (let k = 0; k < read; k++) if (buffer[k] === 10) count++;
-    }
-    return count;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * Reads journal records without modifying the file. The engine's own reader truncates a
- * torn last line, which is right for resume but wrong for a viewer: another process (a CLI
- * run in the same runs folder) may be appending that very line.
- */
-export function readJournalReadOnly(path: string, onRecord: (record: JournalRecord) => void): void {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch {
-    return;
-  }
-  try {
-    const buffer = Buffer.alloc(1 << 20);
-    let carry = '';
-    let position = 0;
-    for (;;) {
-      const read = readSync(fd, buffer, 0, buffer.length, position);
-      if (read === 0) break;
-      position += read;
-      const lines = (carry + buffer.toString('utf8', 0, read)).split('\n');
-      carry = lines.pop() ?? '';
-      for (const line of lines) {
-        if (!line.trim()) continue;
-        try {
-          onRecord(JSON.parse(line) as JournalRecord);
-        } catch {
-          return; // a torn line: nothing after it is trustworthy
-        }
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
 export function isRunDir(dir: string): boolean {
-  return existsSync(join(dir, runFiles.problem)) && existsSync(join(dir, runFiles.meta));
+  return openRunFolder(dir).isRunFolder();
 }
 
 /** Summary of one run folder; `active` is the status of a run this backend is running. */
 export function summarizeRun(runDir: string, active?: RunStatus): RunSummary {
-  const problem = tryRead<ProblemDraft>(join(runDir, runFiles.problem));
-  const meta = tryRead<RunMeta>(join(runDir, runFiles.meta));
-  const result = tryRead<ResultFile>(join(runDir, runFiles.result));
-  const best = tryRead<BestFile>(join(runDir, runFiles.best));
-  let createdAt = meta?.createdAt;
-  if (!createdAt) {
-    try {
-      createdAt = statSync(runDir).mtime.toISOString();
-    } catch {
-      createdAt = new Date(0).toISOString();
-    }
-  }
+  return summarize(openRunFolder(runDir), active);
+}
+
+function summarize(folder: RunFolderReader, active?: RunStatus): RunSummary {
+  const runDir = folder.dir;
+  const problem = folder.problemJson<ProblemDraft>();
+  const result = lenient(() => folder.result());
+  const best = lenient(() => folder.best());
+  const createdAt = folder.createdAt();
   const status: RunSummary['status'] =
     active ?? (result ? (result.error ? 'failed' : 'finished') : 'interrupted');
   const evaluations =
-    !active && result?.evaluations !== undefined
-      ? result.evaluations
-      : countLines(join(runDir, runFiles.journal));
+    !active && result?.evaluations !== undefined ? result.evaluations : folder.journalLines();
   return {
     runDir,
     name: problem?.name ?? basename(runDir),
@@ -209,12 +135,13 @@ export function decimateCurve(curve: RunCurve, maxPoints: number, maximize: bool
 export function readRun(runDir: string, maxPoints: number, active?: RunStatus): RunDetail {
   if (!isRunDir(runDir))
     throw new Error(`${runDir} is not a run folder (no ${runFiles.problem} / ${runFiles.meta})`);
-  const problem = tryRead<ProblemDraft>(join(runDir, runFiles.problem));
+  const folder = openRunFolder(runDir);
+  const problem = folder.problemJson<ProblemDraft>();
   const maximize = problem?.objective?.direction === 'maximize';
   const records: JournalRecord[] = [];
   const failures: FailureInfo[] = [];
   let failed = 0;
-  readJournalReadOnly(join(runDir, runFiles.journal), (record) => {
+  folder.journal((record) => {
     records.push(record);
     if (record.fitness === null || record.error) {
       failed++;
@@ -228,9 +155,9 @@ export function readRun(runDir: string, maxPoints: number, active?: RunStatus): 
       }
     }
   });
-  const best = tryRead<BestFile>(join(runDir, runFiles.best));
+  const best = lenient(() => folder.best());
   return {
-    summary: summarizeRun(runDir, active),
+    summary: summarize(folder, active),
     problem,
     best: best ? { params: best.params, fitness: best.fitness } : null,
     curve: decimateCurve(curveFromRecords(records, maximize), maxPoints, maximize),

@@ -4,8 +4,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { GenerationEvent, RunHandle, RunResult, RunStatus } from './engine';
-import { desiredStates, type RunRequest, type RunWorkerData, type RunWorkerMessage } from './run-worker';
+import type { GenerationEvent, RunHandle, RunResult, RunStatus, StopOptions } from './engine';
+import {
+  desiredStates,
+  type RunControlMessage,
+  type RunRequest,
+  type RunWorkerData,
+  type RunWorkerMessage,
+} from './run-worker';
 
 export interface RunThreadCallbacks {
   onGeneration(event: GenerationEvent): void;
@@ -84,9 +90,9 @@ class RunThread implements RunHandle {
     this.started.catch(() => undefined);
   }
 
-  private request(state: number): void {
+  private request(state: number, message: RunControlMessage = 'check'): void {
     Atomics.store(this.control, 0, state);
-    this.worker.postMessage('check');
+    this.worker.postMessage(message);
   }
 
   pause(): void {
@@ -101,8 +107,8 @@ class RunThread implements RunHandle {
     this.status = 'running';
   }
 
-  stop(): void {
-    this.request(desiredStates.stop);
+  stop(options?: StopOptions): void {
+    this.request(desiredStates.stop, options?.graceMs !== undefined ? { graceMs: options.graceMs } : 'check');
   }
 
   /** Ends the thread once the run has finished (or at once, if it never started). */

@@ -10,12 +10,12 @@
  * Events are sent in batches of at most one per `flushMs`.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { GenerationEvent, RunHandle, RunResult, RunStatus } from './engine';
+import type { BudgetChange, GenerationEvent, RunHandle, RunResult, RunStatus } from './engine';
 import { parseProblem, resumeRun, startRun } from './engine';
 
 export type RunRequest =
   | { kind: 'start'; draft: unknown; baseDir: string; runsDir: string; problemFile?: string }
-  | { kind: 'resume'; runDir: string };
+  | { kind: 'resume'; runDir: string; budget?: BudgetChange };
 
 export interface RunWorkerData {
   request: RunRequest;
@@ -25,6 +25,9 @@ export interface RunWorkerData {
 }
 
 export const desiredStates = { run: 0, pause: 1, stop: 2 } as const;
+
+/** Posted after each change of the desired state; a stop may carry a grace period (StopOptions). */
+export type RunControlMessage = 'check' | { graceMs: number };
 
 export type RunWorkerMessage =
   | { type: 'started'; runDir: string; status: RunStatus }
@@ -47,10 +50,12 @@ function main(port: NonNullable<typeof parentPort>, data: RunWorkerData): void {
     lastFlush = Date.now();
   };
 
-  const applyControl = () => {
+  let stopOptions: { graceMs: number } | undefined; // kept if it comes before the run has started
+  const applyControl = (message?: RunControlMessage) => {
+    if (typeof message === 'object') stopOptions = message;
     if (!handle) return;
     const desired = Atomics.load(control, 0);
-    if (desired === desiredStates.stop) handle.stop();
+    if (desired === desiredStates.stop) handle.stop(stopOptions);
     else if (desired === desiredStates.pause && handle.status === 'running') handle.pause();
     else if (desired === desiredStates.run && handle.status === 'paused') handle.resume();
   };
@@ -58,8 +63,10 @@ function main(port: NonNullable<typeof parentPort>, data: RunWorkerData): void {
   const callbacks = {
     onGeneration(event: GenerationEvent) {
       buffer.push(event);
-      if (Date.now() - lastFlush >= data.flushMs) flush();
       applyControl();
+      // Paused (also by a request that came in mid-generation): this may be the last event
+      // for a long while, so it must not wait in the buffer for the next one.
+      if (Date.now() - lastFlush >= data.flushMs || handle?.status !== 'running') flush();
     },
     onStatus(status: RunStatus) {
       flush();
@@ -78,7 +85,7 @@ function main(port: NonNullable<typeof parentPort>, data: RunWorkerData): void {
           ...(request.problemFile ? { problemFile: request.problemFile } : {}),
           ...callbacks,
         })
-      : resumeRun(request.runDir, callbacks))();
+      : resumeRun(request.runDir, { ...callbacks, ...(request.budget ? { budget: request.budget } : {}) }))();
 
   starting
     .then(async (started) => {

@@ -6,23 +6,26 @@
  * its thread busy never blocks requests, pause/stop or event delivery; progress events are
  * batched before they leave.
  */
-import { basename, join, resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import {
+  exportFiles,
   parseRequest,
   RequestError,
   type AppInfo,
   type EventChannel,
   type EventPayloads,
-  type ExportFormat,
   type InvokeChannel,
   type InvokeResponses,
-  type OptionInfo,
   type ProbeResult,
+  type ProblemDraft,
+  type RunDetail,
   type RunStatus,
   type RunStatusEvent,
   type StrategyInfo,
   type ValidationResult,
 } from '../ipc-contract';
+import { describeStrategies } from '../../engine/core/strategy-info';
+import { problemCatalog } from '../../engine/problem/catalog';
 import { EventBatcher } from './compact-events';
 import { readGenerations } from './evaluations/generations';
 import { RunEvaluations } from './evaluations/run-evaluations';
@@ -31,14 +34,16 @@ import {
   exportRun,
   parseProblem,
   probeProblem,
-  readJson,
-  runFiles,
+  defaultStopGraceSeconds,
+  killOwnRunProcesses,
+  openRunFolder,
   strategies,
   type GenerationEvent,
   type RunHandle,
   type RunResult,
 } from './engine';
 import { listExamples, listFolder, openProblem, problemFromExecutable, saveProblem } from './problem-files';
+import { LiveRun, LiveRunRegistry } from './live-runs';
 import { listRuns, readRun } from './run-history';
 import { runOnThread } from './run-thread';
 
@@ -55,58 +60,36 @@ export interface BackendOptions {
   batchIntervalMs?: number;
 }
 
-const exportFiles: Record<ExportFormat, { suffix: string; mimeType: string }> = {
-  json: { suffix: 'best.json', mimeType: 'application/json' },
-  csv: { suffix: 'evaluations.csv', mimeType: 'text/csv' },
-  cli: { suffix: 'command.sh', mimeType: 'text/x-shellscript' },
-};
-
+/** The strategies as the GUI lists them: the same shape as `evobox strategies --json`. */
 export function strategyInfos(dimension: number): StrategyInfo[] {
-  return Object.values(strategies).map((strategy) => ({
-    id: strategy.id,
-    title: strategy.title,
-    summary: strategy.summary,
-    ...(strategy.reference ? { reference: strategy.reference } : {}),
-    ...(strategy.populationOption ? { populationOption: strategy.populationOption } : {}),
-    options: Object.entries(strategy.options).map(([name, spec]): OptionInfo => {
-      const value = spec.dimensionDefault ? spec.dimensionDefault(dimension) : spec.default;
-      return {
-        name,
-        type: typeof spec.default as OptionInfo['type'],
-        default: value,
-        ...(spec.defaultText ? { defaultText: spec.defaultText } : {}),
-        ...(spec.min !== undefined ? { min: spec.min } : {}),
-        ...(spec.max !== undefined ? { max: spec.max } : {}),
-        ...(spec.integer ? { integer: true } : {}),
-        ...(spec.choices ? { choices: [...spec.choices] } : {}),
-        description: spec.description,
-      };
-    }),
-  }));
+  return describeStrategies(strategies, dimension);
 }
 
-/** The direction of a run folder's problem (minimize when unreadable: resume reports the real error). */
-function readRunDirection(runDir: string): 'minimize' | 'maximize' {
-  try {
-    const problem = readJson<{ objective?: { direction?: string } }>(join(runDir, runFiles.problem));
-    return problem.objective?.direction === 'maximize' ? 'maximize' : 'minimize';
-  } catch {
-    return 'minimize';
-  }
+/** A run folder's problem as it was run (null when unreadable: resume reports the real error). */
+function readRunProblem(runDir: string): ProblemDraft | null {
+  return openRunFolder(runDir).problemJson<ProblemDraft>();
 }
+
+const directionOf = (problem: ProblemDraft | null): 'minimize' | 'maximize' =>
+  problem?.objective?.direction === 'maximize' ? 'maximize' : 'minimize';
+
+/** Generations of a resumed run's earlier sessions a page is sent when it attaches. */
+const earlierCurvePoints = 1000;
 
 export class Backend {
-  private readonly runs = new Map<string, RunHandle>();
+  /** The source of truth for live runs: every page attaches through it. */
+  private readonly runs = new LiveRunRegistry();
   private readonly batcher: EventBatcher;
   private readonly runsDir: string;
   private readonly evaluations = new RunEvaluations();
+  private statusSeq = 0;
 
   constructor(private readonly options: BackendOptions) {
     this.runsDir = resolve(options.runsDir);
-    this.batcher = new EventBatcher(
-      (batch) => options.emit('run:progress', batch),
-      options.batchIntervalMs ?? 75,
-    );
+    this.batcher = new EventBatcher((batch) => {
+      this.runs.record(batch); // kept for pages that attach later, in the order they were sent
+      options.emit('run:progress', batch);
+    }, options.batchIntervalMs ?? 75);
   }
 
   /** Validates and answers one request. Throws RequestError for bad payloads, Error for failures. */
@@ -129,6 +112,7 @@ export class Backend {
           examplesDir: this.options.examplesDir,
           cwd: this.options.cwd ?? process.cwd(),
           builtinHeatMaps: true,
+          catalog: problemCatalog(),
         };
         return info;
       }
@@ -188,14 +172,14 @@ export class Backend {
             runsDir: this.runsDir,
             ...(problemPath ? { problemFile: problemPath } : {}),
           },
-          this.callbacks(ref, draft.objective.direction === 'maximize' ? 'maximize' : 'minimize'),
+          this.callbacks(ref, directionOf(draft)),
         );
-        ref.runDir = this.track(handle);
+        ref.runDir = this.track(handle, { problem: readRunProblem(handle.runDir), resumed: false });
         return { runDir: handle.runDir };
       }
       case 'run:control': {
         const { runDir, action } = parseRequest(channel, payload);
-        const handle = this.runs.get(resolve(runDir));
+        const handle = this.runs.get(resolve(runDir))?.handle;
         if (!handle) throw new Error(`no run in progress in ${runDir}`);
         if (action === 'pause') handle.pause();
         else if (action === 'resume') handle.resume();
@@ -203,21 +187,35 @@ export class Backend {
         return { status: handle.status };
       }
       case 'run:resume-dir': {
-        const runDir = resolve(parseRequest(channel, payload).runDir);
+        const request = parseRequest(channel, payload);
+        const runDir = resolve(request.runDir);
         if (this.runs.has(runDir)) throw new Error(`${runDir} is already running`);
         const ref: { runDir?: string } = {};
-        const direction = readRunDirection(runDir);
-        const handle = await runOnThread({ kind: 'resume', runDir }, this.callbacks(ref, direction));
-        ref.runDir = this.track(handle);
+        const problem = readRunProblem(runDir);
+        const handle = await runOnThread(
+          { kind: 'resume', runDir, ...(request.budget ? { budget: request.budget } : {}) },
+          this.callbacks(ref, directionOf(problem)),
+        );
+        ref.runDir = this.track(handle, { problem: readRunProblem(runDir), resumed: true });
         return { runDir: handle.runDir };
+      }
+      case 'runs:live':
+        parseRequest(channel, payload);
+        return this.runs.list();
+      case 'run:attach': {
+        const runDir = resolve(parseRequest(channel, payload).runDir);
+        const run = this.runs.get(runDir);
+        if (!run) return { live: false, runDir };
+        this.batcher.flush(); // the snapshot then holds every generation sent so far
+        return run.snapshot();
       }
       case 'runs:list':
         parseRequest(channel, payload);
-        return listRuns(this.runsDir, this.activeStatuses());
+        return listRuns(this.runsDir, this.runs.statuses());
       case 'runs:read': {
         const { runDir, maxPoints } = parseRequest(channel, payload);
         const dir = resolve(runDir);
-        return readRun(dir, maxPoints ?? 5000, this.runs.get(dir)?.status);
+        return readRun(dir, maxPoints ?? 5000, this.runs.get(dir)?.handle.status);
       }
       case 'run:export': {
         const { runDir, format } = parseRequest(channel, payload);
@@ -272,12 +270,39 @@ export class Backend {
 
   private emitStatus(event: RunStatusEvent): void {
     this.batcher.flush();
-    this.options.emit('run:status', event);
+    const seq = ++this.statusSeq;
+    const live = this.runs.get(event.runDir);
+    if (live) {
+      live.status = event.status;
+      live.statusSeq = seq;
+    }
+    this.options.emit('run:status', { ...event, seq });
   }
 
-  private track(handle: RunHandle): string {
+  /**
+   * Enters a started run in the registry. A resumed run takes its earlier sessions' curve
+   * from the journal (once, bounded), so a page attaching later draws the whole run.
+   */
+  private track(handle: RunHandle, setup: { problem: ProblemDraft | null; resumed: boolean }): string {
     const runDir = resolve(handle.runDir);
-    this.runs.set(runDir, handle);
+    let earlier: RunDetail | null = null;
+    if (setup.resumed) {
+      try {
+        earlier = readRun(runDir, earlierCurvePoints);
+      } catch {
+        earlier = null; // the run itself reports unreadable folders
+      }
+    }
+    this.runs.add(
+      new LiveRun({
+        runDir,
+        name: setup.problem?.name ?? basename(runDir),
+        handle,
+        problem: setup.problem,
+        direction: directionOf(setup.problem),
+        ...(earlier ? { earlier: earlier.curve, earlierBest: earlier.best } : {}),
+      }),
+    );
     this.emitStatus({ runDir, status: handle.status });
     handle.done
       .then((result: RunResult) => {
@@ -313,17 +338,19 @@ export class Backend {
     return runDir;
   }
 
-  private activeStatuses(): Map<string, RunStatus> {
-    return new Map([...this.runs].map(([dir, handle]) => [dir, handle.status]));
-  }
-
-  /** Stops every run this backend started and waits (bounded) for their files to be written. */
-  async dispose(timeoutMs = 10_000): Promise<void> {
-    const pending = [...this.runs.values()].map((handle) => {
-      handle.stop();
+  /**
+   * Stops every run this backend started: evaluations still running get the grace period,
+   * then are ended (run again on resume); waits (bounded) for the checkpoints to be written.
+   * Whatever has not ended by then has its evaluation processes killed, so none outlives us.
+   */
+  async dispose(timeoutMs = 10_000, graceMs = defaultStopGraceSeconds * 1000): Promise<void> {
+    const handles = this.runs.handles();
+    const pending = handles.map((handle) => {
+      handle.stop({ graceMs });
       return handle.done.catch(() => undefined);
     });
     await Promise.race([Promise.all(pending), new Promise((done) => setTimeout(done, timeoutMs).unref())]);
+    for (const handle of handles) killOwnRunProcesses(handle.runDir);
     this.batcher.flush();
     this.batcher.dispose();
   }

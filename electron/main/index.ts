@@ -2,9 +2,10 @@
  * Electron main: owns the window and the native dialogs, and relays the contract's requests
  * to the engine host (a utility process, so the engine never runs on this thread).
  *
- * Hardening: contextIsolation, sandbox, no nodeIntegration, a strict CSP, navigation and
- * new windows blocked, permission requests denied, every IPC handler checks its sender and
- * validates its payload against the contract before anything else happens.
+ * Hardening: contextIsolation, sandbox, no nodeIntegration, a strict CSP, navigation of any
+ * frame and new windows blocked, permission requests and checks denied (guards.ts), every
+ * IPC handler checks its sender and validates its payload against the contract before
+ * anything else happens.
  */
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -22,6 +23,7 @@ import {
 import { electronOnlyChannels, invokeChannelNames, type InvokeChannel } from '../ipc-channels';
 import { parseRequest, type EventChannel, type InvokeEnvelope } from '../ipc-contract';
 import type { HostMessage } from '../backend/host';
+import { denyPermissions, guardContents } from './guards';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const appRoot = app.getAppPath();
@@ -170,18 +172,13 @@ function createWindow(): void {
   else void mainWindow.loadFile(rendererFile);
 }
 
-app.on('web-contents-created', (_event, contents) => {
-  contents.on('will-navigate', (event) => event.preventDefault());
-  contents.on('will-redirect', (event) => event.preventDefault());
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
-});
+app.on('web-contents-created', (_event, contents) => guardContents(contents));
 
 void app.whenReady().then(() => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  denyPermissions(session.defaultSession);
   registerHandlers();
   createWindow();
   app.on('activate', () => {

@@ -13,21 +13,22 @@
  * - API calls are POST with `application/json` (no CORS-simple form posts), bodies are
  *   capped, responses are `no-store`, and the page's CSP allows only our own origin.
  */
-import { spawn } from 'node:child_process';
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, extname, join, normalize, resolve, sep } from 'node:path';
+import { dirname, extname, join, normalize, posix, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { electronOnlyChannels, isInvokeChannel } from '../ipc-channels';
 import type { EventChannel, EventPayloads, InvokeEnvelope } from '../ipc-contract';
-import { RequestError } from '../ipc-contract';
+import { heartbeatEvent, RequestError } from '../ipc-contract';
 import { Backend } from '../backend/service';
+import { newToken, readIdentity, writeIdentity } from './identity';
+import { openInBrowser, type OpenedPage } from './open-browser';
 import { buildApp } from './renderer-build';
 
 export interface ServerOptions {
-  /** 0 picks a free port. */
+  /** 0 picks a free port; absent: the stored port (see `identityFile`), else a free one. */
   port?: number;
   /** Only loopback is accepted; anything else throws. */
   host?: string;
@@ -39,12 +40,19 @@ export interface ServerOptions {
   examplesDir?: string;
   /** Folder the file picker starts in (default: the process's working folder). */
   cwd?: string;
-  /** Fixed token (tests); default 24 random bytes. */
+  /** Fixed token (tests); default the stored one (see `identityFile`), else 24 random bytes. */
   token?: string;
+  /**
+   * Keeps port and token across restarts in this file (0600; identity.ts), so open tabs
+   * reconnect. `evobox serve` and `npm start` pass `defaultIdentityFile()`.
+   */
+  identityFile?: string;
   /** Largest accepted request body. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Event batching interval. Default 75 ms. */
   batchIntervalMs?: number;
+  /** Interval of the event stream's heartbeat. Default 500 ms (the page waits 1.5 s). */
+  heartbeatMs?: number;
   /**
    * Build the UI first when the default renderer folder has no build (needs the dev
    * dependencies; without them the page explains how to build). Default true.
@@ -87,13 +95,31 @@ const mimeTypes: Record<string, string> = {
   '.map': 'application/json',
 };
 
-class HttpError extends Error {
+export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * The path every route and check sees: percent-decoded once, dot segments and doubled
+ * slashes resolved, so `/%69ndex.html` and `/.%2findex.html` are `/index.html` and get the
+ * token check and the CSP like it. Malformed encodings and NUL or backslash are 400.
+ */
+export function normalisePath(rawPath: string): string {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(rawPath);
+  } catch {
+    throw new HttpError(400, 'malformed percent-encoding in the request path');
+  }
+  if (decoded.includes('\0') || decoded.includes('\\'))
+    throw new HttpError(400, 'bad character in the request path');
+  const normalised = posix.normalize(decoded.startsWith('/') ? decoded : `/${decoded}`);
+  return normalised.startsWith('/') ? normalised : `/${normalised}`;
 }
 
 function sameToken(given: string | null | undefined, token: string): boolean {
@@ -163,16 +189,15 @@ function readBody(request: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-function openInBrowser(url: string): void {
-  const command =
-    process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
-  try {
-    const child = spawn(command, [url], { detached: true, stdio: 'ignore' });
-    child.on('error', () => undefined);
-    child.unref();
-  } catch {
-    // no browser opener: the URL is printed anyway
-  }
+/** Listens on 127.0.0.1:`port`; rejects with the listen error (EADDRINUSE…). */
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise<void>((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', fail);
+      done();
+    });
+  });
 }
 
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
@@ -180,7 +205,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   if (host !== '127.0.0.1' && host !== 'localhost') {
     throw new Error(`evobox serve listens on 127.0.0.1 only (got host ${JSON.stringify(host)})`);
   }
-  const token = options.token ?? randomBytes(24).toString('base64url');
+  const stored = options.identityFile ? readIdentity(options.identityFile) : null;
+  const token = options.token ?? stored?.token ?? newToken();
   const rendererDir = resolve(options.rendererDir ?? join(repoRoot, 'out', 'renderer'));
   if (
     !options.rendererDir &&
@@ -195,6 +221,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     }
   }
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const heartbeatMs = options.heartbeatMs ?? 500;
+  const heartbeatFrame = `event: ${heartbeatEvent}\ndata: {}\n\n`;
   const clients = new Set<ServerResponse>();
   let port = 0;
 
@@ -224,6 +252,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   function serveStatic(response: ServerResponse, relativePath: string, headOnly: boolean): void {
     const file = normalize(join(rendererDir, relativePath));
     if (file !== rendererDir && !file.startsWith(rendererDir + sep)) throw new HttpError(404, 'not found');
+    // The page is served by the token-checked route only (also on case-insensitive disks).
+    if (extname(file).toLowerCase() === '.html') throw new HttpError(404, 'not found');
     if (!existsSync(file) || !statSync(file).isFile()) throw new HttpError(404, 'not found');
     const body = readFileSync(file);
     response.writeHead(200, {
@@ -293,7 +323,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     });
     response.write(': connected\n\n');
     clients.add(response);
-    const heartbeat = setInterval(() => response.write(': ping\n\n'), 15_000);
+    // A named event (comments reach no listener): the page says "connection lost" when
+    // heartbeats stop, also when the server hangs without closing the socket.
+    const heartbeat = setInterval(() => response.write(heartbeatFrame), heartbeatMs);
     request.on('close', () => {
       clearInterval(heartbeat);
       clients.delete(response);
@@ -303,7 +335,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     checkHostAndOrigin(request);
     const url = new URL(request.url ?? '/', `http://127.0.0.1:${port}`);
-    const path = url.pathname;
+    const path = normalisePath(url.pathname);
     const queryToken = url.searchParams.get('token');
     const headerToken = request.headers['x-evobox-token'];
     const authorised = sameToken(typeof headerToken === 'string' ? headerToken : queryToken, token);
@@ -317,7 +349,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
         return;
       }
       if (path.startsWith('/api/invoke/')) {
-        await handleInvoke(request, response, decodeURIComponent(path.slice('/api/invoke/'.length)));
+        await handleInvoke(request, response, path.slice('/api/invoke/'.length));
         return;
       }
       throw new HttpError(404, 'not found');
@@ -329,7 +361,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       serveIndex(response);
       return;
     }
-    serveStatic(response, decodeURIComponent(path), request.method === 'HEAD');
+    serveStatic(response, path, request.method === 'HEAD');
   }
 
   const server = createServer((request, response) => {
@@ -345,22 +377,37 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   server.headersTimeout = 20_000;
   server.requestTimeout = 120_000;
 
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', fail);
-      done();
-    });
-  });
+  const wantedPort = options.port ?? stored?.port ?? 0;
+  try {
+    await listen(server, wantedPort);
+  } catch (error) {
+    // The stored port is taken (by another program): any free port, stored for next time.
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || options.port !== undefined || !wantedPort)
+      throw error;
+    process.stderr.write(
+      `evobox: port ${wantedPort} is in use; using another one (open tabs will not reconnect)\n`,
+    );
+    await listen(server, 0);
+  }
   port = (server.address() as AddressInfo).port;
+  if (options.identityFile && options.token === undefined)
+    writeIdentity(options.identityFile, { token, port });
   const url = `http://127.0.0.1:${port}/?token=${token}`;
-  if (options.open) openInBrowser(url);
+  let opened: OpenedPage | null = null;
+  if (options.open) {
+    try {
+      opened = openInBrowser(url);
+    } catch (error) {
+      process.stderr.write(`evobox: could not open a browser: ${(error as Error).message}\n`);
+    }
+  }
 
   return {
     url,
     port,
     token,
     async close() {
+      opened?.remove();
       await backend.dispose();
       for (const client of clients) client.end();
       clients.clear();

@@ -96,6 +96,14 @@ export interface OptimizerState {
   localBest: number;
   localImprovedAt: number;
   localStartGeneration: number;
+  /**
+   * Per local run, every 5th generation's best and median (internal scale), newest first, at
+   * most `maxStagnationHistory`: pycma's histbest/histmedian, which tolstagnation compares.
+   */
+  stagnationBest: number[];
+  stagnationMedian: number[];
+  /** Consecutive generations whose best equals their 75th-percentile value (tolflatfitness). */
+  flatGenerations: number;
   restart: {
     count: number;
     /** The population restarts multiply, unrounded (see `restartBasePopulation`). */
@@ -125,7 +133,10 @@ export function restartBasePopulation(dimension: number, population: number, giv
   return given === undefined && population === Math.floor(formula) ? formula : population;
 }
 
-function median(values: number[]): number {
+/** Entries of each stagnation history kept (pycma keeps 2·10⁴, i.e. 10⁵ generations). */
+const maxStagnationHistory = 20_000;
+
+function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -147,6 +158,10 @@ export class Optimizer {
   private spare: Float64Array[] | undefined;
   /** The strategy state the last tell was given, handed to the next tell to reuse its arrays. */
   private spareState: unknown;
+  /** Parameter units per internal unit, per coordinate (for tol-x). */
+  private readonly coordinateScales: Float64Array;
+  /** pycma's tolflatfitness default: 1, plus 30 per unit fraction of integer parameters (+ 2 when any). */
+  private readonly defaultTolFlatFitness: number;
 
   private constructor(config: OptimizerConfig, state: OptimizerState | null) {
     this.strategy = config.strategy;
@@ -166,7 +181,14 @@ export class Optimizer {
     this.now = config.now ?? (() => Date.now());
     this.sessionStart = this.now();
     this.start = config.start ?? this.space.start();
+    this.coordinateScales = this.space.coordinateScales();
+    const integers = this.space.integerMask.filter(Boolean).length;
+    this.defaultTolFlatFitness = integers ? 3 + (30 * integers) / this.space.dimension : 1;
     if (state) {
+      // Checkpoints written before the pycma-style stagnation and flat-fitness criteria.
+      state.stagnationBest ??= [];
+      state.stagnationMedian ??= [];
+      state.flatGenerations ??= 0;
       this.state = state;
       this.rng = restoreRng(state.rng);
       return;
@@ -198,6 +220,9 @@ export class Optimizer {
       localBest: Number.POSITIVE_INFINITY,
       localImprovedAt: 0,
       localStartGeneration: 0,
+      stagnationBest: [],
+      stagnationMedian: [],
+      flatGenerations: 0,
       restart: {
         count: 0,
         basePopulation,
@@ -281,9 +306,9 @@ export class Optimizer {
     if (!this.state.stopReason) this.state.stopReason = reason;
   }
 
-  /** Lets a run stopped on request continue (resume). */
-  clearStop(): void {
-    if (this.state.stopReason === 'stopped-by-user') this.state.stopReason = null;
+  /** Lets a run stopped on request (or, given them, for one of `reasons`) continue (resume). */
+  clearStop(reasons: ReadonlySet<string> = new Set(['stopped-by-user'])): void {
+    if (this.state.stopReason && reasons.has(this.state.stopReason)) this.state.stopReason = null;
   }
 
   /**
@@ -383,6 +408,10 @@ export class Optimizer {
         this.state.localBest = generationBest;
         this.state.localImprovedAt = this.state.generation;
       }
+      this.recordStagnationHistory(generationBest, median(valid));
+      const sorted = Float64Array.from(valid).sort();
+      const flat = sorted.length > 1 && sorted[0] >= sorted[Math.floor(0.75 * sorted.length)];
+      this.state.flatGenerations = flat ? this.state.flatGenerations + 1 : 0;
     }
     const historyLength =
       10 + Math.ceil((30 * this.space.dimension) / Math.max(1, pending.candidates.length));
@@ -401,6 +430,60 @@ export class Optimizer {
     return summary;
   }
 
+  private recordStagnationHistory(best: number, generationMedian: number): void {
+    const s = this.state;
+    if ((s.generation - s.localStartGeneration) % 5 !== 0) return;
+    s.stagnationBest.unshift(best);
+    s.stagnationMedian.unshift(generationMedian);
+    if (s.stagnationBest.length > maxStagnationHistory) {
+      s.stagnationBest.pop();
+      s.stagnationMedian.pop();
+    }
+  }
+
+  /**
+   * pycma's tolstagnation: after at least n·(5 + 100/λ) generations of the local run, with its
+   * best older than half the stagnation period, the medians of the newest l entries of both
+   * histories (every 5th generation's best and median) are no better than the medians of the
+   * l entries before them, l = max(period/10, entries/10).
+   */
+  private stagnated(lambda: number): boolean {
+    const s = this.state;
+    const n = this.space.dimension;
+    const period =
+      this.stop.stagnationGenerations ?? Math.floor(100 + (100 * n ** 1.5) / Math.max(1, lambda));
+    const localGenerations = s.generation - s.localStartGeneration;
+    const entries = s.stagnationBest.length;
+    if (localGenerations <= n * (5 + 100 / Math.max(1, lambda))) return false;
+    if (s.generation - s.localImprovedAt <= period / 2) return false;
+    const l = Math.floor(Math.max(period / 10, entries / 10));
+    if (entries <= 100 || 2 * l >= entries || l < 1) return false;
+    const newer = (history: number[]) => median(history.slice(0, l));
+    const older = (history: number[]) => median(history.slice(l, 2 * l));
+    return (
+      newer(s.stagnationMedian) >= older(s.stagnationMedian) &&
+      newer(s.stagnationBest) >= older(s.stagnationBest)
+    );
+  }
+
+  /** pycma's tolx, in the parameters' own units: every σ·√C_ii and every σ·|p_c,i| below tolX. */
+  private belowTolX(): boolean {
+    const n = this.space.dimension;
+    const distribution = this.strategy.distribution(this.state.strategyState);
+    const stds =
+      distribution.stdDevs ??
+      (distribution.covariance
+        ? Float64Array.from({ length: n }, (_, i) => Math.sqrt(distribution.covariance![i * n + i]))
+        : undefined);
+    if (!stds) return false;
+    const tolX = this.stop.tolX ?? 1e-11;
+    const scales = this.coordinateScales;
+    for (let i = 0; i < n; i++) if (!(stds[i] * scales[i] < tolX)) return false;
+    const path = distribution.scaledEvolutionPath;
+    if (path) for (let i = 0; i < n; i++) if (!(Math.abs(path[i]) * scales[i] < tolX)) return false;
+    return true;
+  }
+
   private checkStop(valid: number[], lambda: number, historyLength: number): string | undefined {
     const stop = this.stop;
     const s = this.state;
@@ -417,22 +500,14 @@ export class Optimizer {
     if (s.consecutiveFailures >= (stop.maxConsecutiveFailures ?? Math.max(20, 3 * lambda)))
       return 'too-many-failures';
 
-    const n = this.space.dimension;
     const localGenerations = s.generation - s.localStartGeneration;
     if (valid.length && s.recentBest.length >= historyLength && localGenerations >= historyLength) {
       const all = [...s.recentBest, ...valid];
       if (Math.max(...all) - Math.min(...all) < (stop.tolFun ?? 1e-11)) return 'tol-fun';
     }
-    const distribution = this.strategy.distribution(s.strategyState);
-    const tolX = stop.tolX ?? 1e-11;
-    const stds =
-      distribution.stdDevs ??
-      (distribution.covariance
-        ? Float64Array.from({ length: n }, (_, i) => Math.sqrt(distribution.covariance![i * n + i]))
-        : undefined);
-    if (stds && stds.every((v) => v < tolX)) return 'tol-x';
-    const stagnation = stop.stagnationGenerations ?? Math.floor(100 + (100 * n ** 1.5) / Math.max(1, lambda));
-    if (s.generation - s.localImprovedAt > stagnation && localGenerations > stagnation) return 'stagnation';
+    if (this.belowTolX()) return 'tol-x';
+    if (this.stagnated(lambda)) return 'stagnation';
+    if (s.flatGenerations > (stop.tolFlatFitness ?? this.defaultTolFlatFitness)) return 'tol-flat-fitness';
     const internalStop = this.strategy.shouldStop?.(s.strategyState);
     if (internalStop) return internalStop;
     return undefined;
@@ -478,6 +553,9 @@ export class Optimizer {
     s.localBest = Number.POSITIVE_INFINITY;
     s.localImprovedAt = s.generation;
     s.localStartGeneration = s.generation;
+    s.stagnationBest = [];
+    s.stagnationMedian = [];
+    s.flatGenerations = 0;
     r.localStartEvaluations = s.evaluations;
   }
 }

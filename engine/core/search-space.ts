@@ -2,29 +2,29 @@
  * Maps between the strategies' internal coordinates and the user's parameters.
  *
  * Every free parameter is one internal coordinate x ∈ ℝ:
- * - bounded (lower and upper given): u = reflect(x) ∈ [0, 1], where reflect folds the real
- *   line onto [0, 1] like a mirror (x mod 2, and 2 − that above 1). The parameter is
+ * - bounded (lower and upper given): u = boundary(x) ∈ [0, 1]. The parameter is
  *   lower + u·(upper − lower), or for `scale: "log"` 10^(log lower + u·(log upper − log lower)).
- *   One internal unit spans the whole range, so a step size of 0.3 means "30 % of the range"
- *   for every parameter whatever its units. Reflection keeps the map continuous and
- *   identity-like inside the box (no distortion near the optimum, unlike a sigmoid), and a
- *   sample that leaves the box lands inside, mirrored, instead of being clipped onto the
- *   boundary.
+ *   One internal unit spans the whole range, so a step size of 0.2 means "20 % of the range"
+ *   for every parameter whatever its units. Two boundary maps, both the identity inside the
+ *   box away from its faces and both landing a sample that leaves the box inside it instead
+ *   of clipping it onto the face:
+ *   - `linquad` (default; pycma's BoxConstraintsLinQuadTransformation, Hansen): the identity
+ *     on [a, 1 − a], quadratic on the margins of width a = 0.02 next to each face, and
+ *     periodic with mirror symmetry beyond. It is smooth (C¹) everywhere, so an optimum on a
+ *     face (BBOB f5, the linear slope) looks like a quadratic bowl to the strategy.
+ *   - `reflect`: folds the real line onto [0, 1] like a mirror (x mod 2, and 2 − that above
+ *     1): the identity on all of [0, 1], but with a kink at each face.
  * - unbounded: the parameter is x itself (log scale: 10^x).
  * - `type: "integer"`: the mapped value is rounded (and kept within bounds). Integer
  *   coordinates get a sampling standard-deviation floor (a third of one integer step in
  *   internal units) so the strategy cannot shrink below the rounding grid and freeze them.
  * - `fixed`: not a coordinate at all; always passed with its fixed value.
  */
-export interface ParameterSpec {
-  name: string;
-  lower?: number;
-  upper?: number;
-  scale?: 'linear' | 'log';
-  type?: 'real' | 'integer';
-  init?: number;
-  fixed?: number;
-}
+import type { ParameterSpec } from '../problem/schema';
+
+// One parameter as the problem file writes it: the shape is the problem model's
+// (engine/problem/schema.ts); the rules between its fields are checked here.
+export type { ParameterSpec };
 
 export type ParamValues = Record<string, number>;
 
@@ -38,18 +38,94 @@ interface Coordinate {
   width: number;
 }
 
+export const boundaryMaps = ['linquad', 'reflect'] as const;
+
+export type BoundaryMap = (typeof boundaryMaps)[number];
+
+/**
+ * Width of the quadratic margin of `linquad`, in units of the range. pycma's default margin
+ * is (1 + |bound|)/20 in the parameter's units, 3 % of the range on BBOB's [−5, 5]. The mean
+ * drifts through mirrored copies of the box, and at each copy's face the map is flat: with
+ * margins of 5 % CMA-ES needed 1.25–1.9× pycma's evaluations on BBOB f8–f11 at n = 20, with
+ * 2 % 0.74–1.24× (and f5, the optimum on a face, still 1.02×).
+ */
+export const linQuadMargin = 0.02;
+
+/** Where x lies in the fold's period [0, 2): [0, 1] maps onto the box forwards, (1, 2) backwards. */
+function foldPhase(x: number): number {
+  const y = x % 2;
+  return y < 0 ? y + 2 : y;
+}
+
+/** `reflect`: folds the real line onto [0, 1] like a mirror. */
 export function reflectUnit(x: number): number {
-  let y = x % 2;
-  if (y < 0) y += 2;
+  const y = foldPhase(x);
   return y > 1 ? 2 - y : y;
+}
+
+/**
+ * `linquad` before its quadratic pieces: x shifted by the period 2(1 + 2a) into
+ * [−0.5 − 2a, 1.5 + 2a), then mirrored into [−a, 1 + a] (`mirrored` when that flipped it).
+ */
+function linQuadPhase(x: number, a: number): { y: number; mirrored: boolean } {
+  const period = 2 * (1 + 2 * a);
+  const y = x - period * Math.floor((x + 0.5 + 2 * a) / period);
+  if (y > 1 + a) return { y: 2 * (1 + a) - y, mirrored: true };
+  if (y < -a) return { y: -2 * a - y, mirrored: true };
+  return { y, mirrored: false };
+}
+
+/**
+ * `linquad`, pycma's BoxConstraintsLinQuadTransformation on [0, 1] with margins a: periodic and
+ * mirrored into [−a, 1 + a] (see linQuadPhase), then quadratic within a of either face and the
+ * identity between.
+ */
+export function linQuadUnit(x: number, a = linQuadMargin): number {
+  const { y } = linQuadPhase(x, a);
+  if (y < a) return ((y + a) * (y + a)) / (4 * a);
+  if (y <= 1 - a) return y;
+  return 1 - ((y - 1 - a) * (y - 1 - a)) / (4 * a);
+}
+
+/** The inverse of `linQuadUnit` on [0, 1], onto [−a, 1 + a]. */
+export function linQuadUnitInverse(u: number, a = linQuadMargin): number {
+  if (u < a) return -a + 2 * Math.sqrt(a * Math.max(0, u));
+  if (u <= 1 - a) return u;
+  return 1 + a - 2 * Math.sqrt(a * Math.max(0, 1 - u));
+}
+
+/** The boundary transform of a bounded coordinate: internal x ↦ u ∈ [0, 1] (see the header). */
+export function toUnitInterval(x: number, boundary: BoundaryMap = 'linquad'): number {
+  return boundary === 'reflect' ? reflectUnit(x) : linQuadUnit(x);
+}
+
+/**
+ * Whether the boundary transform runs backwards at x (its slope is negative there): a
+ * distribution drawn inside the box is mirrored on that axis. The renderer draws with
+ * `toUnitInterval` and this, so a change of the transform changes both and the plots follow.
+ */
+export function unitIntervalMirrored(x: number, boundary: BoundaryMap = 'linquad'): boolean {
+  return boundary === 'reflect' ? foldPhase(x) > 1 : linQuadPhase(x, linQuadMargin).mirrored;
+}
+
+export interface SearchSpaceOptions {
+  /** How internal coordinates map onto a bounded range. Default `linquad`. */
+  boundary?: BoundaryMap;
 }
 
 export class SearchSpace {
   readonly parameters: readonly ParameterSpec[];
+  readonly boundary: BoundaryMap;
   private readonly coordinates: Coordinate[];
 
-  constructor(parameters: readonly ParameterSpec[]) {
+  constructor(parameters: readonly ParameterSpec[], options: SearchSpaceOptions = {}) {
     this.parameters = parameters;
+    this.boundary = options.boundary ?? 'linquad';
+    if (!(boundaryMaps as readonly string[]).includes(this.boundary)) {
+      throw new Error(
+        `boundary must be one of ${boundaryMaps.join(', ')} (got ${JSON.stringify(this.boundary)})`,
+      );
+    }
     this.coordinates = [];
     parameters.forEach((spec, index) => {
       const where = `parameters[${index}] (${spec.name})`;
@@ -101,6 +177,20 @@ export class SearchSpace {
     return this.coordinates.map((c) => c.bounded);
   }
 
+  /** True for integer coordinates. */
+  get integerMask(): boolean[] {
+    return this.coordinates.map((c) => c.integer);
+  }
+
+  /**
+   * Parameter units per internal unit inside the box, per coordinate (log10 units for log
+   * scale; 1 when unbounded): what turns an internal step into the parameter's own units, as
+   * pycma's tolx reads them.
+   */
+  coordinateScales(): Float64Array {
+    return Float64Array.from(this.coordinates, (c) => (c.bounded ? c.width : 1));
+  }
+
   /** Internal start point: `init` where given, else the middle of the range (0 when unbounded). */
   start(): Float64Array {
     return Float64Array.from(this.coordinates, (c) =>
@@ -118,11 +208,16 @@ export class SearchSpace {
 
   private toInternalValue(c: Coordinate, value: number): number {
     const t = c.log ? Math.log10(value) : value;
-    return c.bounded ? (t - c.low) / c.width : t;
+    return c.bounded ? this.fromUnitInterval((t - c.low) / c.width) : t;
+  }
+
+  /** Position u ∈ [0, 1] across a bounded range → internal coordinate. */
+  private fromUnitInterval(u: number): number {
+    return this.boundary === 'reflect' ? u : linQuadUnitInverse(u);
   }
 
   private toUserValue(c: Coordinate, x: number): number {
-    const t = c.bounded ? c.low + reflectUnit(x) * c.width : x;
+    const t = c.bounded ? c.low + toUnitInterval(x, this.boundary) * c.width : x;
     let value = c.log ? 10 ** t : t;
     if (c.bounded) value = Math.min(c.spec.upper!, Math.max(c.spec.lower!, value));
     if (c.integer) {
@@ -152,8 +247,14 @@ export class SearchSpace {
     });
   }
 
-  /** A uniformly random internal point: inside the box for bounded coordinates, `start` otherwise. */
+  /**
+   * A restart point: uniform over the central 80 % of the range for bounded coordinates (as
+   * pycma's BBOB set-up draws x0 ~ U[−4, 4] in [−5, 5]: a restart that starts on a face
+   * wastes its first generations finding the way in), `fallback` for unbounded ones.
+   */
   randomStart(uniform: () => number, fallback: Float64Array): Float64Array {
-    return Float64Array.from(this.coordinates, (c, i) => (c.bounded ? uniform() : fallback[i]));
+    return Float64Array.from(this.coordinates, (c, i) =>
+      c.bounded ? this.fromUnitInterval(0.1 + 0.8 * uniform()) : fallback[i],
+    );
   }
 }

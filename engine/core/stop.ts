@@ -4,6 +4,7 @@ export const stopReasons = {
   'budget-seconds': 'the time budget is used up',
   'target-reached': 'the best fitness reached the target',
   'tol-x': 'the search distribution became narrower than tolX in every coordinate',
+  'tol-flat-fitness': 'the best and the 75th-percentile fitness of a generation were equal twice in a row',
   'tol-fun': 'fitness values stopped changing by more than tolFun',
   stagnation: 'the best fitness has not improved for many generations',
   'stopped-by-user': 'the run was stopped on request',
@@ -17,6 +18,7 @@ export type StopReason = keyof typeof stopReasons;
 export const localStopReasons: ReadonlySet<string> = new Set([
   'tol-x',
   'tol-fun',
+  'tol-flat-fitness',
   'stagnation',
   'strategy-converged',
 ]);
@@ -28,12 +30,26 @@ export interface StopCriteria {
   maxSeconds?: number;
   /** Stop when the best fitness is at least this good (in the problem's direction). */
   target?: number;
-  /** Stop (or restart) when every coordinate's sampling std is below this (internal units). Default 1e-11. */
+  /**
+   * Stop (or restart) when every coordinate's sampling std, and every coordinate of the step the
+   * mean has been taking (σ·p_c, CMA-ES family), is below this, in the parameter's own units
+   * (log10 units on a log scale), as pycma's tolx. Default 1e-11.
+   */
   tolX?: number;
   /** Stop (or restart) when recent best values and the current generation span less than this. Default 1e-11. */
   tolFun?: number;
-  /** Generations without improvement before `stagnation`. Default 100 + 100·n^1.5/λ (as pycma). */
+  /**
+   * pycma's tolstagnation period, in generations: `stagnation` when over the last ones the
+   * median of the generations' best and median values stopped improving. Default
+   * 100 + 100·n^1.5/λ (as pycma).
+   */
   stagnationGenerations?: number;
+  /**
+   * Consecutive generations whose best value equals their 75th-percentile value tolerated
+   * before `tol-flat-fitness` (pycma's tolflatfitness). Default 1; with integer parameters
+   * 3 + 30·(their share of the parameters).
+   */
+  tolFlatFitness?: number;
   /** Consecutive failed evaluations before `too-many-failures`. Default max(20, 3λ). */
   maxConsecutiveFailures?: number;
 }

@@ -54,6 +54,11 @@ export interface Distribution {
    * strategy has them at hand (CMA-ES's D from its last eigendecomposition); for the plots.
    */
   axisLengths?: Float64Array;
+  /**
+   * σ·p_c, the evolution path of the covariance scaled by the step size (CMA-ES family):
+   * with the standard deviations it decides `tol-x` as pycma's tolx does.
+   */
+  scaledEvolutionPath?: Float64Array;
 }
 
 export type Metrics = Record<string, number>;
@@ -140,12 +145,13 @@ export function resolveOptions(
 ): Record<string, OptionValue> {
   const resolved = defaultOptions(specs, dimension);
   for (const [name, value] of Object.entries(given)) {
-    const spec = specs[name];
     const field = `${fieldPrefix}.${name}`;
-    if (!spec) {
+    // Own keys only: `constructor` or `toString` must not find Object.prototype's.
+    if (!Object.hasOwn(specs, name)) {
       const known = Object.keys(specs).join(', ') || 'none';
-      throw new OptionError(field, `is not an option of this strategy (options: ${known})`);
+      throw new OptionError(field, `is not an option of this strategy (unknown option; options: ${known})`);
     }
+    const spec = specs[name];
     if (value === null || value === undefined) continue;
     const expected = typeof spec.default;
     if (typeof value !== expected) {

@@ -1,23 +1,18 @@
 /**
- * Built-in test functions, all minimised. Cheap to evaluate, so they also drive the
+ * Built-in test functions, all minimised, by id. Cheap to evaluate, so they also drive the
  * heat maps behind the sampling-ellipse view and the quality benchmarks.
  * Definitions follow the usual benchmarking conventions (Hansen's CMA-ES test suite, BBOB)
  * and seed document 001 for the 1-D functions.
+ *
+ * `builtinFunctions` is a static map, like the strategies registry: a built-in defined in a
+ * file of its own is imported here and listed in the map, never registered as a side effect
+ * of an import (worker threads import this module alone, and must see every built-in).
  */
 import { createRng } from '../core/rng';
+import { degenerateRosenbrock } from './degenerate-rosenbrock';
+import type { BuiltinFunction, BuiltinObjectiveSpec } from './types';
 
-export interface BuiltinFunction {
-  id: string;
-  title: string;
-  /** Fixed dimension (1-D functions), or undefined when any n ≥ 1 works. */
-  fixedDimension?: number;
-  /** Default box for problem files that give no parameters. */
-  domain: [number, number];
-  /** The global minimum value. */
-  minimum: number;
-  /** Builds the evaluator for dimension n (precomputes rotations, weights). */
-  create(dimension: number): (x: ArrayLike<number>) => number;
-}
+export type { BuiltinFunction, BuiltinObjectiveSpec } from './types';
 
 function ellipsoidWeights(n: number): Float64Array {
   // Condition number 1e6: axis i scaled by 10^(6 i / (n − 1)).
@@ -49,7 +44,7 @@ export function fixedRotation(n: number, seed = 'evobox-rotation'): Float64Array
 
 const sinc = (x: number): number => (x === 0 ? 1 : Math.sin(x) / x);
 
-export const builtinFunctions: Record<string, BuiltinFunction> = {
+export const builtinFunctions: Readonly<Record<string, BuiltinFunction>> = {
   sphere: {
     id: 'sphere',
     title: 'Sphere Σ xᵢ²',
@@ -164,19 +159,8 @@ export const builtinFunctions: Record<string, BuiltinFunction> = {
     minimum: -7,
     create: () => (x) => Math.floor(10 * sinc(x[0])) + 4 * Math.sin(x[0]),
   },
+  'degenerate-rosenbrock': degenerateRosenbrock,
 };
-
-/** Registers another built-in (e.g. from a strategy benchmark module). */
-export function registerBuiltin(fn: BuiltinFunction): void {
-  builtinFunctions[fn.id] = fn;
-}
-
-export interface BuiltinObjectiveSpec {
-  builtin: string;
-  dimension?: number;
-  /** Standard deviation of additive Gaussian noise; 0 for the exact function. */
-  noise?: number;
-}
 
 /**
  * The evaluator for a built-in objective spec. Noise is drawn from a generator seeded by

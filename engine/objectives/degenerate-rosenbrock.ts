@@ -16,7 +16,7 @@
  * Rosenbrock of a 10-dimensional image whose minimum may be unreachable — use n ≥ 10.
  */
 import { createRng } from '../core/rng';
-import { registerBuiltin, type BuiltinFunction } from './builtin';
+import type { BuiltinFunction } from './types';
 
 /** Dimension of the image A ψ on which Rosenbrock is evaluated. */
 export const degenerateImageDimension = 10;
@@ -57,5 +57,3 @@ export const degenerateRosenbrock: BuiltinFunction = {
     };
   },
 };
-
-registerBuiltin(degenerateRosenbrock);

@@ -1,2 +1,2 @@
 export * from './builtin';
-import './degenerate-rosenbrock';
+export { degenerateImageDimension, degenerateMap } from './degenerate-rosenbrock';

@@ -5,7 +5,9 @@
  * N. Hansen, "The CMA Evolution Strategy: A Tutorial", arXiv:1604.00772, Appendix A.
  *
  * Candidates are sampled as x_k = m + σ·B·D·z_k with C = B·D²·Bᵀ; the sampling product and
- * the covariance update run as WebAssembly SIMD kernels (engine/wasm/kernels.ts). The
+ * the covariance update run as WebAssembly SIMD kernels (cma/wasm-backend.ts keeps that
+ * plumbing and the copies resident in the WebAssembly memory, so this file reads as the
+ * equations). The
  * eigendecomposition is O(n³), so it is refreshed only every few generations (the "lazy"
  * update of the tutorial's
  * reference code, see LAZY_GAP_FACTOR); in between, B and D are those of a slightly older C
@@ -29,13 +31,12 @@ import {
 } from '../core/strategy';
 import { symmetricEigen } from './cma/eigen';
 import { multiplyVector } from './cma/dense-kernels';
-import { address, regions, wasmKernels } from '../wasm/kernels';
 import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
 import { populationSizeOption, stepSizeOption } from './cma/options';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
-import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor } from './cma/variance-floor';
-import { copyRows, newVectors, reuseVector } from './cma/vectors';
+import { newVectors, reuseVector } from './cma/vectors';
+import { covarianceUpdate, meanShiftScratch, sampleCandidates } from './cma/wasm-backend';
 import { rankByFitness } from './shared/fitness-shaping';
 
 export interface CmaEsState {
@@ -105,34 +106,6 @@ interface CmaEsOptions extends Record<string, number | boolean | string> {
   stepSize: number;
   activeCma: boolean;
   eigenInterval: number;
-}
-
-const scratchBuffer = scratchArena();
-
-/**
- * Which state array a region of the WebAssembly memory holds a copy of. B changes only at an
- * eigendecomposition and C is read back from the memory after each tell, so most generations
- * need not copy n² numbers in (8 MB at n = 1000). State arrays are never mutated, so the
- * array's identity and the region's place identify the contents.
- */
-interface Resident {
-  source: Float64Array | null;
-  offset: number;
-}
-const residentBasis: Resident = { source: null, offset: -1 };
-/** C alternates between two regions: each tell reads one and writes the other. */
-const residentCovariance: Resident & { region: 'cmaCovarianceA' | 'cmaCovarianceB' } = {
-  source: null,
-  offset: -1,
-  region: 'cmaCovarianceA',
-};
-
-/** Copies `source` into `view` unless the resident record says it is already there. */
-function keepResident(resident: Resident, source: Float64Array, view: Float64Array): void {
-  if (resident.source === source && resident.offset === view.byteOffset) return;
-  view.set(source);
-  resident.source = source;
-  resident.offset = view.byteOffset;
 }
 
 function identity(n: number): Float64Array {
@@ -221,35 +194,8 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
   },
 
   ask(rng, state, spare) {
-    const n = state.dimension;
-    const lambda = state.parameters.lambda;
-    // Eq. (38)–(40): z_k ~ N(0, I), y_k = B·D·z_k, x_k = m + σ·y_k, in the WebAssembly memory.
-    const memory = regions({
-      cmaBasis: n * n,
-      cmaNoise: lambda * n,
-      cmaScaled: lambda * n,
-      cmaSamples: lambda * n,
-      cmaMean: n,
-      cmaScales: n,
-    });
-    keepResident(residentBasis, state.basis, memory.cmaBasis);
-    memory.cmaMean.set(state.mean);
-    memory.cmaScales.set(state.scales);
-    const noise = new Float64Array(rng.gaussianLanes(memory.cmaNoise));
-    const kernels = wasmKernels();
-    const scaled = address(memory.cmaScaled);
-    kernels.scaleRows(address(memory.cmaNoise), lambda, n, address(memory.cmaScales), scaled);
-    const samples = memory.cmaSamples;
-    kernels.sampleFromBasis(
-      n,
-      address(memory.cmaBasis),
-      scaled,
-      lambda,
-      address(memory.cmaMean),
-      state.stepSize,
-      address(samples),
-    );
-    const candidates = copyRows(samples, lambda, n, spare);
+    // Eq. (38)–(40): z_k ~ N(0, I), y_k = B·D·z_k, x_k = m + σ·y_k.
+    const { candidates, noise } = sampleCandidates(rng, state, state.parameters.lambda, spare);
     return { candidates, state: { ...state, noise } };
   },
 
@@ -270,23 +216,9 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     // rank-one term c1·p_c·p_cᵀ rides along as vector 0 of the outer-product update.
     let used = 0;
     for (let i = 0; i < lambda; i++) if (weights[i] !== 0) used++;
-    const vectors = (used + 1) * n;
-    // C's update runs in the WebAssembly memory; C itself usually stays there from the last tell.
-    const input =
-      residentCovariance.source === state.covariance ? residentCovariance.region : 'cmaCovarianceA';
-    const output = input === 'cmaCovarianceA' ? 'cmaCovarianceB' : 'cmaCovarianceA';
-    const memory = regions({
-      cmaCovarianceA: n * n,
-      cmaCovarianceB: n * n,
-      cmaLeft: vectors,
-      cmaRight: vectors,
-    });
-    const left = memory.cmaLeft; // coefficient·vector
-    const right = memory.cmaRight; // vector
-    const buffer = scratchBuffer(3 * n);
-    const meanShift = buffer.subarray(0, n).fill(0);
-    const meanNoise = buffer.subarray(n, 2 * n).fill(0);
-    const whitened = buffer.subarray(2 * n, 3 * n);
+    const update = covarianceUpdate(n, state.covariance, used + 1);
+    const { left, right } = update; // rows: coefficient·vector, vector
+    const { meanShift, meanNoise, whitened } = meanShiftScratch(n);
     let slot = 1;
     for (let rank = 0; rank < lambda; rank++) {
       const w = weights[rank];
@@ -339,24 +271,11 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       right[j] = v;
     }
 
-    // Eq. (47): C ← (1 + c1·δ(h_σ) − c1 − cμ·Σw_j)·C + c1·p_c·p_cᵀ + cμ·Σ w°_i·y_{i:λ}·y_{i:λ}ᵀ.
-    keepResident(residentCovariance, state.covariance, memory[input]);
-    wasmKernels().symmetricDecayAndOuterProducts(
-      n,
-      address(memory[input]),
-      decay,
-      address(left),
-      address(right),
-      used + 1,
-      address(memory[output]),
+    // Eq. (47): C ← (1 + c1·δ(h_σ) − c1 − cμ·Σw_j)·C + c1·p_c·p_cᵀ + cμ·Σ w°_i·y_{i:λ}·y_{i:λ}ᵀ,
+    // then the variance floor of integer parameters.
+    const covariance = update.apply(decay, reuseVector(spare?.covariance, n * n, state.covariance), (c) =>
+      raiseVariancesToFloor(c, n + 1, stepSize, state.stdDevFloor),
     );
-    const covariance = reuseVector(spare?.covariance, n * n, state.covariance);
-    covariance.set(memory[output]);
-    // The floor changes the JS copy only: then the next tell copies C in again.
-    const raised = raiseVariancesToFloor(covariance, n + 1, stepSize, state.stdDevFloor);
-    residentCovariance.source = raised ? null : covariance;
-    residentCovariance.offset = memory[output].byteOffset;
-    residentCovariance.region = output;
 
     let { basis, scales, conditionNumber, eigenGeneration, trouble } = state;
     if (!Number.isFinite(stepSize) || stepSize <= 0)
@@ -398,6 +317,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       stdDevs,
       stepSize: sigma,
       axisLengths: state.scales.map((d) => sigma * d),
+      scaledEvolutionPath: Float64Array.from(state.pathC, (v) => sigma * v),
       // σ²C is n² numbers; built on first access only, since the step wrapper reads just stdDevs.
       get covariance(): Float64Array {
         if (!scaled) {

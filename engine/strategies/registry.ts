@@ -38,7 +38,7 @@ export const strategies: Record<string, AnyStrategy> = {
 };
 
 export function getStrategy(id: string): Strategy {
-  const strategy = strategies[id];
+  const strategy = Object.hasOwn(strategies, id) ? strategies[id] : undefined;
   if (!strategy) {
     throw new Error(
       `strategy.name must be one of ${Object.keys(strategies).join(', ')} (got ${JSON.stringify(id)})`,

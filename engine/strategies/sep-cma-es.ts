@@ -263,7 +263,12 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const n = state.dimension;
     const stdDevs = new Float64Array(n);
     for (let i = 0; i < n; i++) stdDevs[i] = state.stepSize * Math.sqrt(state.variances[i]);
-    return { mean: Float64Array.from(state.mean), stdDevs, stepSize: state.stepSize };
+    return {
+      mean: Float64Array.from(state.mean),
+      stdDevs,
+      stepSize: state.stepSize,
+      scaledEvolutionPath: Float64Array.from(state.pathC, (v) => state.stepSize * v),
+    };
   },
 
   /**

@@ -2,15 +2,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scratchDirectories } from '../scratch-directories';
-import {
-  countLines,
-  curveFromRecords,
-  decimateCurve,
-  listRuns,
-  readJournalReadOnly,
-  readRun,
-} from '../../electron/backend/run-history';
-import type { JournalRecord } from '../../engine/node/run/files';
+import { curveFromRecords, decimateCurve, listRuns, readRun } from '../../electron/backend/run-history';
+import type { JournalRecord } from '../../engine/node/run/folder';
 
 const scratch = scratchDirectories('evobox-');
 
@@ -65,16 +58,23 @@ describe('run history', () => {
     expect(decimateCurve(curve, 10, false)).toBe(curve);
   });
 
-  it('reads a journal without touching a torn last line (another process may be writing it)', () => {
+  it('reads a run without touching a torn last line (another process may be writing it)', () => {
     const dir = scratch('evobox-history-');
     const path = join(dir, 'journal.jsonl');
+    writeFileSync(
+      join(dir, 'problem.json'),
+      JSON.stringify({ name: 'torn', objective: { builtin: 'sphere' } }),
+    );
+    writeFileSync(
+      join(dir, 'run.json'),
+      JSON.stringify({ createdAt: '2026-01-01T00:00:00.000Z', baseDir: dir }),
+    );
     const text = `${JSON.stringify(record(0, 0, 1))}\n${JSON.stringify(record(1, 0, 2))}\n{"index":2,"gen`;
     writeFileSync(path, text);
-    const seen: number[] = [];
-    readJournalReadOnly(path, (r) => seen.push(r.index));
-    expect(seen).toEqual([0, 1]);
+    const detail = readRun(dir, 100);
+    expect(detail.curve.evaluations).toEqual([2]);
+    expect(detail.summary.evaluations).toBe(2);
     expect(readFileSync(path, 'utf8')).toBe(text);
-    expect(countLines(path)).toBe(2);
   });
 
   it('lists run folders newest first and reads one back', () => {

@@ -1,3 +1,4 @@
+import { SearchSpace } from '../../engine/core/search-space';
 import { describe, expect, it } from 'vitest';
 import {
   ellipseAxes,
@@ -70,14 +71,33 @@ describe('ellipse geometry', () => {
   });
 
   it('folds bounded coordinates like the search space reflects them', () => {
-    expect(foldCoordinate(1.1, true)).toEqual({ value: expect.closeTo(0.9, 12), mirrored: true });
-    expect(foldCoordinate(-0.25, true)).toEqual({ value: 0.25, mirrored: true });
-    expect(foldCoordinate(2.3, true)).toEqual({ value: expect.closeTo(0.3, 12), mirrored: false });
-    expect(foldCoordinate(1.1, false)).toEqual({ value: 1.1, mirrored: false });
-    const folded = foldProjection({ mean: [1.2, 0.5], covariance: { xx: 1, xy: 0.3, yy: 2 } }, true, true);
+    expect(foldCoordinate(1.1, true, 'reflect')).toEqual({ value: expect.closeTo(0.9, 12), mirrored: true });
+    expect(foldCoordinate(-0.25, true, 'reflect')).toEqual({ value: 0.25, mirrored: true });
+    expect(foldCoordinate(2.3, true, 'reflect')).toEqual({ value: expect.closeTo(0.3, 12), mirrored: false });
+    expect(foldCoordinate(1.1, false, 'reflect')).toEqual({ value: 1.1, mirrored: false });
+    const folded = foldProjection(
+      { mean: [1.2, 0.5], covariance: { xx: 1, xy: 0.3, yy: 2 } },
+      true,
+      true,
+      'reflect',
+    );
     expect(folded.mean[0]).toBeCloseTo(0.8, 12);
     expect(folded.covariance.xy).toBe(-0.3);
-    const both = foldProjection({ mean: [1.2, -0.5], covariance: { xx: 1, xy: 0.3, yy: 2 } }, true, true);
+    const both = foldProjection(
+      { mean: [1.2, -0.5], covariance: { xx: 1, xy: 0.3, yy: 2 } },
+      true,
+      true,
+      'reflect',
+    );
     expect(both.covariance.xy).toBe(0.3);
+  });
+
+  it('folds by default as the default search space maps (lin-quad)', () => {
+    const space = new SearchSpace([{ name: 'a', lower: 0, upper: 1 }]);
+    for (const x of [-0.7, -0.03, 0.02, 0.5, 0.97, 1.04, 1.3, 2.6]) {
+      expect(foldCoordinate(x, true).value).toBeCloseTo(space.toParams([x]).a, 12);
+    }
+    expect(foldCoordinate(1.3, true).mirrored).toBe(true);
+    expect(foldCoordinate(0.5, true).mirrored).toBe(false);
   });
 });

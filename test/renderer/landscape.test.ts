@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  binSamples,
   builtinLandscape,
   gaussianNodes,
-  interpolate1d,
+  smoothedEstimate,
   rankColors,
   smoothedGrid,
   tabulate,
@@ -56,29 +55,6 @@ describe('landscape', () => {
     expect(signChanges).toBeLessThanOrEqual(4);
   });
 
-  it('estimates a landscape from samples: cell means, gaps filled from neighbours', () => {
-    const grid = binSamples(
-      [
-        [0.1, 0.1],
-        [0.2, 0.2],
-        [0.9, 0.9],
-      ],
-      [1, 3, 10],
-      0,
-      1,
-      { min: 0, max: 1 },
-      { min: 0, max: 1 },
-      2,
-      2,
-    );
-    expect(grid[0]).toBe(2);
-    expect(grid[3]).toBe(10);
-    expect([2, 10]).toContain(grid[1]);
-    expect(
-      Array.from(binSamples([], [], 0, 1, { min: 0, max: 1 }, { min: 0, max: 1 }, 2, 2)).every(Number.isNaN),
-    ).toBe(true);
-  });
-
   it('colours by rank, dark for low values, transparent for NaN', () => {
     const pixels = rankColors(Float64Array.from([1e9, 1, Number.NaN, 5]));
     expect(Array.from(pixels.subarray(4, 8))).toEqual([68, 1, 84, 255]);
@@ -86,11 +62,27 @@ describe('landscape', () => {
     expect(pixels[11]).toBe(0);
   });
 
-  it('interpolates a 1-D function through evaluated points', () => {
-    const f = interpolate1d([2, 0, 1], [4, 0, null])!;
-    expect(f(1)).toBe(2);
-    expect(f(-5)).toBe(0);
-    expect(f(9)).toBe(4);
-    expect(interpolate1d([1], [null])).toBeNull();
+  it('greys out cells of low confidence', () => {
+    const values = Float64Array.from([1, 1]);
+    const pixels = rankColors(values, Float64Array.from([1, 0]));
+    expect(Array.from(pixels.subarray(0, 4))).toEqual([68, 1, 84, 255]);
+    // Confidence 0: three quarters of the way to the grey background.
+    expect(pixels[4]).toBe(Math.round(225 + 0.25 * (68 - 225)));
+  });
+
+  it('smooths a partly known objective: blank where unknown, failed where failures weigh in', () => {
+    // Known on [−1, 1] (f = x²), failed on (1, 2], unknown elsewhere.
+    const f = (x: number) => (Math.abs(x) <= 1 ? x * x : Number.NaN);
+    const failedAt = (x: number) => x > 1 && x <= 2;
+    const grid = smoothedEstimate(f, failedAt, { min: -2, max: 2 }, { min: 0, max: 0.2 }, 9, 2);
+    // σ = 0: f itself where known, failed on (1, 2], blank left of −1.
+    expect(grid.values[4]).toBe(0); // μ = 0
+    expect(grid.values[0]).toBeNaN(); // μ = −2: unknown
+    expect(grid.failed[0]).toBe(0);
+    expect(grid.failed[8]).toBe(1); // μ = 2
+    expect(grid.values[8]).toBeNaN();
+    // σ = 0.2 at μ = 0: E[x²] = 0.04; at μ = 1 half the mass is on failures.
+    expect(grid.values[9 + 4]).toBeCloseTo(0.04, 3);
+    expect(grid.failed[9 + 6]).toBe(1);
   });
 });

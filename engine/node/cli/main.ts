@@ -6,16 +6,20 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { defaultOptions, OptionError } from '../../core/strategy';
+import { OptionError } from '../../core/strategy';
+import { describeStrategies } from '../../core/strategy-info';
 import { stopReasons } from '../../core/stop';
 import { strategies } from '../../strategies/registry';
+import { executorFromFlag, type ExecutorConfig } from '../executors/index';
 import { loadProblem, ProblemError, type Problem } from '../problem/schema';
 import { exportFormats, exportRun, type ExportFormat } from '../run/export';
 import { probeProblem } from '../run/probe';
+import { BudgetError } from '../run/budget';
 import { prepareOptimizer, resumeRun, startRun, ResumeError } from '../run/runner';
 import type { RunHandle, RunResult } from '../run/types';
 import { evoboxVersion } from '../version';
 import { createProgress } from './progress';
+import { defaultStopGraceSeconds, handleSignals } from './signals';
 
 class UsageError extends Error {}
 
@@ -39,6 +43,14 @@ function finiteNumber(flag: string) {
   };
 }
 
+function executorFlag(value: string): ExecutorConfig {
+  try {
+    return executorFromFlag(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
 function collectOption(value: string, previous: Record<string, unknown>): Record<string, unknown> {
   const eq = value.indexOf('=');
   if (eq < 1) throw new InvalidArgumentError(`--option expects name=value (got ${JSON.stringify(value)})`);
@@ -57,10 +69,12 @@ interface RunFlags {
   target?: number;
   seed?: number;
   workers?: number;
+  executor?: ExecutorConfig;
   out?: string;
   runsDir?: string;
   json?: boolean;
   progress?: boolean;
+  stopGrace?: number;
 }
 
 function applyOverrides(problem: Problem, flags: RunFlags): Problem {
@@ -79,6 +93,42 @@ function applyOverrides(problem: Problem, flags: RunFlags): Problem {
     },
     seed: flags.seed ?? problem.seed,
     workers: flags.workers ?? problem.workers,
+    ...(flags.executor ? { executor: flags.executor } : {}),
+  };
+}
+
+/** A note for the user on stderr (stdout stays one JSON object under --json). */
+function notice(message: string): void {
+  process.stderr.write(`evobox: note: ${message}\n`);
+}
+
+function stopGraceOption(): Option {
+  return new Option(
+    '--stop-grace <seconds>',
+    'on SIGTERM, how long running evaluations may finish before they are ended (run again on resume)',
+  )
+    .argParser(nonNegativeNumber('--stop-grace'))
+    .default(defaultStopGraceSeconds);
+}
+
+function nonNegativeNumber(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(`${flag} expects a number ≥ 0 (got ${JSON.stringify(value)})`);
+    return n;
+  };
+}
+
+/** The --json object of a run that never started: the shape of a result, with the error. */
+function failedStart(error: unknown) {
+  return {
+    runDir: null,
+    best: null,
+    evaluations: 0,
+    failedEvaluations: 0,
+    stopReason: 'error',
+    error: (error as Error)?.message ?? String(error),
   };
 }
 
@@ -90,25 +140,14 @@ function summaryJson(result: RunResult) {
     failedEvaluations: result.failedEvaluations,
     stopReason: result.stopReason,
     ...(result.error ? { error: result.error } : {}),
+    ...(result.notEvaluated ? { notEvaluated: result.notEvaluated } : {}),
   };
 }
 
-async function follow(handle: RunHandle, json: boolean): Promise<number> {
-  let interrupts = 0;
-  const onSignal = () => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      process.stderr.write(
-        '\nevobox: stopping after this generation (Ctrl-C again to quit at once; the run stays resumable)\n',
-      );
-      handle.stop();
-    } else process.exit(130);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  const result = await handle.done;
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+async function follow(handle: RunHandle, flags: { json?: boolean; stopGrace?: number }): Promise<number> {
+  const json = Boolean(flags.json);
+  const signals = handleSignals(handle, flags.stopGrace);
+  const result = await handle.done.finally(() => signals.dispose());
   if (json) process.stdout.write(`${JSON.stringify(summaryJson(result))}\n`);
   else {
     const reason = stopReasons[result.stopReason as keyof typeof stopReasons] ?? result.stopReason;
@@ -130,7 +169,7 @@ async function follow(handle: RunHandle, json: boolean): Promise<number> {
     process.stderr.write(`evobox: ${result.error}\n`);
     return exitCodes.failure;
   }
-  return exitCodes.ok;
+  return signals.exitCode ?? exitCodes.ok;
 }
 
 function attachProgress(total: number | undefined, flags: { json?: boolean; progress?: boolean }) {
@@ -155,54 +194,69 @@ async function runCommand(problemPath: string, flags: RunFlags): Promise<number>
     runsDir: flags.runsDir,
     problemFile: problemPath,
     onGeneration: (event) => progress.update(event),
+  }).catch((error: unknown) => {
+    // The run could not start (a full disk…): under --json still one JSON object on stdout.
+    progress.stop();
+    const invalidInput = error instanceof ProblemError || error instanceof OptionError;
+    if (flags.json && !invalidInput) process.stdout.write(`${JSON.stringify(failedStart(error))}\n`);
+    throw error;
   });
   if (!flags.json && !process.stderr.isTTY) process.stderr.write(`evobox: running in ${handle.runDir}\n`);
-  return follow(handle, Boolean(flags.json)).finally(() => progress.stop());
+  return follow(handle, flags).finally(() => progress.stop());
 }
 
-async function resumeCommand(runDir: string, flags: { json?: boolean; progress?: boolean }): Promise<number> {
+interface ResumeFlags {
+  json?: boolean;
+  progress?: boolean;
+  stopGrace?: number;
+  acceptMissingEvaluations?: boolean;
+  executor?: ExecutorConfig;
+  budget?: number;
+  seconds?: number;
+}
+
+async function resumeCommand(runDir: string, flags: ResumeFlags): Promise<number> {
   if (!existsSync(runDir)) throw new UsageError(`run folder ${runDir} does not exist`);
-  const progress = attachProgress(undefined, flags);
-  const handle = await resumeRun(runDir, { onGeneration: (event) => progress.update(event) });
-  return follow(handle, Boolean(flags.json)).finally(() => progress.stop());
-}
-
-function formatOptionDefault(spec: { default: unknown; defaultText?: string }): string {
-  return spec.defaultText ?? JSON.stringify(spec.default);
+  const progress = attachProgress(flags.budget, flags);
+  const budget =
+    flags.budget !== undefined || flags.seconds !== undefined
+      ? {
+          ...(flags.budget !== undefined ? { evaluations: flags.budget } : {}),
+          ...(flags.seconds !== undefined ? { seconds: flags.seconds } : {}),
+        }
+      : undefined;
+  const handle = await resumeRun(runDir, {
+    executor: flags.executor,
+    onGeneration: (event) => progress.update(event),
+    onNotice: notice,
+    ...(flags.acceptMissingEvaluations ? { acceptMissingEvaluations: true } : {}),
+    ...(budget ? { budget } : {}),
+  });
+  return follow(handle, flags).finally(() => progress.stop());
 }
 
 function strategiesCommand(flags: { json?: boolean; dimension?: number }): number {
-  const n = flags.dimension ?? 10;
+  // The same shape as the GUI's strategies:list (engine/core/strategy-info.ts).
+  const list = describeStrategies(strategies, flags.dimension ?? 10);
   if (flags.json) {
-    const list = Object.values(strategies).map((s) => ({
-      id: s.id,
-      title: s.title,
-      summary: s.summary,
-      reference: s.reference,
-      options: Object.fromEntries(
-        Object.entries(s.options).map(([name, spec]) => [
-          name,
-          { ...spec, dimensionDefault: undefined, defaultFor: defaultOptions({ [name]: spec }, n)[name] },
-        ]),
-      ),
-    }));
     process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
     return exitCodes.ok;
   }
   const lines: string[] = [];
-  for (const s of Object.values(strategies)) {
+  for (const s of list) {
     lines.push(`${s.id} — ${s.title}`, `  ${s.summary}`);
     if (s.reference) lines.push(`  source: ${s.reference}`);
-    for (const [name, spec] of Object.entries(s.options)) {
+    for (const option of s.options) {
       const range = [
-        spec.min !== undefined ? `≥ ${spec.min}` : '',
-        spec.max !== undefined ? `≤ ${spec.max}` : '',
+        option.min !== undefined ? `≥ ${option.min}` : '',
+        option.max !== undefined ? `≤ ${option.max}` : '',
       ]
         .filter(Boolean)
         .join(', ');
-      const choices = spec.choices ? ` one of ${spec.choices.join('|')}` : '';
+      const choices = option.choices ? ` one of ${option.choices.join('|')}` : '';
+      const defaultText = option.defaultText ?? JSON.stringify(option.default);
       lines.push(
-        `    --option ${name}=…  default ${formatOptionDefault(spec)}${range ? ` (${range})` : ''}${choices}: ${spec.description}`,
+        `    --option ${option.name}=…  default ${defaultText}${range ? ` (${range})` : ''}${choices}: ${option.description}`,
       );
     }
     lines.push('');
@@ -235,7 +289,16 @@ async function probeCommand(problemPath: string, flags: { json?: boolean }): Pro
   return report.result.error ? exitCodes.failure : exitCodes.ok;
 }
 
-export function buildProgram(setExit: (code: number) => void): Command {
+/**
+ * Adds a command from outside the engine (`serve`, `bench`: bin/commands.ts), so that the
+ * engine never imports the browser server or the benchmarks.
+ */
+export type CommandRegistration = (program: Command, setExit: (code: number) => void) => void;
+
+export function buildProgram(
+  setExit: (code: number) => void,
+  extraCommands: readonly CommandRegistration[] = [],
+): Command {
   const program = new Command('evobox')
     .description(
       'Optimise the parameters of black-box programs with CMA-ES and other population-based search.',
@@ -260,21 +323,41 @@ export function buildProgram(setExit: (code: number) => void): Command {
       return n;
     })
     .option('--workers <n>', 'parallel evaluations', positiveInteger('--workers'))
+    .option(
+      '--executor <kind>',
+      "where evaluations run (default: the problem's executor, else local)",
+      executorFlag,
+    )
     .option('--out <dir>', 'run folder to create (default runs/<time>-<name>)')
     .option('--runs-dir <dir>', 'parent folder for run folders', 'runs')
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--no-progress', 'no progress bar')
+    .addOption(stopGraceOption())
     .action(async (problem: string, flags: RunFlags) => setExit(await runCommand(problem, flags)));
 
   program
     .command('resume')
     .description('continue an interrupted run (also after kill -9)')
     .argument('<runDir>', 'run folder')
+    .option(
+      '--executor <kind>',
+      'where evaluations run this time (default: as the run was started)',
+      executorFlag,
+    )
+    .option(
+      '--budget <evaluations>',
+      'new total evaluation budget (continues a finished or stopped run too)',
+      positiveInteger('--budget'),
+    )
+    .option('--seconds <s>', 'new total time budget in seconds', finiteNumber('--seconds'))
     .option('--json', 'print one JSON object with the result on stdout')
     .option('--no-progress', 'no progress bar')
-    .action(async (runDir: string, flags: { json?: boolean; progress?: boolean }) =>
-      setExit(await resumeCommand(runDir, flags)),
-    );
+    .addOption(stopGraceOption())
+    .option(
+      '--accept-missing-evaluations',
+      'go on although the journal lost evaluation records the checkpoint counts (they stay missing)',
+    )
+    .action(async (runDir: string, flags: ResumeFlags) => setExit(await resumeCommand(runDir, flags)));
 
   program
     .command('export')
@@ -310,44 +393,16 @@ export function buildProgram(setExit: (code: number) => void): Command {
     )
     .action((flags: { json?: boolean; dimension?: number }) => setExit(strategiesCommand(flags)));
 
-  program
-    .command('serve')
-    .description('serve the evobox UI to a browser on 127.0.0.1 (prints a URL with an access token)')
-    .option('--port <port>', 'port (0 = any free port)', (v) => Number(v), 0)
-    .option('--runs-dir <dir>', 'folder of run folders', 'runs')
-    .option('--open', 'open the URL in a browser')
-    .action(async (flags: { port: number; runsDir: string; open?: boolean }) => {
-      const { startServer } = await import('../../../electron/server/index');
-      const server = await startServer({
-        port: flags.port,
-        host: '127.0.0.1',
-        runsDir: resolve(flags.runsDir),
-        open: flags.open,
-      });
-      process.stdout.write(`evobox UI: ${server.url}\n`);
-      await new Promise<void>((done) => {
-        const close = () => void server.close().then(done);
-        process.once('SIGINT', close);
-        process.once('SIGTERM', close);
-      });
-      setExit(exitCodes.ok);
-    });
-
-  program
-    .command('bench')
-    .description('run the benchmarks (same as npm run bench)')
-    .argument('[names...]', 'which benchmarks')
-    .action(async (names: string[]) => {
-      const { runBenchmarks } = await import('../../../bench/index');
-      setExit(await runBenchmarks(names));
-    });
-
+  for (const register of extraCommands) register(program, setExit);
   return program;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(
+  argv: string[],
+  extraCommands: readonly CommandRegistration[] = [],
+): Promise<number> {
   let code: number = exitCodes.ok;
-  const program = buildProgram((c) => (code = c));
+  const program = buildProgram((c) => (code = c), extraCommands);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;
@@ -365,7 +420,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`evobox: ${error.message.split('\n').join('\nevobox: ')}\n`);
       return exitCodes.invalid;
     }
-    if (error instanceof ResumeError) {
+    if (error instanceof ResumeError || error instanceof BudgetError) {
       process.stderr.write(`evobox: ${error.message}\n`);
       return exitCodes.invalid;
     }

@@ -15,13 +15,14 @@
 import type { ChildProcess } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { BoundedTail } from './bounded-tail';
-import { readResult, type ExecutableSetup } from './executable-setup';
+import type { ExecutableSetup } from './executable-setup';
 import { describeExit, describeSpawnError, killGroup, spawnInGroup } from './process-group';
 import { parseOutput, parseResultLine, parseResultObject, type ParsedResult } from './result-parser';
 import { formatBytes, formatSeconds, stderrTailBytes } from './run-process';
 import { substitute } from './placeholders';
-import type { ScratchSpace } from './scratch';
-import type { EvaluationJob, EvaluationResult, EvaluatorOptions } from './types';
+import type { ProtocolSession, SessionContext } from './protocols/types';
+import { readResult } from './result-file';
+import type { EvaluationJob, EvaluationResult } from './types';
 
 /** Deaths before the first reply, in a row, after which the rest of a batch is failed. */
 const maxSilentDeaths = 4;
@@ -144,20 +145,11 @@ interface PendingRequest {
 
 type ExchangeEnd = 'done' | 'timeout' | 'oversize' | 'crash';
 
-export interface LineSessionContext {
-  setup: ExecutableSetup;
-  scratch: ScratchSpace;
-  keepScratch: NonNullable<EvaluatorOptions['keepScratch']>;
-  worker: number;
-  onSpawn?: (pid: number | undefined) => void;
-  isClosing?: () => boolean;
-}
-
-export class LineSession {
+export class LineSession implements ProtocolSession {
   private process: LineProcess | undefined;
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly context: LineSessionContext) {}
+  constructor(private readonly context: SessionContext) {}
 
   /** Evaluates a batch through the persistent process; batches run one after another. */
   evaluate(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {

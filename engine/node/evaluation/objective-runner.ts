@@ -5,9 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { createBuiltinEvaluator } from '../../objectives/builtin';
 import { prepareExecutable } from './executable-setup';
-import { LineSession } from './line-session';
 import { evaluateModuleJob, loadModuleObjective, type ModuleObjectiveFunction } from './module-objective';
-import { evaluateOneShot } from './one-shot';
 import { ScratchSpace } from './scratch';
 import {
   isBuiltinObjective,
@@ -106,20 +104,17 @@ export function createObjectiveRunner(
 
   const setup = prepareExecutable(objective, settings);
   const scratch = new ScratchSpace(settings.scratchDir);
-  const context = { setup, scratch, keepScratch: settings.keepScratch, worker, ...hooks };
-  if (objective.protocol === 'line') {
-    const session = new LineSession(context);
-    return {
-      evaluate: (jobs) => session.evaluate(jobs),
-      async close() {
-        await session.close();
-        scratch.dispose();
-      },
-    };
-  }
+  const session = setup.protocol.createSession({
+    setup,
+    scratch,
+    keepScratch: settings.keepScratch,
+    worker,
+    ...hooks,
+  });
   return {
-    evaluate: (jobs) => Promise.all(jobs.map((job) => evaluateOneShot(job, context))),
+    evaluate: (jobs) => session.evaluate(jobs),
     async close() {
+      await session.close();
       scratch.dispose();
     },
   };

@@ -1,24 +1,19 @@
 /**
- * The `args` and `json-stdin` protocols: one process per evaluation. The process runs in
- * the evaluation's scratch directory when templates are used, else in the objective's
- * working directory.
+ * One process per evaluation (the `args` and `json-stdin` protocols): the protocols differ
+ * only in what they write to stdin. The process runs in the evaluation's scratch directory
+ * when templates are used, else in the objective's working directory.
  */
 import { performance } from 'node:perf_hooks';
-import { clearStaleResultFile, readResult, type ExecutableSetup } from './executable-setup';
 import { substitute, type PlaceholderValues } from './placeholders';
+import type { ProtocolSession, SessionContext } from './protocols/types';
+import { clearStaleResultFile, readResult } from './result-file';
 import { runProcess } from './run-process';
-import type { ScratchSpace } from './scratch';
-import type { EvaluationJob, EvaluationResult, EvaluatorOptions } from './types';
+import type { EvaluationJob, EvaluationResult, ParamValues } from './types';
 
-export interface OneShotContext {
-  setup: ExecutableSetup;
-  scratch: ScratchSpace;
-  keepScratch: NonNullable<EvaluatorOptions['keepScratch']>;
-  worker: number;
-  /** Tells the pool which process is running, so `close()` can kill it. */
-  onSpawn?: (pid: number | undefined) => void;
-  /** True once the evaluator is closing: no new processes are started. */
-  isClosing?: () => boolean;
+export interface OneShotRequest {
+  id: number;
+  params: ParamValues;
+  workdir?: string;
 }
 
 /** Kept of a successful evaluation's output: enough to see what the program said, small enough for a journal line. */
@@ -34,9 +29,21 @@ export function textTail(text: string, limit = successTailBytes): string {
     .replace(/^\uFFFD+/, '')}`;
 }
 
-export async function evaluateOneShot(
+/** What a per-evaluation protocol writes to the process's stdin; undefined leaves stdin at /dev/null. */
+export type StdinWriter = (request: OneShotRequest) => string | undefined;
+
+/** A session that starts a fresh process for every job, all jobs at once. */
+export function oneShotSession(context: SessionContext, stdinFor: StdinWriter): ProtocolSession {
+  return {
+    evaluate: (jobs) => Promise.all(jobs.map((job) => evaluateOneShot(job, context, stdinFor))),
+    close: async () => undefined,
+  };
+}
+
+async function evaluateOneShot(
   job: EvaluationJob,
-  context: OneShotContext,
+  context: SessionContext,
+  stdinFor: StdinWriter,
 ): Promise<EvaluationResult> {
   const { setup, scratch, worker } = context;
   const started = performance.now();
@@ -64,18 +71,19 @@ export async function evaluateOneShot(
     if (workdir === undefined) await clearStaleResultFile(setup, processCwd, values);
 
     const request = { id: job.index, params: job.params, ...(workdir !== undefined ? { workdir } : {}) };
+    const stdinText = stdinFor(request);
     const outcome = await runProcess(
       {
         command: setup.objective.command,
         args: setup.args.map((arg) => substitute(arg, values)),
         cwd: processCwd,
         env: setup.objective.env,
-        stdin: setup.objective.protocol === 'json-stdin' ? 'pipe' : 'ignore',
+        stdin: stdinText === undefined ? 'ignore' : 'pipe',
       },
       {
         timeoutMs: setup.timeoutMs,
         maxOutputBytes: setup.maxOutputBytes,
-        stdinText: setup.objective.protocol === 'json-stdin' ? `${JSON.stringify(request)}\n` : undefined,
+        stdinText,
         onSpawn: context.onSpawn,
       },
     );

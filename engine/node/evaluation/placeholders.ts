@@ -3,9 +3,10 @@
  * values are written with full precision (JavaScript's shortest round-trip form, so
  * Python's float() reads back the identical double) and integers as integers.
  */
+import { placeholderPattern, placeholdersIn } from '../../problem/placeholders';
 import type { ParamValues } from './types';
 
-const placeholderPattern = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
+export { placeholdersIn };
 
 export function formatNumber(value: number): string {
   if (Object.is(value, -0)) return '0';
@@ -33,14 +34,10 @@ export function substitute(text: string, values: PlaceholderValues): string {
   return text.replace(placeholderPattern, (whole, name: string) => lookup(name, values) ?? whole);
 }
 
-/** Names used as placeholders in a text. */
-export function placeholdersIn(text: string): string[] {
-  return [...text.matchAll(placeholderPattern)].map((match) => match[1]);
-}
-
 /**
  * Checks that the placeholders in the argument array all name a parameter, `workdir`, `id` or `problemdir`,
- * so a typo fails when the run starts instead of passing "{lenght}" to the program.
+ * so a typo fails when the run starts instead of passing "{lenght}" to the program. The problem
+ * model checks this first (engine/problem/placeholders.ts); this guards configs built by hand.
  */
 export function checkArgPlaceholders(args: readonly string[], parameterNames: readonly string[]): void {
   const known = new Set([...parameterNames, 'workdir', 'id', 'problemdir']);

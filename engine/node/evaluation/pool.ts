@@ -5,10 +5,12 @@
  * - Built-ins: in the calling thread when workers ≤ 1 (a 1 µs function would drown in
  *   thread messaging); otherwise one contiguous chunk per thread.
  * - JS modules: piscina threads (imported once per thread), in contiguous chunks.
- * - `line` executables: each thread owns one persistent process; the generation is split
- *   into one contiguous chunk per thread so each process gets its share pipelined. With one
- *   worker the process is driven from the calling thread instead (see InProcessLineEvaluator).
- * - `args` / `json-stdin`: one task per job; piscina's queue keeps `workers` processes busy.
+ * - Executables whose protocol keeps a session per worker (`line`): each thread owns one
+ *   persistent process; the generation is split into one contiguous chunk per thread so each
+ *   process gets its share pipelined. With one worker the session is driven from the calling
+ *   thread instead (see InProcessSessionEvaluator).
+ * - Per-evaluation protocols (`args`, `json-stdin`): one task per job; piscina's queue keeps
+ *   `workers` processes busy.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -18,6 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
 import { builtinFunctions } from '../../objectives/builtin';
 import { prepareExecutable } from './executable-setup';
+import type { ProtocolDescriptor } from '../../problem/protocols';
 import { killGroupOf } from './process-group';
 import {
   createBuiltinRunner,
@@ -56,12 +59,17 @@ function resolveDimension(objective: ObjectiveConfig, options: EvaluatorOptions)
   return dimension;
 }
 
-/** The worker file next to this one; under TypeScript source it is loaded through tsx. */
-function workerLocation(): { filename: string; execArgv: string[] } {
+/**
+ * The worker file next to this one. From the TypeScript sources it is loaded through tsx; from
+ * the build (out/node/worker.js) too when the objective is a TypeScript module, which only tsx
+ * can import.
+ */
+function workerLocation(objective: ObjectiveConfig): { filename: string; execArgv: string[] } {
   const here = import.meta.url;
   const extension = here.endsWith('.ts') ? '.ts' : '.js';
   const filename = fileURLToPath(new URL(`./worker${extension}`, here));
-  if (extension === '.js') return { filename, execArgv: [] };
+  const typeScriptModule = isModuleObjective(objective) && /\.[mc]?ts$/.test(objective.module);
+  if (extension === '.js' && !typeScriptModule) return { filename, execArgv: [] };
   // An absolute loader URL, so it resolves whatever the process's working directory.
   const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
   return { filename, execArgv: ['--import', tsx] };
@@ -101,12 +109,12 @@ class InProcessEvaluator implements Evaluator {
 }
 
 /**
- * A `line` objective with one worker, driven from the calling thread: the child process does
- * the work and this side only writes requests and reads replies, so a worker thread would add
- * nothing but the copying of every job and result across threads (measured ≈ 2.5 µs per
- * evaluation, about as much as the rest of the protocol).
+ * A per-worker-session protocol (`line`) with one worker, driven from the calling thread: the
+ * child process does the work and this side only writes requests and reads replies, so a
+ * worker thread would add nothing but the copying of every job and result across threads
+ * (measured ≈ 2.5 µs per evaluation, about as much as the rest of the protocol).
  */
-class InProcessLineEvaluator implements Evaluator {
+class InProcessSessionEvaluator implements Evaluator {
   readonly workers = 1;
   private readonly runner: ObjectiveRunner;
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -163,10 +171,12 @@ class PoolEvaluator implements Evaluator {
     private readonly objective: ObjectiveConfig,
     private readonly settings: RunnerSettings,
     private readonly ownedScratch: string | undefined,
+    /** The executable's protocol dispatch; undefined for built-ins and modules. */
+    private readonly dispatch: ProtocolDescriptor['dispatch'] | undefined,
   ) {
     const buffer = WorkerControl.allocate(settings.workers);
     this.control = new WorkerControl(buffer);
-    const { filename, execArgv } = workerLocation();
+    const { filename, execArgv } = workerLocation(objective);
     const workerData: WorkerInit = { objective, settings, control: buffer };
     this.piscina = new Piscina({
       filename,
@@ -196,7 +206,7 @@ class PoolEvaluator implements Evaluator {
 
   private split(jobs: EvaluationJob[]): EvaluationJob[][] {
     const { objective, settings } = this;
-    if (isExecutableObjective(objective) && objective.protocol !== 'line') return jobs.map((job) => [job]);
+    if (this.dispatch === 'per-evaluation') return jobs.map((job) => [job]);
     if (this.moduleTimeoutMs !== undefined) return jobs.map((job) => [job]);
     // Modules: a few chunks per thread balance uneven evaluation times.
     const parts = isModuleObjective(objective) ? 4 * settings.workers : settings.workers;
@@ -282,9 +292,9 @@ class PoolEvaluator implements Evaluator {
       await Promise.allSettled([...this.inFlight]);
       clearInterval(timer);
     }
-    if (isExecutableObjective(this.objective) && this.objective.protocol === 'line') {
+    if (this.dispatch === 'per-worker-session') {
       // One shutdown task per thread (the barrier keeps a thread from taking two): each
-      // closes its process's stdin so a well-behaved script can exit on its own.
+      // closes its session, so a well-behaved script sees its stdin end and exits on its own.
       const threads = this.settings.workers;
       await Promise.allSettled(
         Array.from({ length: threads }, () => this.piscina.run({ kind: 'shutdown', threads })),
@@ -317,13 +327,14 @@ export async function createEvaluator(
     maxOutputBytes: options.maxOutputBytes,
   };
 
+  let dispatch: ProtocolDescriptor['dispatch'] | undefined;
   if (isBuiltinObjective(objective)) {
     const runner = createBuiltinRunner(objective, settings, 0); // validates name and dimension
     if (workers <= 1) return new InProcessEvaluator(runner);
   } else if (isModuleObjective(objective)) {
     if (!existsSync(objective.module)) throw new Error(`objective.module ${objective.module} does not exist`);
   } else if (isExecutableObjective(objective)) {
-    prepareExecutable(objective, settings);
+    dispatch = prepareExecutable(objective, settings).protocol.dispatch;
   } else {
     throw new Error('objective must have one of "builtin", "module" or "command"');
   }
@@ -333,8 +344,8 @@ export async function createEvaluator(
     ownedScratch = mkdtempSync(join(tmpdir(), 'evobox-scratch-'));
     settings.scratchDir = ownedScratch;
   }
-  if (workers <= 1 && isExecutableObjective(objective) && objective.protocol === 'line') {
-    return new InProcessLineEvaluator(objective, settings, ownedScratch);
+  if (workers <= 1 && dispatch === 'per-worker-session') {
+    return new InProcessSessionEvaluator(objective, settings, ownedScratch);
   }
-  return new PoolEvaluator(objective, settings, ownedScratch);
+  return new PoolEvaluator(objective, settings, ownedScratch, dispatch);
 }

@@ -1,95 +1,43 @@
 /**
  * The objective configurations the evaluation layer accepts and the results it returns.
- * The problem-file schema (engine/node/problem) validates user JSON into these shapes and
- * resolves relative paths (module, command, cwd, templates[].source) to absolute ones
- * before they reach the evaluator.
+ * The objective shapes are the pure problem model's (engine/problem/schema.ts), inferred from
+ * its zod schema; the node loader (engine/node/problem) resolves their relative paths
+ * (module, command, cwd, templates[].source) to absolute ones before they reach the
+ * evaluator, so here every path is absolute.
  */
 import type { Direction } from '../../core/optimizer';
-import type { BuiltinObjectiveSpec } from '../../objectives/builtin';
+import type { ParamValues } from '../../core/search-space';
+import type {
+  BuiltinObjective,
+  CommandObjective,
+  ModuleObjective,
+  Objective,
+  ResultSource,
+  Template,
+} from '../../problem/schema';
+import type { ProtocolId } from '../../problem/protocols';
 
-export type { Direction };
+export type { Direction, ParamValues };
 
 /** One of the built-in test functions, evaluated in-process (or chunked onto threads). */
-export interface BuiltinObjectiveConfig extends BuiltinObjectiveSpec {
-  builtin: string;
-  /** Dimension when the problem gives no parameters. Default 10. */
-  dimension?: number;
-  /** Standard deviation of additive Gaussian noise. Default 0. */
-  noise?: number;
-  direction?: Direction;
-}
+export type BuiltinObjectiveConfig = BuiltinObjective;
 
-/**
- * A JS/TS module whose export is called once per evaluation:
- * `evaluate(params, context) => number | { fitness, ...extras } | Promise<…>`.
- * Imported once per worker thread.
- */
-export interface ModuleObjectiveConfig {
-  /** Absolute path of the module (.mjs, .js, .ts). */
-  module: string;
-  /** Name of the exported function. Default `evaluate`. */
-  export?: string;
-  direction?: Direction;
-  /**
-   * Seconds one call may take; past it the evaluation fails and its worker thread is stopped
-   * and replaced (a hung synchronous loop cannot be interrupted any other way). No limit when unset.
-   */
-  timeoutSeconds?: number;
-}
+/** A JS/TS module (absolute path) whose export is called once per evaluation. */
+export type ModuleObjectiveConfig = ModuleObjective;
 
-export type ExecutableProtocol = 'args' | 'json-stdin' | 'line';
+/** The catalog in engine/problem/protocols.ts is the one list of protocols. */
+export type ExecutableProtocol = ProtocolId;
 
-export interface TemplateConfig {
-  /** Absolute path of the template file. */
-  source: string;
-  /** Path relative to the evaluation's scratch directory (placeholders allowed). */
-  target: string;
-}
+/** A template file (absolute `source`) rendered into the evaluation's scratch directory. */
+export type TemplateConfig = Template;
 
-export interface ResultConfig {
-  /**
-   * A regular expression (JavaScript syntax, `^`/`$` match at line ends) with one capture
-   * group; the last match's group is the fitness.
-   */
-  regex?: string;
-  /**
-   * Read the result from this file after the process exits (placeholders `{workdir}`, `{id}`
-   * allowed), relative to the process's working directory (the scratch directory when
-   * templates are used). Without `regex`, its last non-empty line is parsed like stdout.
-   * A file outside a scratch directory is deleted before each evaluation, so a stale one is
-   * never scored; with several workers it must be per evaluation (templates, `{workdir}` or
-   * `{id}`). With `line` the reply line is the process's signal that the file is ready.
-   */
-  file?: string;
-}
+/** Where the fitness is read from: stdout's last line, a regex, or a result file. */
+export type ResultConfig = ResultSource;
 
-/** An external program; never run through a shell. */
-export interface ExecutableObjectiveConfig {
-  /** Absolute path, or a bare name looked up on PATH. */
-  command: string;
-  /**
-   * Argument array; `{name}` placeholders for parameters plus `{workdir}` (the evaluation's
-   * scratch directory), `{id}` (the evaluation index) and `{problemdir}` (the problem file's
-   * folder — with templates the process runs in its scratch directory, so a script next to
-   * the problem file is `{problemdir}/script.py`).
-   */
-  args?: string[];
-  protocol: ExecutableProtocol;
-  /**
-   * Per evaluation. For `line`: per reply, counted from the previous reply (for a fresh
-   * process the first reply's time includes its start-up). Default 30.
-   */
-  timeoutSeconds?: number;
-  /** Added to (and overriding) the inherited environment. */
-  env?: Record<string, string>;
-  /** Working directory (absolute). Default: the problem file's folder, passed as `cwd`. */
-  cwd?: string;
-  templates?: TemplateConfig[];
-  result?: ResultConfig;
-  direction?: Direction;
-}
+/** An external program (absolute `command`, or a bare name found on PATH); never run through a shell. */
+export type ExecutableObjectiveConfig = CommandObjective;
 
-export type ObjectiveConfig = BuiltinObjectiveConfig | ModuleObjectiveConfig | ExecutableObjectiveConfig;
+export type ObjectiveConfig = Objective;
 
 export function isBuiltinObjective(objective: ObjectiveConfig): objective is BuiltinObjectiveConfig {
   return 'builtin' in objective;
@@ -100,8 +48,6 @@ export function isModuleObjective(objective: ObjectiveConfig): objective is Modu
 export function isExecutableObjective(objective: ObjectiveConfig): objective is ExecutableObjectiveConfig {
   return 'command' in objective;
 }
-
-export type ParamValues = Record<string, number>;
 
 export interface EvaluationJob {
   /** Global evaluation index (the `{id}` placeholder and the JSON request id). */

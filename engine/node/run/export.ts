@@ -2,27 +2,17 @@
  * Exports of a run: best parameters as JSON, every evaluation as CSV, or a ready command
  * line that runs the objective once with the best parameters.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { substitute } from '../evaluation/placeholders';
-import { readJournal, readJson } from './files';
-import { loadRunProblem } from './runner';
-import { runFiles } from './run-dir';
+import { openRunFolder, type BestFile, type RunFolderReader } from './folder';
 
-export const exportFormats = ['json', 'csv', 'cli'] as const;
-export type ExportFormat = (typeof exportFormats)[number];
+import type { ExportFormat } from '../../core/run-status';
 
-interface BestFile {
-  params: Record<string, number>;
-  fitness: number;
-  index: number;
-  evaluations: number;
-}
+export { exportFormats, type ExportFormat } from '../../core/run-status';
 
-function readBest(runDir: string): BestFile {
-  const path = join(runDir, runFiles.best);
-  if (!existsSync(path)) throw new Error(`${runDir} has no best parameters yet (no successful evaluation)`);
-  return readJson<BestFile>(path);
+function readBest(folder: RunFolderReader): BestFile {
+  const best = folder.best();
+  if (!best) throw new Error(`${folder.dir} has no best parameters yet (no successful evaluation)`);
+  return best;
 }
 
 function csvField(value: unknown): string {
@@ -37,18 +27,19 @@ function shellQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-export function exportRun(runDirGiven: string, format: ExportFormat): string {
-  const runDir = runDirGiven;
-  const problem = loadRunProblem(runDir);
+/** Reads the run folder only: exporting a run another process is writing changes nothing in it. */
+export function exportRun(runDir: string, format: ExportFormat): string {
+  const folder = openRunFolder(runDir);
+  const problem = folder.problem();
   if (format === 'json') {
-    const best = readBest(runDir);
+    const best = readBest(folder);
     return `${JSON.stringify({ name: problem.name, params: best.params, fitness: best.fitness, evaluation: best.index, evaluations: best.evaluations }, null, 2)}\n`;
   }
   if (format === 'csv') {
     const names = problem.parameters.map((p) => p.name);
     const extraKeys = new Set<string>();
     const rows: string[][] = [];
-    readJournal(join(runDir, runFiles.journal), (r) => {
+    folder.journal((r) => {
       if (r.extras) for (const key of Object.keys(r.extras)) extraKeys.add(key);
       rows.push([
         String(r.index),
@@ -68,7 +59,7 @@ export function exportRun(runDirGiven: string, format: ExportFormat): string {
     const width = header.length;
     return `${[header, ...rows.map((row) => [...row, ...Array(Math.max(0, width - row.length)).fill('')])].map((row) => row.join(',')).join('\n')}\n`;
   }
-  const best = readBest(runDir);
+  const best = readBest(folder);
   const objective = problem.objective;
   if ('command' in objective) {
     const words = [
@@ -77,10 +68,16 @@ export function exportRun(runDirGiven: string, format: ExportFormat): string {
         substitute(a, { params: best.params, id: best.index, workdir: '.', problemdir: problem.baseDir }),
       ),
     ];
-    const line = words.map(shellQuote).join(' ');
-    if (objective.protocol === 'args') return `${line}\n`;
-    const request = JSON.stringify({ id: best.index, params: best.params });
-    return `printf '%s\\n' ${shellQuote(request)} | ${line}\n`;
+    // Evaluations run in the objective's folder (its `cwd`, else the problem file's): the
+    // line changes there in a subshell, so it runs from any folder and leaves the shell's alone.
+    const cwd = objective.cwd ?? problem.baseDir;
+    const env = Object.entries(objective.env ?? {}).map(([key, value]) => shellQuote(`${key}=${value}`));
+    const line = [...(env.length > 0 ? ['env', ...env] : []), ...words.map(shellQuote)].join(' ');
+    const body =
+      objective.protocol === 'args'
+        ? line
+        : `printf '%s\\n' ${shellQuote(JSON.stringify({ id: best.index, params: best.params }))} | ${line}`;
+    return `(cd ${shellQuote(cwd)} && ${body})\n`;
   }
   const flags = Object.entries(best.params)
     .map(([k, v]) => `${k}=${v}`)

@@ -21,7 +21,7 @@ export interface ProbeReport {
 }
 
 export async function probeProblem(problem: Problem, params?: Record<string, number>): Promise<ProbeReport> {
-  const space = new SearchSpace(problem.parameters);
+  const space = new SearchSpace(problem.parameters, { boundary: problem.boundary });
   const point = params ?? space.toParams(space.start());
   const scratchDir = mkdtempSync(join(tmpdir(), 'evobox-probe-'));
   const evaluator = await createEvaluator(problem.objective, {

@@ -5,8 +5,8 @@
  * already holds instead of re-running them, so a deterministic objective ends exactly as an
  * uninterrupted run would.
  */
-import { existsSync, mkdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, rmSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import {
   Optimizer,
   type EvaluationOutcome,
@@ -16,20 +16,29 @@ import {
 import { SearchSpace } from '../../core/search-space';
 import { decodeState, encodeState } from '../../core/state-codec';
 import { getStrategy } from '../../strategies/registry';
-import { createEvaluator, type Evaluator } from '../evaluation/pool';
-import { parseProblem, problemToJson, type Problem } from '../problem/schema';
+import { createExecutor, type Executor, type ExecutorConfig } from '../executors/index';
+import type { EvaluationResult, ObjectiveConfig } from '../evaluation/types';
+import { problemToJson, type Problem } from '../problem/schema';
 import { evoboxVersion } from '../version';
 import {
-  JournalWriter,
   JsonTooLargeError,
-  readJournal,
-  readJson,
-  writeJsonAtomic,
+  NotARunFolderError,
+  RunFolderWriter,
+  StateFileError,
+  createRunDir,
+  endTaggedProcesses,
+  describeHolder,
+  openRunFolder,
+  repairJournalTail,
+  runFiles,
+  type CheckpointFile,
   type JournalRecord,
-} from './files';
+  type JournalWriter,
+  type RunMeta,
+} from './folder';
+import { budgetStopReasons, continueWithBudget, type BudgetChange } from './budget';
+import type { GenerationEvent, RunCallbacks, RunHandle, RunResult, RunStatus, StopOptions } from './types';
 import { GenerationLogWriter, generationLine, generationLogFile } from './generation-log';
-import { createRunDir, runFiles, type RunMeta } from './run-dir';
-import type { GenerationEvent, RunCallbacks, RunHandle, RunResult, RunStatus } from './types';
 
 export interface StartOptions extends RunCallbacks {
   /** Parent folder for new run folders (default ./runs). */
@@ -40,12 +49,14 @@ export interface StartOptions extends RunCallbacks {
   problemFile?: string;
 }
 
-interface Checkpoint {
-  version: 1;
-  savedAt: string;
-  /** Journal length when the checkpoint was taken: resume replays only the lines after it. */
-  journalBytes?: number;
-  optimizer: unknown;
+/**
+ * Evaluations the journal already holds beyond the checkpoint, by index, as their journal
+ * lines (a string is several times smaller than the parsed record): reused on resume instead
+ * of being run again. `from` is where in the journal they start.
+ */
+interface Replay {
+  records: Map<number, string>;
+  from: number;
 }
 
 /** Distributions above this dimension are sent as standard deviations only (a full n×n matrix per event is too big). */
@@ -55,7 +66,7 @@ const maxCovarianceDimension = 64;
 const maxReplayEvaluations = 50_000;
 
 function optimizerConfig(problem: Problem) {
-  const space = new SearchSpace(problem.parameters);
+  const space = new SearchSpace(problem.parameters, { boundary: problem.boundary });
   return {
     strategy: getStrategy(problem.strategy.name),
     options: problem.strategy.options,
@@ -90,21 +101,26 @@ class Run implements RunHandle {
   private bestWritten = -1;
   /** generations.jsonl: σ, axis ratio, mean, stds and axis lengths per generation, for the plots. */
   private readonly generationLog: GenerationLogWriter;
+  private readonly journal: JournalWriter;
+  /** Set once running evaluations were ended (stop with a grace period): their results are not kept. */
+  private cancelled = false;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private graceDeadline = Number.POSITIVE_INFINITY;
+  /** Where the journal lines of the generation being evaluated begin (for a checkpoint taken mid-generation). */
+  private pendingFrom = 0;
+  private notEvaluated = 0;
 
   constructor(
     readonly runDir: string,
     private readonly problem: Problem,
     private readonly optimizer: Optimizer,
-    private readonly evaluator: Evaluator,
-    private readonly journal: JournalWriter,
-    /**
-     * Evaluations from the journal after the checkpoint, by index, as their journal lines
-     * (a string is several times smaller than the parsed record): reused on resume.
-     */
-    private readonly replay: Map<number, string>,
+    private readonly executor: Executor,
+    private readonly folder: RunFolderWriter,
+    private readonly replay: Replay,
     private readonly callbacks: RunCallbacks,
   ) {
     this.generationLog = new GenerationLogWriter(join(runDir, generationLogFile));
+    this.journal = folder.openJournal();
     this.done = this.loop();
   }
 
@@ -132,17 +148,38 @@ class Run implements RunHandle {
     this.resumeWaiter = null;
   }
 
-  stop(): void {
+  stop(options: StopOptions = {}): void {
     this.stopRequested = true;
     if (this.status === 'paused') this.resume();
+    if (options.graceMs === undefined) return;
+    const graceMs = Math.max(0, options.graceMs);
+    if (Date.now() + graceMs >= this.graceDeadline) return; // an earlier deadline stands
+    this.graceDeadline = Date.now() + graceMs;
+    clearTimeout(this.graceTimer);
+    if (graceMs === 0) this.cancelEvaluations();
+    else this.graceTimer = setTimeout(() => this.cancelEvaluations(), graceMs);
   }
 
-  private async evaluate(candidates: ReturnType<Optimizer['ask']>): Promise<JournalRecord[]> {
-    const records: (JournalRecord | undefined)[] = candidates.map((c) => {
-      const line = this.replay.get(c.index);
+  /** Ends the evaluations in flight (their process groups are killed); nothing new starts. */
+  private cancelEvaluations(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.executor.cancel();
+  }
+
+  /**
+   * The generation's records in candidate order: from the replay where the journal already
+   * holds them, else evaluated and appended. Null entries are evaluations ended by a stop
+   * before they finished: not evaluated, not journaled.
+   */
+  private async evaluate(candidates: ReturnType<Optimizer['ask']>): Promise<(JournalRecord | null)[]> {
+    this.pendingFrom = this.journal.bytes;
+    const records: (JournalRecord | null | undefined)[] = candidates.map((c) => {
+      const line = this.replay.records.get(c.index);
       const cached = line === undefined ? undefined : (JSON.parse(line) as JournalRecord);
       if (cached && JSON.stringify(cached.params) === JSON.stringify(c.params)) {
-        this.replay.delete(c.index);
+        this.replay.records.delete(c.index);
+        this.pendingFrom = this.replay.from; // this generation's lines begin back there
         return cached;
       }
       return undefined;
@@ -151,11 +188,22 @@ class Run implements RunHandle {
       .filter((_, k) => !records[k])
       .map((c) => ({ index: c.index, params: c.params, x: Array.from(c.x) }));
     if (jobs.length > 0) {
-      const results = await this.evaluator.evaluate(jobs);
+      let results: EvaluationResult[] | null;
+      try {
+        results = await this.executor.evaluate(jobs, candidates[0].generation);
+      } catch (error) {
+        if (!this.cancelled) throw error;
+        results = null;
+      }
       let j = 0;
       candidates.forEach((c, k) => {
         if (records[k]) return;
-        const result = results[j++];
+        const result = results?.[j++];
+        // The executor marks what its cancel() ended: "cancelled…" (see executors/types.ts).
+        if (!result || (this.cancelled && result.fitness === null && result.error?.startsWith('cancelled'))) {
+          records[k] = null; // ended by the stop: run again on resume
+          return;
+        }
         const record: JournalRecord = {
           index: c.index,
           generation: c.generation,
@@ -172,7 +220,7 @@ class Run implements RunHandle {
         this.journal.append(record);
       });
     }
-    return records as JournalRecord[];
+    return records as (JournalRecord | null)[];
   }
 
   private writeBest(force: boolean): void {
@@ -180,7 +228,7 @@ class Run implements RunHandle {
     if (!best || best.index === this.bestWritten) return;
     const now = Date.now();
     if (!force && now - this.lastBestWrite < 250) return;
-    writeJsonAtomic(join(this.runDir, runFiles.best), {
+    this.folder.writeBest({
       params: best.params,
       fitness: best.fitness,
       index: best.index,
@@ -193,16 +241,25 @@ class Run implements RunHandle {
     this.bestWritten = best.index;
   }
 
-  private checkpoint(): void {
+  /**
+   * Writes the optimizer state. `midGeneration`: a stop ended the generation before it was
+   * told; the state still holds it as asked (resume asks for the same candidates), and the
+   * journal offset points at its first line so the evaluations it finished are replayed.
+   */
+  private checkpoint(midGeneration = false): void {
     this.journal.sync();
-    const checkpoint: Checkpoint = {
+    // Replay lines not used yet lie after replay.from: a checkpoint must not skip past them.
+    const journalBytes =
+      this.replay.records.size > 0 ? this.replay.from : midGeneration ? this.pendingFrom : this.journal.bytes;
+    const checkpoint: CheckpointFile = {
       version: 1,
       savedAt: new Date().toISOString(),
-      journalBytes: this.journal.bytes,
+      journalBytes,
+      evaluations: this.optimizer.evaluations,
       optimizer: encodeState(this.optimizer.snapshot()),
     };
     try {
-      writeJsonAtomic(join(this.runDir, runFiles.checkpoint), checkpoint);
+      this.folder.writeCheckpoint(checkpoint);
     } catch (error) {
       if (!(error instanceof JsonTooLargeError)) throw error;
       throw new Error(
@@ -268,6 +325,7 @@ class Run implements RunHandle {
     await Promise.resolve(); // let the caller attach to the handle before the first event
     const checkpointMs = (this.problem.checkpointSeconds ?? 2) * 1000;
     let error: string | undefined;
+    let midGeneration = false;
     try {
       let lastYield = Date.now();
       while (!this.optimizer.stopReason) {
@@ -287,9 +345,18 @@ class Run implements RunHandle {
           this.optimizer.requestStop('budget-evaluations');
           break;
         }
-        const records = await this.evaluate(candidates);
+        const evaluated = await this.evaluate(candidates);
+        if (evaluated.some((r) => r === null)) {
+          // A stop ended some of them: the generation is not told; the checkpoint keeps it asked.
+          this.notEvaluated = evaluated.filter((r) => r === null).length;
+          this.optimizer.requestStop('stopped-by-user');
+          midGeneration = true;
+          break;
+        }
+        const records = evaluated as JournalRecord[];
         const outcomes: EvaluationOutcome[] = records.map((r) => ({ fitness: r.fitness, error: r.error }));
         const summary = this.optimizer.tell(outcomes);
+        this.forgetReplayBelow(this.optimizer.evaluations);
         this.journal.flush();
         this.generationLog.append(
           generationLine(summary, this.optimizer.distribution(), (x: Float64Array) => {
@@ -316,23 +383,19 @@ class Run implements RunHandle {
       }
     } catch (caught) {
       const err = caught as NodeJS.ErrnoException;
-      error =
-        err.code === 'ENOSPC'
-          ? `the disk is full (writing to ${this.runDir}); free some space and run \`evobox resume ${this.runDir}\``
-          : (err.message ?? String(caught));
+      error = err.code === 'ENOSPC' ? diskFullMessage(this.runDir, true) : (err.message ?? String(caught));
     }
+    clearTimeout(this.graceTimer);
     try {
-      await this.evaluator.close();
+      await this.executor.close();
     } catch {
       // closing is best effort; the result is already decided
     }
     const stopReason = this.optimizer.stopReason ?? (error ? 'error' : 'stopped-by-user');
-    if (stopReason === 'too-many-failures' && !error) {
-      error = `stopped after ${this.optimizer.failedEvaluations} failed evaluations (the last ones all failed): check the objective with \`evobox probe\`; reasons are in ${join(this.runDir, runFiles.journal)}`;
-    }
+    error ??= stopError(this.runDir, stopReason, this.optimizer.failedEvaluations);
     try {
       if (!error || !error.includes('disk is full')) {
-        this.checkpoint();
+        this.checkpoint(midGeneration);
         this.writeBest(true);
       }
     } catch (caught) {
@@ -348,114 +411,293 @@ class Run implements RunHandle {
     } catch {
       // already reported above if it mattered
     }
-    const best = this.optimizer.best;
     const result: RunResult = {
-      runDir: this.runDir,
-      best: best ? { params: best.params, fitness: best.fitness } : null,
-      evaluations: this.optimizer.evaluations,
-      failedEvaluations: this.optimizer.failedEvaluations,
-      stopReason,
-      elapsedMs: Math.round(this.optimizer.elapsedMs),
-      ...(error ? { error } : {}),
+      ...resultOf(this.runDir, this.optimizer, stopReason, error),
+      ...(this.notEvaluated > 0 ? { notEvaluated: this.notEvaluated } : {}),
     };
     try {
-      if (!error?.includes('disk is full')) writeJsonAtomic(join(this.runDir, runFiles.result), result);
+      if (!error?.includes('disk is full')) this.folder.writeResult(result);
     } catch {
-      // the checkpoint and journal hold everything result.json would
+      // the checkpoint and journal hold everything result.json would (resume rebuilds it)
     }
+    this.folder.release();
     this.setStatus(error ? 'failed' : 'finished');
     return result;
   }
+
+  /** Replay lines of evaluations already told are never used: drop them (they come in index order). */
+  private forgetReplayBelow(evaluations: number): void {
+    for (const index of this.replay.records.keys()) {
+      if (index >= evaluations) break;
+      this.replay.records.delete(index);
+    }
+  }
+}
+
+/** The message for a full disk, the same before a run starts and during it. */
+export function diskFullMessage(runDir: string, resumable: boolean): string {
+  return resumable
+    ? `the disk is full (writing to ${runDir}); free some space and run \`evobox resume ${runDir}\``
+    : `the disk is full (writing to ${runDir}); free some space and start the run again (nothing was kept)`;
+}
+
+/** The error a stop reason implies by itself (every evaluation failing), if any. */
+function stopError(runDir: string, stopReason: string, failed: number): string | undefined {
+  if (stopReason !== 'too-many-failures') return undefined;
+  return `stopped after ${failed} failed evaluations (the last ones all failed): check the objective with \`evobox probe\`; reasons are in ${join(runDir, runFiles.journal)}`;
+}
+
+function resultOf(runDir: string, optimizer: Optimizer, stopReason: string, error?: string): RunResult {
+  const best = optimizer.best;
+  return {
+    runDir,
+    best: best ? { params: best.params, fitness: best.fitness } : null,
+    evaluations: optimizer.evaluations,
+    failedEvaluations: optimizer.failedEvaluations,
+    stopReason,
+    elapsedMs: Math.round(optimizer.elapsedMs),
+    ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * Every program the run starts carries the lock's token in its environment, so the processes
+ * of a run whose evobox died without a word can be found and ended (folder/processes.ts).
+ */
+function withRunEnvironment(objective: ObjectiveConfig, env: Record<string, string>): ObjectiveConfig {
+  return 'command' in objective ? { ...objective, env: { ...objective.env, ...env } } : objective;
 }
 
 async function launch(
-  runDir: string,
+  folder: RunFolderWriter,
   problem: Problem,
   optimizer: Optimizer,
-  replay: Map<number, string>,
-  options: RunCallbacks,
+  replay: Replay,
+  options: ResumeOptions,
 ): Promise<Run> {
-  const scratchDir = join(runDir, runFiles.scratch);
-  mkdirSync(scratchDir, { recursive: true });
-  const evaluator = await createEvaluator(problem.objective, {
+  const scratchDir = folder.scratchDir();
+  const executor = await createExecutor(options.executor ?? problem.executor, {
+    objective: withRunEnvironment(problem.objective, folder.processEnvironment),
+    parameterNames: problem.parameters.map((p) => p.name),
     workers: problem.workers,
     cwd: problem.baseDir,
     scratchDir,
     seed: problem.seed,
-    parameterNames: problem.parameters.map((p) => p.name),
+    runId: basename(folder.dir),
   });
-  const journal = new JournalWriter(join(runDir, runFiles.journal));
-  return new Run(runDir, problem, optimizer, evaluator, journal, replay, options);
+  return new Run(folder.dir, problem, optimizer, executor, folder, replay, options);
 }
 
-/** Starts a new run of `problem` in a new run folder. Invalid strategy options throw before anything is written. */
+/**
+ * Starts a new run of `problem` in a new run folder. Invalid strategy options throw before
+ * anything is written; a run that cannot start (a full disk, an objective that cannot be
+ * set up) leaves no folder behind.
+ */
 export async function startRun(problem: Problem, options: StartOptions = {}): Promise<RunHandle> {
   const clock = { now: () => Date.now() }; // becomes the run's pause-aware clock once it exists
   const optimizer = Optimizer.create({ ...optimizerConfig(problem), now: () => clock.now() });
-  const runDir = options.runDir
-    ? resolve(options.runDir)
-    : createRunDir(resolve(options.runsDir ?? 'runs'), problem.name);
-  mkdirSync(runDir, { recursive: true });
-  const meta: RunMeta = {
-    evoboxVersion,
-    createdAt: new Date().toISOString(),
-    problemFile: options.problemFile ? resolve(options.problemFile) : undefined,
-    baseDir: problem.baseDir,
-  };
-  writeJsonAtomic(join(runDir, runFiles.problem), problemToJson(problem));
-  writeJsonAtomic(join(runDir, runFiles.meta), meta);
-  const run = await launch(runDir, problem, optimizer, new Map(), options);
-  clock.now = run.clock;
-  return run;
+  const given = options.runDir ? resolve(options.runDir) : undefined;
+  const madeFolder = given === undefined || !existsSync(given);
+  let runDir: string | undefined;
+  let folder: RunFolderWriter | undefined;
+  try {
+    runDir = given ?? createRunDir(resolve(options.runsDir ?? 'runs'), problem.name);
+    folder = RunFolderWriter.create(runDir, madeFolder);
+    const meta: RunMeta = {
+      evoboxVersion,
+      createdAt: new Date().toISOString(),
+      problemFile: options.problemFile ? resolve(options.problemFile) : undefined,
+      baseDir: problem.baseDir,
+    };
+    folder.writeProblem(problemToJson(problem));
+    folder.writeMeta(meta);
+    const run = await launch(folder, problem, optimizer, { records: new Map(), from: 0 }, options);
+    clock.now = run.clock;
+    return run;
+  } catch (error) {
+    try {
+      if (folder) folder.discard();
+      else if (runDir && madeFolder) rmSync(runDir, { recursive: true, force: true });
+    } catch {
+      // nothing more can be done on a failing disk; the error below says what happened
+    }
+    if ((error as NodeJS.ErrnoException).code === 'ENOSPC')
+      throw new Error(diskFullMessage(runDir ?? resolve(options.runsDir ?? 'runs'), false), { cause: error });
+    throw error;
+  }
 }
 
 export class ResumeError extends Error {}
 
 /** Loads a run folder's problem (as it was run). */
 export function loadRunProblem(runDir: string): Problem {
-  const problemPath = join(runDir, runFiles.problem);
-  if (!existsSync(problemPath))
-    throw new ResumeError(`${runDir} is not a run folder (no ${runFiles.problem})`);
-  const meta = readJson<RunMeta>(join(runDir, runFiles.meta));
-  return parseProblem(readJson(problemPath), meta.baseDir);
+  try {
+    return openRunFolder(runDir).problem();
+  } catch (error) {
+    if (error instanceof NotARunFolderError || error instanceof StateFileError)
+      throw new ResumeError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+export interface ResumeOptions extends RunCallbacks {
+  /** Where evaluations run this time, instead of the problem's `executor`. */
+  executor?: ExecutorConfig;
+  /**
+   * Go on although the journal lacks evaluation records the checkpoint counts (truncated or
+   * deleted): they stay missing from the journal and exports. Without it resume refuses.
+   */
+  acceptMissingEvaluations?: boolean;
+  /** New budget totals: continues a finished or stopped run too (see budget.ts). */
+  budget?: BudgetChange;
+}
+
+/**
+ * The optimizer state of the newest usable checkpoint: checkpoint.json, else (damaged)
+ * checkpoint.prev.json, else none (the journal is replayed from the start). A damaged file
+ * is set aside as `<name>.damaged` and named in a notice.
+ */
+function loadCheckpoint(
+  folder: RunFolderWriter,
+  notice: (message: string) => void,
+): { checkpoint: CheckpointFile; state: OptimizerState } | null {
+  const problems: string[] = [];
+  for (const which of ['checkpoint', 'previousCheckpoint'] as const) {
+    try {
+      const checkpoint = folder.checkpoint(which);
+      if (checkpoint === null) continue;
+      const state = decodeState<OptimizerState>(checkpoint.optimizer);
+      if (problems.length)
+        notice(`${problems.join('; ')}: resuming from ${runFiles[which]} (saved ${checkpoint.savedAt})`);
+      return { checkpoint, state };
+    } catch (error) {
+      problems.push(
+        error instanceof StateFileError
+          ? error.message
+          : `${runFiles[which]} in ${folder.dir} holds no usable optimizer state (${(error as Error).message})`,
+      );
+      folder.setAsideDamaged(which);
+    }
+  }
+  if (problems.length) notice(`${problems.join('; ')}: replaying the journal from the start`);
+  return null;
+}
+
+/**
+ * Reads the journal lines after the checkpoint for the replay, cuts off a torn last line,
+ * and refuses (unless told to go on) when the journal lost records the checkpoint counts.
+ */
+function loadReplay(
+  folder: RunFolderWriter,
+  told: number,
+  checkpoint: CheckpointFile | null,
+  options: ResumeOptions,
+): Replay {
+  const recorded = checkpoint?.journalBytes;
+  const short = recorded !== undefined && recorded > folder.journalBytes();
+  const from = recorded !== undefined && !short ? recorded : 0;
+  const records = new Map<number, string>();
+  const present = new Set<number>();
+  const scan = folder.journal((record, line) => {
+    if (record.index >= told) records.set(record.index, line);
+    else if (short) present.add(record.index);
+  }, from);
+  if (short) {
+    const missing = told - present.size;
+    const message =
+      `${runFiles.journal} in ${folder.dir} is shorter than ${runFiles.checkpoint} recorded ` +
+      `(${folder.journalBytes()} of ${recorded} bytes${scan.exists ? '' : ': the file is gone'}): ` +
+      `${missing} of the ${told} evaluation records it counts are missing`;
+    if (missing > 0 && !options.acceptMissingEvaluations) {
+      throw new ResumeError(
+        `${message}. The search can go on from the checkpoint, but those records would stay missing from ` +
+          `the journal, the History view and CSV exports; to go on anyway run \`evobox resume ${folder.dir} ` +
+          '--accept-missing-evaluations`',
+      );
+    }
+    if (missing > 0) options.onNotice?.(`${message}; going on without them (--accept-missing-evaluations)`);
+  }
+  repairJournalTail(folder.path('journal'), scan);
+  return { records, from };
+}
+
+/** The result of a run that had ended: result.json, or rebuilt from the checkpoint when it is lost. */
+function finishedResult(
+  folder: RunFolderWriter,
+  optimizer: Optimizer,
+  notice: (m: string) => void,
+): RunResult {
+  let problem = `${runFiles.result} in ${folder.dir} is missing`;
+  try {
+    const result = folder.result();
+    if (result) return result;
+  } catch (error) {
+    problem = (error as Error).message;
+  }
+  const stopReason = optimizer.stopReason ?? 'stopped-by-user';
+  const result = resultOf(
+    folder.dir,
+    optimizer,
+    stopReason,
+    stopError(folder.dir, stopReason, optimizer.failedEvaluations),
+  );
+  folder.writeResult(result);
+  notice(`${problem}; rebuilt it from ${runFiles.checkpoint}`);
+  return result;
 }
 
 /**
  * Continues an interrupted run in place. A finished run resolves at once with its result.
+ * Takes the folder's lock first (RunLockedError if another process writes the run); if the
+ * lock was left by a process that died, ends the evaluation programs it left running.
  */
-export async function resumeRun(runDirGiven: string, options: RunCallbacks = {}): Promise<RunHandle> {
+export async function resumeRun(runDirGiven: string, options: ResumeOptions = {}): Promise<RunHandle> {
   const runDir = resolve(runDirGiven);
-  const problem = loadRunProblem(runDir);
-  const clock = { now: () => Date.now() };
-  const config = { ...optimizerConfig(problem), now: () => clock.now() };
-  const checkpointPath = join(runDir, runFiles.checkpoint);
-  const journalPath = join(runDir, runFiles.journal);
-  let optimizer: Optimizer;
-  let journalStart = 0;
-  if (existsSync(checkpointPath)) {
-    const checkpoint = readJson<Checkpoint>(checkpointPath);
-    optimizer = Optimizer.restore(config, decodeState<OptimizerState>(checkpoint.optimizer));
-    const journalBytes = existsSync(journalPath) ? statSync(journalPath).size : 0;
-    if (checkpoint.journalBytes !== undefined && checkpoint.journalBytes <= journalBytes) {
-      journalStart = checkpoint.journalBytes;
+  let problem = loadRunProblem(runDir);
+  const notice = (message: string) => options.onNotice?.(message);
+  const folder = RunFolderWriter.open(runDir);
+  try {
+    const stale = folder.lock.takenOverFrom;
+    if (stale) {
+      const ended = await endTaggedProcesses(stale.token);
+      if (ended > 0)
+        notice(
+          `ended ${ended} evaluation process${ended === 1 ? '' : 'es'} left running by the evobox that died (${describeHolder(stale)})`,
+        );
     }
-  } else {
-    optimizer = Optimizer.create(config);
+    const clock = { now: () => Date.now() };
+    const saved = loadCheckpoint(folder, notice);
+    if (options.budget) {
+      problem = continueWithBudget(problem, options.budget, {
+        evaluations: saved?.state.evaluations ?? 0,
+        elapsedMs: saved?.state.elapsedMs ?? 0,
+        stopReason: saved?.state.stopReason ?? null,
+      });
+      // A later plain resume (after a crash) keeps the new budget.
+      folder.writeProblem(problemToJson(problem));
+    }
+    const config = { ...optimizerConfig(problem), now: () => clock.now() };
+    const optimizer = saved ? Optimizer.restore(config, saved.state) : Optimizer.create(config);
+    if (options.budget) optimizer.clearStop(budgetStopReasons);
+    if (optimizer.stopReason && optimizer.stopReason !== 'stopped-by-user') {
+      const result = finishedResult(folder, optimizer, notice);
+      folder.release();
+      return {
+        runDir,
+        status: 'finished',
+        pause() {},
+        resume() {},
+        stop() {},
+        done: Promise.resolve(result),
+      };
+    }
+    const replay = loadReplay(folder, optimizer.evaluations, saved?.checkpoint ?? null, options);
+    if (optimizer.stopReason === 'stopped-by-user') optimizer.clearStop();
+    const run = await launch(folder, problem, optimizer, replay, options);
+    clock.now = run.clock;
+    return run;
+  } catch (error) {
+    folder.release();
+    throw error;
   }
-  if (optimizer.stopReason && optimizer.stopReason !== 'stopped-by-user') {
-    const result = readJson<RunResult>(join(runDir, runFiles.result));
-    return { runDir, status: 'finished', pause() {}, resume() {}, stop() {}, done: Promise.resolve(result) };
-  }
-  const replay = new Map<number, string>();
-  readJournal(
-    journalPath,
-    (record, line) => {
-      if (record.index >= optimizer.evaluations) replay.set(record.index, line);
-    },
-    journalStart,
-  );
-  if (optimizer.stopReason === 'stopped-by-user') optimizer.clearStop();
-  const run = await launch(runDir, problem, optimizer, replay, options);
-  clock.now = run.clock;
-  return run;
 }

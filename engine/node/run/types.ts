@@ -4,7 +4,9 @@
  */
 import type { ParamValues } from '../../core/search-space';
 
-export type RunStatus = 'running' | 'paused' | 'finished' | 'failed';
+import type { RunStatus } from '../../core/run-status';
+
+export type { RunStatus };
 
 export interface DistributionSnapshot {
   /** Internal coordinates (see engine/core/search-space.ts). */
@@ -47,6 +49,24 @@ export interface RunResult {
   /** Set when the run ended because of an error (disk full, objective unusable…). */
   error?: string;
   elapsedMs: number;
+  /** Evaluations a stop ended before they finished: not recorded, run again on resume. */
+  notEvaluated?: number;
+}
+
+/**
+ * How long evaluations still running when evobox is told to quit (SIGTERM, closing the app or
+ * the browser-mode server) may finish before they are ended. Documented in the README.
+ */
+export const defaultStopGraceSeconds = 5;
+
+export interface StopOptions {
+  /**
+   * Instead of waiting for the whole current generation: no new generation starts, and the
+   * evaluations still running after this many milliseconds are ended (their process groups
+   * killed) and recorded as not evaluated — not as failures — so a resume runs them again.
+   * 0 ends them at once.
+   */
+  graceMs?: number;
 }
 
 export interface RunHandle {
@@ -54,12 +74,17 @@ export interface RunHandle {
   readonly status: RunStatus;
   pause(): void;
   resume(): void;
-  /** Finishes the current generation, writes everything, ends with `stopped-by-user`. */
-  stop(): void;
+  /**
+   * Without options: finishes the current generation, writes everything, ends with
+   * `stopped-by-user`. With `graceMs`: see StopOptions.
+   */
+  stop(options?: StopOptions): void;
   done: Promise<RunResult>;
 }
 
 export interface RunCallbacks {
   onGeneration?(event: GenerationEvent): void;
   onStatus?(status: RunStatus): void;
+  /** Something the user should know that does not stop the run (a damaged file set aside…). */
+  onNotice?(message: string): void;
 }

@@ -4,6 +4,7 @@
  * decide whether "Start" is enabled are unit-tested.
  */
 import type { OptionInfo, ParameterRow, ProblemDraft } from '../../../electron/ipc-contract';
+import { problemLimits } from '../../../engine/problem/schema';
 import { collectOptions, type OptionFieldValue } from './option-form';
 import { checkRows, type ParameterRowText } from './parameter-rows';
 
@@ -40,13 +41,13 @@ function numberField(
   return { value };
 }
 
-/** The same limits as the problem schema (engine/node/problem/schema.ts). */
+/** The problem model's limits (engine/problem/schema.ts), checked as the user types. */
 export function checkSettings(settings: RunSettingsText): SettingsCheck {
   const fields: Record<SettingsField, ReturnType<typeof numberField>> = {
-    seed: numberField(settings.seed, { integer: true, min: 0 }),
-    workers: numberField(settings.workers, { integer: true, min: 1, max: 256 }),
-    budgetEvaluations: numberField(settings.budgetEvaluations, { integer: true, exclusiveMin: 0 }),
-    budgetSeconds: numberField(settings.budgetSeconds, { exclusiveMin: 0 }),
+    seed: numberField(settings.seed, problemLimits.seed),
+    workers: numberField(settings.workers, problemLimits.workers),
+    budgetEvaluations: numberField(settings.budgetEvaluations, problemLimits.budgetEvaluations),
+    budgetSeconds: numberField(settings.budgetSeconds, problemLimits.budgetSeconds),
     budgetTarget: numberField(settings.budgetTarget, {}),
   };
   const errors: SettingsCheck['errors'] = {};
@@ -98,7 +99,8 @@ export interface DraftResult {
 
 export function buildDraft(input: DraftInput): DraftResult {
   const blockers: string[] = [];
-  if (!/^[A-Za-z0-9_.-]+$/.test(input.name.trim())) {
+  const name = input.name.trim();
+  if (!new RegExp(problemLimits.name.pattern).test(name) || name.length > problemLimits.name.maxLength) {
     blockers.push('Problem name: use letters, digits, _ . - (it names the run folder)');
   }
   const table = checkRows(input.rows);

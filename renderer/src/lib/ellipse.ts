@@ -5,6 +5,7 @@
  * semi-axes are k·√λ along the eigenvectors of C₂.
  */
 import type { DistributionView } from '../../../electron/ipc-contract';
+import { toUnitInterval, unitIntervalMirrored, type BoundaryMap } from '../../../engine/core/search-space';
 
 /** Symmetric 2×2 matrix [[xx, xy], [xy, yy]]. */
 export interface Covariance2 {
@@ -88,15 +89,18 @@ export function mahalanobis2(projection: Projection2, point: [number, number]): 
 }
 
 /**
- * Where an internal coordinate is actually evaluated: bounded coordinates are reflected into
- * [0, 1] by the search space (engine/core/search-space.ts), so a sample at 1.1 is evaluated
- * at 0.9. `mirrored` says whether the reflection flipped the axis' direction there.
+ * Where an internal coordinate is actually evaluated: bounded coordinates are mapped into
+ * [0, 1] by the search space's boundary transform (engine/core/search-space.ts), so with
+ * `reflect` a sample at 1.1 is evaluated at 0.9. `mirrored` says whether the transform flipped
+ * the axis' direction there.
  */
-export function foldCoordinate(x: number, bounded: boolean): { value: number; mirrored: boolean } {
+export function foldCoordinate(
+  x: number,
+  bounded: boolean,
+  boundary: BoundaryMap = 'linquad',
+): { value: number; mirrored: boolean } {
   if (!bounded) return { value: x, mirrored: false };
-  let y = x % 2;
-  if (y < 0) y += 2;
-  return y > 1 ? { value: 2 - y, mirrored: true } : { value: y, mirrored: false };
+  return { value: toUnitInterval(x, boundary), mirrored: unitIntervalMirrored(x, boundary) };
 }
 
 /**
@@ -104,9 +108,14 @@ export function foldCoordinate(x: number, bounded: boolean): { value: number; mi
  * correlation's sign flipped when exactly one axis is mirrored there (a mirror reverses that
  * axis, which turns a rising ellipse into a falling one).
  */
-export function foldProjection(projection: Projection2, boundedX: boolean, boundedY: boolean): Projection2 {
-  const x = foldCoordinate(projection.mean[0], boundedX);
-  const y = foldCoordinate(projection.mean[1], boundedY);
+export function foldProjection(
+  projection: Projection2,
+  boundedX: boolean,
+  boundedY: boolean,
+  boundary: BoundaryMap = 'linquad',
+): Projection2 {
+  const x = foldCoordinate(projection.mean[0], boundedX, boundary);
+  const y = foldCoordinate(projection.mean[1], boundedY, boundary);
   const flip = x.mirrored !== y.mirrored;
   return {
     mean: [x.value, y.value],

@@ -2,8 +2,8 @@
  * The objective landscape behind the sampling-ellipse view, in the strategy's internal
  * coordinates (where the ellipses live). For built-in objectives the renderer tabulates the
  * function itself (engine/objectives/builtin.ts is pure TypeScript and cheap); for anything
- * else the map is estimated from the evaluations seen so far (mean per grid cell, empty
- * cells filled from the nearest filled one), which is what a 2-D executable problem has.
+ * else the map is estimated from the evaluations seen so far (landscape-estimate.ts), blank
+ * where there are none and hatched where they failed.
  */
 import { SearchSpace, type ParameterSpec } from '../../../engine/core/search-space';
 import { builtinFunctions } from '../../../engine/objectives/index';
@@ -81,63 +81,6 @@ export function tabulate(
   return out;
 }
 
-/**
- * Landscape estimated from evaluated samples: the mean fitness of the samples in each cell;
- * cells without samples take the value of the nearest cell that has some (breadth-first),
- * NaN if there are no samples at all.
- */
-export function binSamples(
-  samples: readonly (readonly number[])[],
-  fitness: readonly (number | null)[],
-  i: number,
-  j: number,
-  xRange: Range,
-  yRange: Range,
-  nx: number,
-  ny: number,
-): Float64Array {
-  const sum = new Float64Array(nx * ny);
-  const count = new Uint32Array(nx * ny);
-  samples.forEach((x, k) => {
-    const value = fitness[k];
-    if (value === null || value === undefined || !Number.isFinite(value)) return;
-    const col = Math.floor(((x[i] - xRange.min) / (xRange.max - xRange.min)) * nx);
-    const row = Math.floor(((x[j] - yRange.min) / (yRange.max - yRange.min)) * ny);
-    if (col < 0 || col >= nx || row < 0 || row >= ny) return;
-    sum[row * nx + col] += value;
-    count[row * nx + col] += 1;
-  });
-  const out = new Float64Array(nx * ny).fill(Number.NaN);
-  let queue: number[] = [];
-  for (let c = 0; c < out.length; c++) {
-    if (count[c] > 0) {
-      out[c] = sum[c] / count[c];
-      queue.push(c);
-    }
-  }
-  while (queue.length > 0) {
-    const next: number[] = [];
-    for (const c of queue) {
-      const row = Math.floor(c / nx);
-      const col = c % nx;
-      const neighbours = [
-        col > 0 ? c - 1 : -1,
-        col < nx - 1 ? c + 1 : -1,
-        row > 0 ? c - nx : -1,
-        row < ny - 1 ? c + nx : -1,
-      ];
-      for (const d of neighbours) {
-        if (d >= 0 && Number.isNaN(out[d])) {
-          out[d] = out[c];
-          next.push(d);
-        }
-      }
-    }
-    queue = next;
-  }
-  return out;
-}
-
 // Viridis, sampled at 9 stops (perceptually uniform, readable in grey).
 const VIRIDIS: [number, number, number][] = [
   [68, 1, 84],
@@ -160,12 +103,17 @@ export function viridis(t: number): [number, number, number] {
   return [a[0] + f * (b[0] - a[0]), a[1] + f * (b[1] - a[1]), a[2] + f * (b[2] - a[2])];
 }
 
+/** The plot background the views draw under heat maps; low-confidence cells fade to it. */
+export const UNKNOWN_GREY: [number, number, number] = [225, 228, 234];
+
 /**
  * RGBA pixels for a grid, coloured by rank (quantile) rather than value: objectives span
  * many decades (Rosenbrock), and a rank scale shows the basin's shape whatever the units.
- * Low (good) values are dark. NaN cells are transparent.
+ * Low (good) values are dark. NaN cells are transparent. With `confidence` (0…1 per cell),
+ * a cell's colour is mixed towards grey as its confidence drops, so an estimate resting on
+ * one evaluation does not look as certain as one resting on fifty.
  */
-export function rankColors(values: Float64Array): Uint8ClampedArray {
+export function rankColors(values: Float64Array, confidence?: Float64Array): Uint8ClampedArray {
   const finite = Array.from(values)
     .filter(Number.isFinite)
     .sort((a, b) => a - b);
@@ -183,9 +131,11 @@ export function rankColors(values: Float64Array): Uint8ClampedArray {
       else high = mid;
     }
     const [r, g, b] = viridis(low / last);
-    pixels[4 * c] = r;
-    pixels[4 * c + 1] = g;
-    pixels[4 * c + 2] = b;
+    // At confidence 0 a cell keeps a quarter of its colour: visible, but plainly uncertain.
+    const keep = confidence ? 0.25 + 0.75 * Math.min(1, Math.max(0, confidence[c])) : 1;
+    pixels[4 * c] = UNKNOWN_GREY[0] + keep * (r - UNKNOWN_GREY[0]);
+    pixels[4 * c + 1] = UNKNOWN_GREY[1] + keep * (g - UNKNOWN_GREY[1]);
+    pixels[4 * c + 2] = UNKNOWN_GREY[2] + keep * (b - UNKNOWN_GREY[2]);
     pixels[4 * c + 3] = 255;
   }
   return pixels;
@@ -235,34 +185,55 @@ export function smoothedGrid(
   return out;
 }
 
+export interface SmoothedEstimate {
+  values: Float64Array;
+  /** 1 where a noticeable share of N(μ, σ²) falls on failed evaluations. */
+  failed: Uint8Array;
+}
+
 /**
- * A 1-D function through evaluated points (piecewise linear between the sorted sample
- * positions, constant beyond them), for smoothing an executable's 1-D objective.
+ * g(μ, σ) of an objective known only in places: `f` is NaN where nothing is known and
+ * `failedAt` says where evaluations failed. A cell gets a value only when at least
+ * `minKnown` of the Gaussian's weight falls where f is known; it is marked failed when more
+ * than `maxFailed` falls on failures (a strategy sampling there loses that share of its
+ * offspring); otherwise it stays blank (NaN).
  */
-export function interpolate1d(
-  xs: readonly number[],
-  ys: readonly (number | null)[],
-): ((x: number) => number) | null {
-  const points = xs
-    .map((x, k) => ({ x, y: ys[k] }))
-    .filter(
-      (p): p is { x: number; y: number } => p.y !== null && Number.isFinite(p.y) && Number.isFinite(p.x),
-    )
-    .sort((a, b) => a.x - b.x);
-  if (points.length === 0) return null;
-  return (x) => {
-    if (x <= points[0].x) return points[0].y;
-    const lastPoint = points[points.length - 1];
-    if (x >= lastPoint.x) return lastPoint.y;
-    let low = 0;
-    let high = points.length - 1;
-    while (high - low > 1) {
-      const mid = (low + high) >> 1;
-      if (points[mid].x <= x) low = mid;
-      else high = mid;
+export function smoothedEstimate(
+  f: (x: number) => number,
+  failedAt: (x: number) => boolean,
+  muRange: Range,
+  sigmaRange: Range,
+  nMu: number,
+  nSigma: number,
+  { nodes = gaussianNodes(), minKnown = 0.9, maxFailed = 0.1 } = {},
+): SmoothedEstimate {
+  const values = new Float64Array(nMu * nSigma).fill(Number.NaN);
+  const failed = new Uint8Array(nMu * nSigma);
+  for (let row = 0; row < nSigma; row++) {
+    const sigma =
+      sigmaRange.min + (nSigma === 1 ? 0 : (row / (nSigma - 1)) * (sigmaRange.max - sigmaRange.min));
+    for (let col = 0; col < nMu; col++) {
+      const mu = muRange.min + (nMu === 1 ? 0 : (col / (nMu - 1)) * (muRange.max - muRange.min));
+      const cell = row * nMu + col;
+      let sum = 0;
+      let known = 0;
+      let failedShare = 0;
+      const count = sigma <= 0 ? 1 : nodes.z.length;
+      for (let k = 0; k < count; k++) {
+        const x = sigma <= 0 ? mu : mu + sigma * nodes.z[k];
+        const w = sigma <= 0 ? 1 : nodes.w[k];
+        if (failedAt(x)) {
+          failedShare += w;
+          continue;
+        }
+        const y = f(x);
+        if (!Number.isFinite(y)) continue;
+        sum += w * y;
+        known += w;
+      }
+      if (failedShare > maxFailed) failed[cell] = 1;
+      else if (known >= minKnown) values[cell] = sum / known;
     }
-    const a = points[low];
-    const b = points[high];
-    return b.x === a.x ? a.y : a.y + ((x - a.x) / (b.x - a.x)) * (b.y - a.y);
-  };
+  }
+  return { values, failed };
 }

@@ -6,6 +6,7 @@
  */
 import { SearchSpace, type ParameterSpec } from '../../../engine/core/search-space';
 import type { ParameterRow } from '../../../electron/ipc-contract';
+import { problemLimits, reservedNameMessage, reservedNames } from '../../../engine/problem/schema';
 
 export interface ParameterRowText {
   name: string;
@@ -26,7 +27,7 @@ export interface RowCheck {
   errors: Partial<Record<RowField, string>>;
 }
 
-const NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+const NAME = new RegExp(problemLimits.parameterName.pattern);
 
 export function rowFromSpec(spec: ParameterRow): ParameterRowText {
   const text = (value: number | undefined) => (value === undefined ? '' : String(value));
@@ -63,6 +64,7 @@ export function checkRow(row: ParameterRowText): RowCheck {
   const name = row.name.trim();
   if (!name) errors.name = 'name is required';
   else if (!NAME.test(name)) errors.name = 'use letters, digits, _ . - (not starting with a digit)';
+  else if (reservedNames.has(name)) errors.name = reservedNameMessage(name);
 
   const lower = parseNumber(row.lower);
   const upper = parseNumber(row.upper);

@@ -38,6 +38,7 @@ export class RunSeries {
   readonly landscapePoints: number[][] = [];
   readonly landscapeFitness: (number | null)[] = [];
   readonly failures: FailureInfo[] = [];
+  private readonly failureIndices = new Set<number>();
   failedEvaluations = 0;
   elapsedMs = 0;
   last: GenerationView | null = null;
@@ -52,8 +53,22 @@ export class RunSeries {
     return this.generation.length;
   }
 
+  /** Evaluation count of the last generation kept. */
+  get lastEvaluations(): number {
+    return this.evaluations.length ? this.evaluations[this.evaluations.length - 1] : 0;
+  }
+
+  /**
+   * Appends a batch. Views at or below the last evaluation count are ones this series holds
+   * already (a page that attached to a live run gets the snapshot and the events in flight;
+   * a resumed run replays from its checkpoint) and are skipped, so counters never run
+   * backwards; a best they carry is still taken.
+   */
   push(batch: Pick<RunProgressBatch, 'generations' | 'failures'>): void {
-    for (const view of batch.generations) this.pushGeneration(view);
+    for (const view of batch.generations) {
+      if (view.evaluations > this.lastEvaluations) this.pushGeneration(view);
+      else if (view.best && (!this.best || view.best.index > this.best.index)) this.best = view.best;
+    }
     // Trimmed once per batch, and only when well over the limit: a splice from the front per
     // generation would cost O(limit) each time.
     const excess = this.landscapePoints.length - this.limits.landscapePoints;
@@ -62,7 +77,10 @@ export class RunSeries {
       this.landscapeFitness.splice(0, excess);
     }
     for (const failure of batch.failures) {
-      if (this.failures.length < this.limits.failures) this.failures.push(failure);
+      if (this.failures.length < this.limits.failures && !this.failureIndices.has(failure.index)) {
+        this.failureIndices.add(failure.index);
+        this.failures.push(failure);
+      }
     }
     this.version++;
   }
@@ -79,7 +97,8 @@ export class RunSeries {
     this.axisRatio.push(view.axisRatio);
     this.distributions.push(view.distribution);
     this.failedEvaluations = view.failedEvaluations;
-    this.elapsedMs = view.elapsedMs;
+    // A resume restarts the clock at its checkpoint's time; the shown time never goes back.
+    this.elapsedMs = Math.max(this.elapsedMs, view.elapsedMs);
     this.last = view;
     if (view.samples && view.sampleFitness) {
       this.samples.set(index, { points: view.samples, fitness: view.sampleFitness });

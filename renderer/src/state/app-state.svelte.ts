@@ -5,9 +5,11 @@
  */
 import type {
   AppInfo,
+  ConnectionState,
   EvoboxApi,
   ExampleInfo,
   ExportFormat,
+  LiveRunSnapshot,
   OpenedProblem,
   ProbeResult,
   ProblemDraft,
@@ -25,6 +27,14 @@ import { RunSeries } from '../lib/run-series';
 import { RunState, type RunContext } from './run-state.svelte';
 
 export type ViewName = 'open' | 'problem' | 'strategy' | 'run' | 'history';
+
+/** Where a tab remembers which run it shows, so a reload (F5) shows it again. */
+export type ViewMemory = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+const RUN_KEY = 'evobox-run';
+const VIEW_KEY = 'evobox-view';
+/** Batches kept per run the page has not attached to yet (the newest ones). */
+const EARLY_BATCHES = 200;
 
 function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -62,6 +72,9 @@ export class AppState {
     budgetTarget: '',
     restarts: 'none',
   });
+
+  /** The link to the backend; controls are disabled while it is not `connected`. */
+  connection = $state<ConnectionState>('connected');
 
   // Runs.
   run = $state<RunState | null>(null);
@@ -111,8 +124,24 @@ export class AppState {
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private earlyStatus = new Map<string, RunStatusEvent>();
 
-  constructor(api: EvoboxApi) {
+  private readonly memory: ViewMemory | null;
+
+  constructor(api: EvoboxApi, memory: ViewMemory | null = null) {
     this.api = api;
+    this.memory = memory;
+  }
+
+  get connected(): boolean {
+    return this.connection === 'connected';
+  }
+
+  /**
+   * Shows an error in the banner. A request that failed because the server is unreachable
+   * (fetch's TypeError) is not repeated there while the connection banner says so.
+   */
+  private fail(error: unknown): void {
+    if (!this.connected && error instanceof TypeError) return;
+    this.error = errorText(error);
   }
 
   async init(): Promise<void> {
@@ -121,7 +150,8 @@ export class AppState {
         const run = this.run;
         if (!run || run.runDir !== batch.runDir) {
           const list = this.early.get(batch.runDir) ?? [];
-          if (list.length < 50) list.push(batch);
+          list.push(batch);
+          if (list.length > EARLY_BATCHES) list.shift();
           this.early.set(batch.runDir, list);
           return;
         }
@@ -131,24 +161,107 @@ export class AppState {
       this.api.on('run:status', (event) => {
         const run = this.run;
         if (run && run.runDir === event.runDir) {
-          run.touch(); // the final numbers with the final status
-          run.status = event.status;
-          if (event.result) run.result = event.result;
+          run.applyStatus(event);
         } else {
           this.earlyStatus.set(event.runDir, event);
         }
-        if (this.view === 'history' && (event.status === 'finished' || event.status === 'failed')) {
-          void this.loadHistory();
-        }
+        if (this.view === 'history') void this.loadHistory();
       }),
     );
+    if (this.api.onConnection) {
+      let wasLost = false;
+      this.unsubscribe.push(
+        this.api.onConnection((state) => {
+          this.connection = state;
+          if (state === 'lost') wasLost = true;
+          else if (state === 'connected' && wasLost) {
+            wasLost = false;
+            void this.reconnected();
+          }
+        }),
+      );
+    }
     try {
       this.info = await this.api.invoke('app:info', {});
       this.examples = await this.api.invoke('examples:list', {});
       await this.loadStrategies();
+      await this.restoreView();
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
+  }
+
+  /**
+   * After a reload: the run this tab showed, and the view it was on. A new tab shows the
+   * newest live run, if there is one (with full control: the backend owns runs, not pages).
+   */
+  private async restoreView(): Promise<void> {
+    const remembered = this.memory?.getItem(RUN_KEY) ?? null;
+    const view = this.memory?.getItem(VIEW_KEY) as ViewName | null;
+    // A remembered run that is gone (another runs folder, deleted) is forgotten quietly.
+    const shown = remembered !== null && (await this.show(remembered, { loadProblem: true, quiet: true }));
+    if (!shown) {
+      this.memory?.removeItem(RUN_KEY);
+      const live = await this.api.invoke('runs:live', {});
+      if (live[0]) await this.show(live[0].runDir, { loadProblem: true });
+    }
+    if (view === 'history') this.go('history');
+  }
+
+  /** Switches the view and remembers it for a reload. */
+  go(view: ViewName): void {
+    this.view = view;
+    this.memory?.setItem(VIEW_KEY, view);
+    if (view === 'history') void this.loadHistory();
+  }
+
+  /**
+   * Shows a run in the Run view: attached to it with full control while the backend runs it,
+   * else as read back from its folder.
+   */
+  async show(runDir: string, how: { loadProblem: boolean; quiet?: boolean }): Promise<boolean> {
+    try {
+      const attachment = await this.api.invoke('run:attach', { runDir });
+      if (attachment.live) {
+        this.attachLive(attachment, how.loadProblem);
+        return true;
+      }
+      const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 5000 });
+      this.showDetail(runDir, detail, how.loadProblem);
+      return true;
+    } catch (error) {
+      if (!how.quiet) this.fail(error);
+      return false;
+    }
+  }
+
+  private attachLive(snapshot: LiveRunSnapshot, loadProblem: boolean): void {
+    const draft = snapshot.problem ?? { name: snapshot.name, objective: {} };
+    const current = this.run;
+    // Reattaching to the run shown keeps what it has drawn; the snapshot fills the gap.
+    const series =
+      current && current.runDir === snapshot.runDir ? current.series : RunSeries.fromCurve(snapshot.earlier);
+    series.push({ generations: snapshot.generations, failures: snapshot.failures });
+    series.failedEvaluations = Math.max(series.failedEvaluations, snapshot.failedEvaluations);
+    const run = new RunState(snapshot.runDir, this.contextOf(draft), true, series);
+    run.status = snapshot.status;
+    run.statusSeq = snapshot.statusSeq;
+    run.savedBest = snapshot.earlierBest ?? current?.best ?? null;
+    if (loadProblem && snapshot.problem) this.loadRunProblem(snapshot.runDir, snapshot.problem);
+    this.attach(run);
+    this.view = 'run';
+  }
+
+  /** The run's problem in the editor (as it was run), so it can be changed and started again. */
+  private loadRunProblem(runDir: string, problem: ProblemDraft): void {
+    this.useProblem({ draft: problem, baseDir: runDir, path: `${runDir}/problem.json` });
+  }
+
+  /** The connection is back: catch up on what the run shown did meanwhile (or how it ended). */
+  private async reconnected(): Promise<void> {
+    const run = this.run;
+    if (run) await this.show(run.runDir, { loadProblem: false });
+    if (this.view === 'history') await this.loadHistory();
   }
 
   dispose(): void {
@@ -186,14 +299,14 @@ export class AppState {
     this.probeError = null;
     this.error = opened.error ? `This problem file does not validate yet:\n${opened.error}` : null;
     this.view = 'problem';
-    void this.loadStrategies().catch((error: unknown) => (this.error = errorText(error)));
+    void this.loadStrategies().catch((error: unknown) => this.fail(error));
   }
 
   async openProblem(path: string): Promise<void> {
     try {
       this.useProblem(await this.api.invoke('problem:open', { path }));
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -201,7 +314,7 @@ export class AppState {
     try {
       this.useProblem(await this.api.invoke('problem:from-executable', { path }));
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -256,22 +369,23 @@ export class AppState {
       this.objective = { ...saved.draft.objective };
       this.notice = `Saved ${saved.path}`;
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
-  /** Makes `run` the current run and replays anything that arrived for it before. */
+  /**
+   * Makes `run` the current run and replays anything that arrived for it before (the series
+   * skips what it holds already; status events older than the run's state are ignored).
+   */
   private attach(run: RunState): void {
     for (const batch of this.early.get(run.runDir) ?? []) run.series.push(batch);
     const status = this.earlyStatus.get(run.runDir);
-    if (status && run.live) {
-      run.status = status.status;
-      if (status.result) run.result = status.result;
-    }
+    if (status && run.live) run.applyStatus(status);
     this.early.clear();
     this.earlyStatus.clear();
     run.touch();
     this.run = run;
+    this.memory?.setItem(RUN_KEY, run.runDir);
   }
 
   private contextOf(draft: ProblemDraft): RunContext {
@@ -303,7 +417,7 @@ export class AppState {
       this.attach(new RunState(runDir, this.contextOf(draft), true));
       this.view = 'run';
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     } finally {
       this.starting = false;
     }
@@ -316,7 +430,7 @@ export class AppState {
       const { status } = await this.api.invoke('run:control', { runDir: run.runDir, action });
       if (run.status !== 'finished' && run.status !== 'failed') run.status = status;
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -342,7 +456,7 @@ export class AppState {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
       this.notice = `Downloaded ${file.filename}`;
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -352,7 +466,7 @@ export class AppState {
       const known = this.history.map((r) => r.runDir);
       this.compared = this.compared.filter((d) => known.includes(d.summary.runDir));
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
@@ -365,42 +479,80 @@ export class AppState {
       const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 2000 });
       this.compared = [...this.compared, detail];
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
+  }
+
+  /** History → Open: a live run is attached to (full control), a past one read back. */
+  async open(runDir: string): Promise<void> {
+    await this.show(runDir, { loadProblem: true });
   }
 
   /** Shows a past run in the Run view (its curve, best and export) and loads its problem. */
-  async reopen(runDir: string): Promise<void> {
+  async reopen(runDir: string, loadProblem = true): Promise<void> {
     try {
-      const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 5000 });
-      const draft = detail.problem ?? { name: detail.summary.name, objective: {} };
-      const run = new RunState(runDir, this.contextOf(draft), false, RunSeries.fromCurve(detail.curve));
-      run.status = detail.summary.status;
-      run.savedBest = detail.best;
-      run.series.failedEvaluations = detail.failedEvaluations;
-      run.series.failures.push(...detail.failures);
-      run.touch();
-      this.run = run;
-      if (detail.problem) {
-        this.useProblem({ draft: detail.problem, baseDir: runDir, path: `${runDir}/problem.json` });
-      }
-      this.view = 'run';
+      this.showDetail(runDir, await this.api.invoke('runs:read', { runDir, maxPoints: 5000 }), loadProblem);
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
     }
   }
 
+  private showDetail(runDir: string, detail: RunDetail, loadProblem: boolean): void {
+    const draft = detail.problem ?? { name: detail.summary.name, objective: {} };
+    const run = new RunState(runDir, this.contextOf(draft), false, RunSeries.fromCurve(detail.curve));
+    run.status = detail.summary.status;
+    run.savedBest = detail.best;
+    run.series.failedEvaluations = detail.failedEvaluations;
+    run.series.push({ generations: [], failures: detail.failures });
+    if (detail.summary.stopReason) {
+      run.result = {
+        stopReason: detail.summary.stopReason,
+        evaluations: detail.summary.evaluations,
+        failedEvaluations: detail.failedEvaluations,
+        elapsedMs: 0,
+        best: detail.best,
+      };
+    }
+    this.attach(run);
+    if (loadProblem && detail.problem) this.loadRunProblem(runDir, detail.problem);
+    this.view = 'run';
+  }
+
+  /** History → Resume: an interrupted run goes on where its folder says it was. */
   async resume(runDir: string): Promise<void> {
     try {
       const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 5000 });
       const draft = detail.problem ?? { name: detail.summary.name, objective: {} };
       const run = new RunState(runDir, this.contextOf(draft), true, RunSeries.fromCurve(detail.curve));
       run.series.failedEvaluations = detail.failedEvaluations;
+      run.savedBest = detail.best;
       this.attach(run);
       this.view = 'run';
       await this.api.invoke('run:resume-dir', { runDir });
     } catch (error) {
-      this.error = errorText(error);
+      this.fail(error);
+      await this.reopen(runDir, false);
+    }
+  }
+
+  /**
+   * Continue: the run shown (finished, stopped or interrupted) goes on with `more`
+   * evaluations, from where it was — its counters and charts continue, they do not restart.
+   */
+  async continueRun(more: number): Promise<void> {
+    const shown = this.run;
+    if (!shown || !Number.isInteger(more) || more < 1) return;
+    const total = shown.evaluations + more;
+    const context = { ...shown.context, budget: { ...shown.context.budget, evaluations: total } };
+    const run = new RunState(shown.runDir, context, true, shown.series);
+    run.savedBest = shown.best;
+    run.status = 'running';
+    this.attach(run);
+    try {
+      await this.api.invoke('run:resume-dir', { runDir: shown.runDir, budget: { evaluations: total } });
+    } catch (error) {
+      this.fail(error);
+      await this.reopen(shown.runDir, false);
     }
   }
 

@@ -25,12 +25,25 @@ export class RunState {
   version = $state(0);
   /** Best parameters of a reopened run (live runs take them from the series). */
   savedBest = $state<{ params: Record<string, number>; fitness: number } | null>(null);
+  /** `seq` of the newest status event applied (events from before a snapshot are stale). */
+  statusSeq = 0;
 
   constructor(runDir: string, context: RunContext, live: boolean, series = new RunSeries()) {
     this.runDir = runDir;
     this.context = context;
     this.live = live;
     this.series = series;
+  }
+
+  /** A status event for this run, from any page's action (another tab's Pause included). */
+  applyStatus(event: RunStatusEvent): void {
+    if (event.seq !== undefined) {
+      if (event.seq <= this.statusSeq) return;
+      this.statusSeq = event.seq;
+    }
+    this.touch(); // the final numbers with the final status
+    this.status = event.status;
+    if (event.result) this.result = event.result;
   }
 
   private touchTimer: ReturnType<typeof setTimeout> | null = null;

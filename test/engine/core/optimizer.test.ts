@@ -144,21 +144,89 @@ describe('Optimizer', () => {
     while (!shrinking.stopReason) shrinking.tell(shrinking.ask().map((c) => ({ fitness: sphere(c.params) })));
     expect(shrinking.stopReason).toBe('tol-x');
 
-    const flat = Optimizer.create({
+    // pycma's tolstagnation on a fitness that only gets worse: λ = 4, n = 2, a period of 5
+    // generations. It needs more than 100 entries of the every-5th-generation history (and
+    // more than n·(5 + 100/λ) = 60 generations), so it fires at generation 505, not before.
+    const worsening = Optimizer.create({
       strategy: probeStrategy,
       space,
       seed: 3,
       stop: { stagnationGenerations: 5, tolFun: 0 },
     });
     let value = 10;
-    while (!flat.stopReason) flat.tell(flat.ask().map(() => ({ fitness: (value += 1) })));
-    expect(flat.stopReason).toBe('stagnation');
-    expect(flat.generation).toBeLessThan(10);
+    while (!worsening.stopReason) worsening.tell(worsening.ask().map(() => ({ fitness: (value += 1) })));
+    expect(worsening.stopReason).toBe('stagnation');
+    expect(worsening.generation).toBe(505);
+  });
+
+  it('does not call a run stagnant while the median of its recent generations still improves', () => {
+    // Each generation: one lucky candidate that sets no new best, the rest improve steadily.
+    const improving = Optimizer.create({
+      strategy: probeStrategy,
+      space,
+      seed: 3,
+      stop: { stagnationGenerations: 5, tolFun: 0, maxEvaluations: 4 * 1000 },
+    });
+    let generation = 0;
+    while (!improving.stopReason) {
+      generation++;
+      improving.tell(improving.ask().map((_, k) => ({ fitness: k === 0 ? -1 : 1e6 / generation + k })));
+    }
+    expect(improving.stopReason).toBe('budget-evaluations');
+  });
+
+  it('reads tolX in the parameters own units, the evolution path included (pycma tolx)', () => {
+    // One internal unit spans 1000 parameter units here: a std of 1e-13 internal is 1e-10 in x.
+    const wide = new SearchSpace([
+      { name: 'a', lower: 0, upper: 1000 },
+      { name: 'b', lower: 0, upper: 1000 },
+    ]);
+    const withPath = (path: number) => ({
+      ...probeStrategy,
+      distribution: (state: ProbeState) => ({
+        mean: state.mean,
+        stdDevs: state.mean.map(() => state.stepSize),
+        stepSize: state.stepSize,
+        scaledEvolutionPath: state.mean.map(() => path),
+      }),
+    });
+    const run = (strategy: typeof probeStrategy, stepSize: number) => {
+      const opt = Optimizer.create({
+        strategy,
+        space: wide,
+        seed: 1,
+        options: { stepSize, shrink: 1 },
+        stop: { maxEvaluations: 40, tolFun: 0 },
+      });
+      while (!opt.stopReason) opt.tell(opt.ask().map((c) => ({ fitness: c.index })));
+      return opt.stopReason;
+    };
+    expect(run(probeStrategy, 1e-13)).toBe('budget-evaluations');
+    expect(run(probeStrategy, 5e-15)).toBe('tol-x');
+    // A path still longer than tolX keeps the run going, as in pycma.
+    expect(run(withPath(1e-12), 5e-15)).toBe('budget-evaluations');
+    expect(run(withPath(-1e-15), 5e-15)).toBe('tol-x');
+  });
+
+  it('stops on flat fitness after two flat generations (pycma tolflatfitness)', () => {
+    const opt = Optimizer.create({ strategy: probeStrategy, space, seed: 4 });
+    while (!opt.stopReason) opt.tell(opt.ask().map(() => ({ fitness: 1 })));
+    expect(opt.stopReason).toBe('tol-flat-fitness');
+    expect(opt.generation).toBe(2);
+    // Integer parameters tolerate more flat generations: 3 + 30 · (their share).
+    const mixed = new SearchSpace([
+      { name: 'k', lower: 0, upper: 10, type: 'integer' },
+      { name: 'x', lower: 0, upper: 1 },
+    ]);
+    const withIntegers = Optimizer.create({ strategy: probeStrategy, space: mixed, seed: 4 });
+    while (!withIntegers.stopReason) withIntegers.tell(withIntegers.ask().map(() => ({ fitness: 1 })));
+    expect(withIntegers.stopReason).toBe('tol-flat-fitness');
+    expect(withIntegers.generation).toBe(19);
   });
 
   it('stops on tol-fun when fitness stops changing', () => {
     const opt = Optimizer.create({ strategy: probeStrategy, space, seed: 4 });
-    while (!opt.stopReason) opt.tell(opt.ask().map(() => ({ fitness: 1 })));
+    while (!opt.stopReason) opt.tell(opt.ask().map((c) => ({ fitness: 1 + 1e-13 * (c.index % 4) })));
     expect(opt.stopReason).toBe('tol-fun');
   });
 

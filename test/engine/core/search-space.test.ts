@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { reflectUnit, SearchSpace } from '../../../engine/core/search-space';
+import {
+  linQuadMargin,
+  linQuadUnit,
+  linQuadUnitInverse,
+  reflectUnit,
+  SearchSpace,
+  unitIntervalMirrored,
+} from '../../../engine/core/search-space';
 
 describe('reflectUnit', () => {
   it('is the identity on [0, 1] and maps every real into [0, 1]', () => {
@@ -20,6 +27,82 @@ describe('reflectUnit', () => {
           Math.abs(reflectUnit(-d) - reflectUnit(d)) < 1e-12 &&
           Math.abs(reflectUnit(1 + d) - reflectUnit(1 - d)) < 1e-12
         );
+      }),
+    );
+  });
+
+  it('says where it runs backwards: unitIntervalMirrored is the sign of its slope', () => {
+    const h = 1e-6;
+    fc.assert(
+      fc.property(fc.double({ min: -1e3, max: 1e3, noNaN: true }), (x) => {
+        fc.pre(Math.abs(x - Math.round(x)) > 10 * h); // the slope is undefined at the folds
+        const slope = reflectUnit(x + h) - reflectUnit(x - h);
+        return unitIntervalMirrored(x, 'reflect') === slope < 0;
+      }),
+    );
+  });
+});
+
+describe('linQuadUnit (the default boundary map)', () => {
+  const a = linQuadMargin;
+  it('is the identity inside the margins and maps every real into [0, 1]', () => {
+    fc.assert(fc.property(fc.double({ min: a, max: 1 - a, noNaN: true }), (u) => linQuadUnit(u) === u));
+    fc.assert(
+      fc.property(fc.double({ min: -1e6, max: 1e6, noNaN: true }), (x) => {
+        const u = linQuadUnit(x);
+        return u >= 0 && u <= 1;
+      }),
+    );
+  });
+
+  it('reaches each face with zero slope and is smooth (C¹) where its pieces meet', () => {
+    expect(linQuadUnit(-a)).toBe(0);
+    expect(linQuadUnit(1 + a)).toBe(1);
+    const h = 1e-7;
+    const slope = (x: number) => (linQuadUnit(x + h) - linQuadUnit(x - h)) / (2 * h);
+    for (const x of [-a, 1 + a]) expect(Math.abs(slope(x))).toBeLessThan(1e-6);
+    for (const x of [a, 1 - a]) expect(slope(x)).toBeCloseTo(1, 5);
+    // Values and slopes agree from both sides of every joint (no kink, unlike reflection).
+    for (const x of [-a, a, 1 - a, 1 + a, -0.5 - 2 * a, 1.5 + 2 * a]) {
+      expect(Math.abs(linQuadUnit(x - h) - linQuadUnit(x + h))).toBeLessThan(1e-6);
+      const left = (linQuadUnit(x) - linQuadUnit(x - h)) / h;
+      const right = (linQuadUnit(x + h) - linQuadUnit(x)) / h;
+      expect(Math.abs(left - right)).toBeLessThan(1e-4);
+    }
+  });
+
+  it('is periodic and mirror-symmetric around each face', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -3, max: 3, noNaN: true }), (x) => {
+        const period = 2 * (1 + 2 * a);
+        return (
+          Math.abs(linQuadUnit(x + period) - linQuadUnit(x)) < 1e-9 &&
+          Math.abs(linQuadUnit(-a - x) - linQuadUnit(-a + x)) < 1e-9 &&
+          Math.abs(linQuadUnit(1 + a + x) - linQuadUnit(1 + a - x)) < 1e-9
+        );
+      }),
+    );
+  });
+
+  it('says where it runs backwards: unitIntervalMirrored is the sign of its slope', () => {
+    const h = 1e-6;
+    const period = 2 * (1 + 2 * a);
+    fc.assert(
+      fc.property(fc.double({ min: -1e3, max: 1e3, noNaN: true }), (x) => {
+        // At the faces the slope is zero, so its sign is undefined there.
+        const phase = (((x + a) % period) + period) % period;
+        fc.pre(Math.min(phase, Math.abs(phase - (1 + 2 * a)), period - phase) > 1e-3);
+        const slope = linQuadUnit(x + h) - linQuadUnit(x - h);
+        return unitIntervalMirrored(x) === slope < 0;
+      }),
+    );
+  });
+
+  it('round-trips through its inverse on [0, 1]', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1, noNaN: true }), (u) => {
+        const x = linQuadUnitInverse(u);
+        return x >= -a && x <= 1 + a && Math.abs(linQuadUnit(x) - u) < 1e-12;
       }),
     );
   });
@@ -58,11 +141,33 @@ describe('SearchSpace', () => {
   });
 
   it('spaces a log-scale parameter evenly in decades', () => {
-    const space = new SearchSpace([{ name: 'R', lower: 10, upper: 1e6, scale: 'log' }]);
+    const space = new SearchSpace([{ name: 'R', lower: 10, upper: 1e6, scale: 'log' }], {
+      boundary: 'reflect',
+    });
     expect(space.toParams([0]).R).toBeCloseTo(10, 9);
     expect(space.toParams([0.4]).R).toBeCloseTo(1000, 6);
     expect(space.toParams([1]).R).toBeCloseTo(1e6, 3);
     expect(space.toInternal({ R: 1e4 })[0]).toBeCloseTo(0.6, 12);
+    // The default map reaches the bounds a margin outside the unit interval, smoothly.
+    const linQuad = new SearchSpace([{ name: 'R', lower: 10, upper: 1e6, scale: 'log' }]);
+    expect(linQuad.toParams([0.4]).R).toBeCloseTo(1000, 6);
+    expect(linQuad.toParams([-linQuadMargin]).R).toBeCloseTo(10, 9);
+    expect(linQuad.toParams([1 + linQuadMargin]).R).toBeCloseTo(1e6, 3);
+    expect(linQuad.toInternal({ R: 10 })[0]).toBeCloseTo(-linQuadMargin, 12);
+  });
+
+  it('draws restart points over the central 80 % of each bounded range', () => {
+    const space = new SearchSpace([
+      { name: 'a', lower: -5, upper: 5 },
+      { name: 'r', lower: 1, upper: 1e4, scale: 'log' },
+      { name: 'free' },
+    ]);
+    for (const u of [0, 0.5, 1 - 1e-12]) {
+      const params = space.toParams(space.randomStart(() => u, Float64Array.of(0, 0, 7)));
+      expect(params.a).toBeCloseTo(-4 + 8 * u, 9);
+      expect(Math.log10(params.r)).toBeCloseTo(0.4 + 3.2 * u, 9);
+      expect(params.free).toBe(7);
+    }
   });
 
   it('rounds integer parameters into their bounds and gives them a step-size floor', () => {

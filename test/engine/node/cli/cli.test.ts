@@ -6,6 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { describeStrategies, type StrategyInfo } from '../../../../engine/core/strategy-info';
+import { strategies } from '../../../../engine/strategies/registry';
 import { scratchDirectories } from '../../../scratch-directories';
 
 const root = resolve(__dirname, '../../../..');
@@ -106,13 +108,12 @@ describe('evobox CLI', () => {
   it('lists strategies with options, defaults and descriptions', () => {
     const { code, stdout } = evobox(['strategies', '--json']);
     expect(code).toBe(0);
-    const list = JSON.parse(stdout) as {
-      id: string;
-      options: Record<string, { description: string; defaultFor: unknown }>;
-    }[];
-    const cma = list.find((s) => s.id === 'cma-es')!;
-    expect(cma.options.populationSize.defaultFor).toBe(10);
-    expect(cma.options.populationSize.description.length).toBeGreaterThan(5);
+    // The shape of the backend's strategies:list (one serialisation, engine/core/strategy-info.ts).
+    const list = JSON.parse(stdout) as StrategyInfo[];
+    expect(list).toEqual(describeStrategies(strategies, 10));
+    const population = list.find((s) => s.id === 'cma-es')!.options.find((o) => o.name === 'populationSize')!;
+    expect(population.default).toBe(10);
+    expect(population.description.length).toBeGreaterThan(5);
   });
 
   it('probes the start point', () => {

@@ -5,7 +5,7 @@ import { scratchDirectories } from '../../../scratch-directories';
 import { loadProblem, parseProblem } from '../../../../engine/node/problem/schema';
 import { resumeRun, startRun } from '../../../../engine/node/run/runner';
 import type { GenerationEvent } from '../../../../engine/node/run/types';
-import type { JournalRecord } from '../../../../engine/node/run/files';
+import type { JournalRecord } from '../../../../engine/node/run/folder';
 
 const fixtures = resolve(__dirname, '../../../fixtures/runs');
 const scratch = scratchDirectories('evobox-run-');

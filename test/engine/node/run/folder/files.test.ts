@@ -1,13 +1,15 @@
-import { appendFileSync, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scratchDirectories } from '../../../scratch-directories';
+import { scratchDirectories } from '../../../../scratch-directories';
 import {
   JournalWriter,
   readJournal,
+  readStateFile,
+  repairJournalTail,
   writeJsonAtomic,
   type JournalRecord,
-} from '../../../../engine/node/run/files';
+} from '../../../../../engine/node/run/folder';
 
 const scratch = scratchDirectories('evobox-');
 
@@ -21,7 +23,7 @@ const record = (index: number): JournalRecord => ({
 });
 
 describe('journal', () => {
-  it('reads from a recorded byte offset and truncates a torn last line', () => {
+  it('reads from a recorded byte offset; only a repair (resume) cuts a torn last line off', () => {
     const path = join(scratch('evobox-journal-'), 'journal.jsonl');
     const writer = new JournalWriter(path);
     for (let i = 0; i < 3; i++) writer.append(record(i));
@@ -32,10 +34,15 @@ describe('journal', () => {
     writer.close();
     appendFileSync(path, '{"index":5,"generation":0,"par'); // a crash mid-write
 
+    const torn = readFileSync(path, 'utf8');
     const all: number[] = [];
-    readJournal(path, (r) => all.push(r.index));
+    const scan = readJournal(path, (r) => all.push(r.index));
     expect(all).toEqual([0, 1, 2, 3, 4]);
+    expect(scan.tornBytes).toBe('{"index":5,"generation":0,"par'.length);
+    expect(readFileSync(path, 'utf8')).toBe(torn); // a reader never changes the file
+    repairJournalTail(path, scan);
     expect(readFileSync(path, 'utf8').endsWith('\n')).toBe(true); // torn line removed
+    expect(statSync(path).size).toBe(scan.endBytes);
 
     const tail: number[] = [];
     readJournal(path, (r) => tail.push(r.index), offset);
@@ -44,6 +51,33 @@ describe('journal', () => {
     const reopened = new JournalWriter(path);
     expect(reopened.bytes).toBe(statSync(path).size);
     reopened.close();
+  });
+
+  it('skips a damaged line inside the journal and keeps reading after it', () => {
+    const path = join(scratch('evobox-journal-'), 'journal.jsonl');
+    const lines = [
+      JSON.stringify(record(0)),
+      '{"index":1,"gen\u0000\u0000',
+      JSON.stringify(record(2)),
+      '"text"',
+    ];
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const seen: number[] = [];
+    const scan = readJournal(path, (r) => seen.push(r.index));
+    expect(seen).toEqual([0, 2]);
+    expect(scan).toMatchObject({ records: 2, badLines: 2, tornBytes: 0 });
+  });
+
+  it('names the file when a state file is empty or not JSON', () => {
+    const dir = scratch('evobox-state-');
+    const path = join(dir, 'checkpoint.json');
+    expect(readStateFile(path)).toBeNull();
+    writeFileSync(path, '');
+    expect(() => readStateFile(path)).toThrow(`checkpoint.json in ${dir} is empty`);
+    writeFileSync(path, '{"version":1,"opt');
+    expect(() => readStateFile(path)).toThrow(
+      new RegExp(`^checkpoint\\.json in ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not valid JSON \\(`),
+    );
   });
 
   it('replaces JSON files atomically, leaving no temporary file', () => {

@@ -1,0 +1,231 @@
+/**
+ * COCO BBOB f1–f24 against pycma's published run (shared/reference/bbob/results_pycma.json):
+ * CMA-ES with IPOP restarts through the `line` protocol's black box (`bbob_line F DIM INST`,
+ * built here from shared/reference/bbob with the C compiler), on the same set-up as pycma's
+ * run: bounds [-5, 5]^n, x0 ~ U[-4, 4]^n, σ0 = 2 (0.2 of the range), budget 2000·n
+ * evaluations over all restarts, instances 1–5, one run each, stop at f − f_opt ≤ 1e-8.
+ *
+ * ERT(t) = evaluations summed over all runs (a run that hit t counts up to its first hit,
+ * one that did not its whole budget) / runs that hit t. A function counts for the ERT
+ * verdict when either side solves it (some run reaches 1e-8).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Optimizer } from '../engine/core/optimizer';
+import { createRng } from '../engine/core/rng';
+import { SearchSpace, type BoundaryMap } from '../engine/core/search-space';
+import { getStrategy } from '../engine/strategies/registry';
+import type { Benchmark } from './index';
+import { formatCount, formatRatio } from './lib/format';
+import { RawLineChild } from './lib/raw-line-child';
+import type { Report } from './lib/report';
+import type { BenchSettings } from './lib/settings';
+
+const targets = [1e-2, 1e-5, 1e-8] as const;
+
+/**
+ * Bench-only knobs for A/B runs: EVOBOX_BBOB_DIMS=2,5 (dimensions), EVOBOX_BBOB_RUNS=3 (runs
+ * per instance on evobox's side, for a less noisy ERT), EVOBOX_BBOB_BOUNDARY=reflect.
+ */
+function boundaryOverride(): BoundaryMap | undefined {
+  const value = process.env.EVOBOX_BBOB_BOUNDARY;
+  return value === 'reflect' || value === 'linquad' ? value : undefined;
+}
+const instances = [1, 2, 3, 4, 5];
+const budgetFactor = 2000;
+
+interface PycmaRow {
+  f: number;
+  name: string;
+  dim: number;
+  runs: number;
+  solved: number;
+  'ERT_1e-08': number | null;
+}
+
+interface RunTally {
+  used: number;
+  /** Evaluations up to the first hit of each target, or null. */
+  first: (number | null)[];
+  best: number;
+  restarts: number;
+}
+
+const kitDir = resolve(fileURLToPath(new URL('../../shared/reference/bbob/', import.meta.url)));
+
+/** Builds bbob_line once; null with the reason when the kit or a C compiler is missing. */
+function buildBlackBox(): { path: string } | { reason: string } {
+  if (!existsSync(join(kitDir, 'build.sh'))) return { reason: `no BBOB kit at ${kitDir}` };
+  try {
+    execFileSync('cc', ['--version'], { stdio: 'ignore' });
+  } catch {
+    return { reason: 'no C compiler (cc) to build bbob_line' };
+  }
+  const out = mkdtempSync(join(tmpdir(), 'evobox-bbob-'));
+  execFileSync('sh', [join(kitDir, 'build.sh'), out], { stdio: 'ignore' });
+  return { path: join(out, 'bbob_line') };
+}
+
+function ert(tallies: RunTally[], t: number): number | null {
+  const hits = tallies.filter((r) => r.first[t] !== null).length;
+  if (hits === 0) return null;
+  return tallies.reduce((sum, r) => sum + (r.first[t] ?? r.used), 0) / hits;
+}
+
+async function runOne(binary: string, f: number, n: number, instance: number, repeat = 0): Promise<RunTally> {
+  const child = new RawLineChild(binary, [String(f), String(n), String(instance)]);
+  const names = Array.from({ length: n }, (_, i) => `x${i}`);
+  const space = new SearchSpace(
+    names.map((name) => ({ name, lower: -5, upper: 5 })),
+    { boundary: boundaryOverride() },
+  );
+  const seed = 1_000_000 + f * 10_000 + n * 100 + instance + 1_000_000 * repeat;
+  const startRng = createRng(`bbob-start:${seed}`);
+  const start = Float64Array.from({ length: n }, () => 0.1 + 0.8 * startRng.uniform());
+  const budget = budgetFactor * n;
+  const optimizer = Optimizer.create({
+    strategy: getStrategy('cma-es'),
+    options: { stepSize: 0.2 },
+    space,
+    seed,
+    start,
+    stop: { maxEvaluations: budget, target: targets[targets.length - 1] },
+    restarts: { mode: 'ipop', maxRestarts: 1000 },
+  });
+  const tally: RunTally = {
+    used: 0,
+    first: targets.map(() => null),
+    best: Number.POSITIVE_INFINITY,
+    restarts: 0,
+  };
+  try {
+    while (!optimizer.stopReason) {
+      const candidates = optimizer.ask();
+      if (candidates.length === 0) break;
+      const replies = await child.exchange(
+        candidates.map((c) => JSON.stringify({ id: c.index, params: c.params })),
+      );
+      const outcomes = replies.map((line) => {
+        const value = (JSON.parse(line) as { fitness: number }).fitness;
+        tally.used++;
+        if (value < tally.best) tally.best = value;
+        targets.forEach((t, k) => {
+          if (tally.first[k] === null && value <= t) tally.first[k] = tally.used;
+        });
+        return { fitness: value };
+      });
+      optimizer.tell(outcomes);
+    }
+  } finally {
+    await child.close();
+  }
+  tally.restarts = optimizer.restartCount;
+  return tally;
+}
+
+export const bbob: Benchmark = {
+  name: 'bbob',
+  description: 'COCO BBOB f1–f24, CMA-ES + IPOP through the line black box, against pycma 4.4.0',
+  async run(settings: BenchSettings, report: Report) {
+    const built = buildBlackBox();
+    if ('reason' in built) {
+      report.text(`Skipped: ${built.reason}.`);
+      report.target({
+        target: 'BBOB solved ≥ pycma',
+        measured: '–',
+        status: 'skipped',
+        reason: built.reason,
+      });
+      return;
+    }
+    const reference = JSON.parse(readFileSync(join(kitDir, 'results_pycma.json'), 'utf8')) as {
+      table: PycmaRow[];
+    };
+    const dims = process.env.EVOBOX_BBOB_DIMS
+      ? process.env.EVOBOX_BBOB_DIMS.split(',').map(Number)
+      : settings.quick
+        ? [2, 5]
+        : [2, 5, 10, 20];
+    const runsPerInstance = Number(process.env.EVOBOX_BBOB_RUNS ?? 1);
+    const functions = Array.from({ length: 24 }, (_, i) => i + 1);
+    for (const n of dims) {
+      const rows: (string | number)[][] = [];
+      let solvedOurs = 0;
+      let solvedTheirs = 0;
+      let ertCompared = 0;
+      let ertNotWorse = 0;
+      const started = performance.now();
+      for (const f of functions) {
+        const theirs = reference.table.find((r) => r.f === f && r.dim === n);
+        const tallies: RunTally[] = [];
+        for (let repeat = 0; repeat < runsPerInstance; repeat++)
+          for (const instance of instances) tallies.push(await runOne(built.path, f, n, instance, repeat));
+        const solved = tallies.filter((r) => r.first[2] !== null).length / runsPerInstance;
+        solvedOurs += solved;
+        solvedTheirs += theirs?.solved ?? 0;
+        const ours = ert(tallies, 2);
+        const pycmaErt = theirs?.['ERT_1e-08'] ?? null;
+        let ratio = '–';
+        if (ours !== null || pycmaErt !== null) {
+          ertCompared++;
+          const r = (ours ?? Number.POSITIVE_INFINITY) / (pycmaErt ?? Number.POSITIVE_INFINITY);
+          if (ours !== null && (pycmaErt === null || ours <= pycmaErt)) ertNotWorse++;
+          ratio =
+            ours !== null && pycmaErt !== null
+              ? formatRatio(r)
+              : ours === null
+                ? 'pycma only'
+                : 'evobox only';
+        }
+        rows.push([
+          f,
+          theirs?.name ?? '',
+          `${Number.isInteger(solved) ? solved : solved.toFixed(1)}/${instances.length}`,
+          `${theirs?.solved ?? '–'}/${theirs?.runs ?? instances.length}`,
+          ours === null ? 'inf' : formatCount(ours),
+          pycmaErt === null ? 'inf' : formatCount(pycmaErt),
+          ratio,
+          (tallies.reduce((s, r) => s + r.restarts, 0) / tallies.length).toFixed(1),
+        ]);
+      }
+      const seconds = (performance.now() - started) / 1000;
+      report.text(
+        `### n = ${n} (budget ${formatCount(budgetFactor * n)} evaluations per run; ${seconds.toFixed(0)} s)`,
+      );
+      report.text();
+      report.table(
+        [
+          'f',
+          'name',
+          'solved evobox',
+          'solved pycma',
+          'ERT 1e-8 evobox',
+          'ERT 1e-8 pycma',
+          'ratio',
+          'mean restarts',
+        ],
+        rows,
+      );
+      report.text(
+        `Runs solved: evobox ${solvedOurs}, pycma ${solvedTheirs} of ${functions.length * instances.length}; ` +
+          `ERT ≤ pycma's on ${ertNotWorse} of the ${ertCompared} functions either solves.`,
+      );
+      report.text();
+      report.check(
+        `n = ${n}: runs solved ≥ pycma's`,
+        `${solvedOurs} vs ${solvedTheirs}`,
+        solvedOurs >= solvedTheirs,
+        `${solvedTheirs - solvedOurs} fewer`,
+      );
+      report.check(
+        `n = ${n}: ERT ≤ pycma's on ≥ 75 % of the functions either solves`,
+        `${ertNotWorse} of ${ertCompared} (${((100 * ertNotWorse) / Math.max(1, ertCompared)).toFixed(0)} %)`,
+        ertNotWorse >= 0.75 * ertCompared,
+        'below 75 %',
+      );
+    }
+  },
+};

@@ -1,0 +1,178 @@
+/**
+ * The append-only journal, `journal.jsonl`: one JSON line per evaluation. One writer (the
+ * process holding the run's lock) appends whole lines; readers never modify the file, since
+ * the writer may be appending the very line they see half of. Only resume, holding the lock,
+ * cuts off a torn last line (`repairJournalTail`).
+ */
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+
+/** One line of journal.jsonl: one evaluation. */
+export interface JournalRecord {
+  index: number;
+  generation: number;
+  params: Record<string, number>;
+  /** User-scale fitness; null when the evaluation failed. */
+  fitness: number | null;
+  extras?: Record<string, unknown>;
+  ms: number;
+  worker: number;
+  error?: string;
+  stderrTail?: string;
+  /** The end of the program's stdout (≤ 1 KB; executables only). */
+  stdoutTail?: string;
+}
+
+/**
+ * Append-only journal writer. Lines are buffered per generation and written with one write
+ * call; `sync` (before each checkpoint) makes them durable, so a checkpoint never refers to
+ * evaluations the journal lost.
+ */
+export class JournalWriter {
+  private readonly fd: number;
+  private buffer: string[] = [];
+  /** Bytes in the file so far: a checkpoint records it so resume reads only what follows. */
+  bytes: number;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'a');
+    this.bytes = fstatSync(this.fd).size;
+  }
+
+  append(record: JournalRecord): void {
+    this.buffer.push(JSON.stringify(record));
+  }
+
+  flush(): void {
+    if (this.buffer.length === 0) return;
+    const text = `${this.buffer.join('\n')}\n`;
+    this.buffer = [];
+    const data = Buffer.from(text);
+    writeSync(this.fd, data);
+    this.bytes += data.length;
+  }
+
+  sync(): void {
+    this.flush();
+    fdatasyncSync(this.fd);
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}
+
+/** What a read of the journal found. */
+export interface JournalScan {
+  /** False when there is no journal file at all. */
+  exists: boolean;
+  /** Complete records delivered to `onRecord`. */
+  records: number;
+  /** Offset just past the last complete line (where a repair cuts a torn tail off). */
+  endBytes: number;
+  /** Bytes after the last newline: a line being appended right now, or torn by a crash. */
+  tornBytes: number;
+  /** Complete lines that are not journal records (damage inside the file), skipped. */
+  badLines: number;
+}
+
+function isRecord(value: unknown): value is JournalRecord {
+  return typeof value === 'object' && value !== null && typeof (value as JournalRecord).index === 'number';
+}
+
+/**
+ * Reads the journal from byte `from` on (a line boundary, e.g. recorded by a checkpoint),
+ * without modifying it. Calls `onRecord` for each complete record; streams in chunks so a
+ * million-line journal never has to fit in one string. A missing file reads as empty.
+ */
+export function readJournal(
+  path: string,
+  onRecord: (record: JournalRecord, line: string) => void,
+  from = 0,
+): JournalScan {
+  const scan: JournalScan = { exists: true, records: 0, endBytes: from, tornBytes: 0, badLines: 0 };
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ...scan, exists: false, endBytes: 0 };
+    throw error;
+  }
+  try {
+    const chunk = Buffer.alloc(1 << 20);
+    let carry = Buffer.alloc(0);
+    let position = from;
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, position);
+      if (read === 0) break;
+      position += read;
+      // Split on newline bytes, not characters: offsets stay exact whatever the encoding.
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      let start = 0;
+      for (let newline = data.indexOf(10, start); newline !== -1; newline = data.indexOf(10, start)) {
+        const line = data.toString('utf8', start, newline);
+        scan.endBytes += newline - start + 1;
+        start = newline + 1;
+        if (line.trim() === '') continue;
+        let record: unknown;
+        try {
+          record = JSON.parse(line);
+        } catch {
+          record = undefined;
+        }
+        if (!isRecord(record)) {
+          scan.badLines++;
+          continue;
+        }
+        scan.records++;
+        onRecord(record, line);
+      }
+      carry = Buffer.from(data.subarray(start));
+    }
+    scan.tornBytes = carry.length;
+  } finally {
+    closeSync(fd);
+  }
+  return scan;
+}
+
+/** Counts newline-terminated lines without parsing them (for listings of big journals). */
+export function countJournalLines(path: string): number {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return 0;
+  }
+  try {
+    const buffer = Buffer.alloc(1 << 20);
+    let count = 0;
+    let position = 0;
+    for (;;) {
+      const read = readSync(fd, buffer, 0, buffer.length, position);
+      if (read === 0) break;
+      position += read;
+      for (let k = 0; k < read; k++) if (buffer[k] === 10) count++;
+    }
+    return count;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Cuts off a torn last line (a crash mid-write) so appending starts on a line boundary.
+ * Only for resume, which holds the run's lock: nobody else can be appending that line.
+ */
+export function repairJournalTail(path: string, scan: JournalScan): void {
+  if (!scan.exists || scan.tornBytes === 0) return;
+  const fd = openSync(path, 'r+');
+  try {
+    ftruncateSync(fd, scan.endBytes);
+  } finally {
+    closeSync(fd);
+  }
+}

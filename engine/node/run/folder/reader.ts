@@ -1,0 +1,106 @@
+/**
+ * Reading a run folder without changing it: for the History view, export and status
+ * listings, which may look at a run another process is writing right now. Nothing here
+ * writes, truncates or repairs (resume does that, holding the lock).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseProblem, type Problem } from '../../problem/schema';
+import { countJournalLines, readJournal, type JournalRecord, type JournalScan } from './journal';
+import { runFiles, type BestFile, type CheckpointFile, type ResultFile, type RunMeta } from './layout';
+import { readLockHolder, type LockHolder } from './lock';
+import { readStateFile, readStateFileLeniently } from './state-file';
+
+/** The direction and name the History view needs, read from problem.json as it was written. */
+export interface ProblemFileSummary {
+  name?: string;
+  strategy?: { name?: string };
+  objective?: { direction?: string };
+  parameters?: { name: string }[];
+}
+
+export class NotARunFolderError extends Error {}
+
+export class RunFolderReader {
+  constructor(readonly dir: string) {}
+
+  path(file: keyof typeof runFiles): string {
+    return join(this.dir, runFiles[file]);
+  }
+
+  /** A run folder has its problem and its metadata. */
+  isRunFolder(): boolean {
+    return existsSync(this.path('problem')) && existsSync(this.path('meta'));
+  }
+
+  /** The folder's creation time from run.json, else the folder's mtime. */
+  createdAt(): string {
+    const meta = readStateFileLeniently<RunMeta>(this.path('meta'));
+    if (meta?.createdAt) return meta.createdAt;
+    try {
+      return statSync(this.dir).mtime.toISOString();
+    } catch {
+      return new Date(0).toISOString();
+    }
+  }
+
+  meta(): RunMeta | null {
+    return readStateFile<RunMeta>(this.path('meta'));
+  }
+
+  /** problem.json as JSON (lenient: null when missing or damaged). */
+  problemJson<T = ProblemFileSummary>(): T | null {
+    return readStateFileLeniently<T>(this.path('problem'));
+  }
+
+  /** The problem as it was run, validated; throws naming what is missing or wrong. */
+  problem(): Problem {
+    const problem = readStateFile<unknown>(this.path('problem'));
+    if (problem === null)
+      throw new NotARunFolderError(`${this.dir} is not a run folder (no ${runFiles.problem})`);
+    const meta = this.meta();
+    if (meta === null) throw new NotARunFolderError(`${this.dir} is not a run folder (no ${runFiles.meta})`);
+    return parseProblem(problem, meta.baseDir);
+  }
+
+  direction(): 'minimize' | 'maximize' {
+    return this.problemJson()?.objective?.direction === 'maximize' ? 'maximize' : 'minimize';
+  }
+
+  best(): BestFile | null {
+    return readStateFile<BestFile>(this.path('best'));
+  }
+
+  result(): ResultFile | null {
+    return readStateFile<ResultFile>(this.path('result'));
+  }
+
+  checkpoint(which: 'checkpoint' | 'previousCheckpoint' = 'checkpoint'): CheckpointFile | null {
+    return readStateFile<CheckpointFile>(this.path(which));
+  }
+
+  lockHolder(): LockHolder | null {
+    return readLockHolder(this.dir);
+  }
+
+  /** Every complete journal record from `from` on; a line being appended is left out. */
+  journal(onRecord: (record: JournalRecord, line: string) => void, from = 0): JournalScan {
+    return readJournal(this.path('journal'), onRecord, from);
+  }
+
+  journalLines(): number {
+    return countJournalLines(this.path('journal'));
+  }
+
+  journalBytes(): number {
+    try {
+      return statSync(this.path('journal')).size;
+    } catch {
+      return 0;
+    }
+  }
+}
+
+export function openRunFolder(dir: string): RunFolderReader {
+  return new RunFolderReader(dir);
+}

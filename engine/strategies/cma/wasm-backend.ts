@@ -1,0 +1,146 @@
+/**
+ * Where full CMA-ES's O(n²)-per-candidate arithmetic runs: WebAssembly SIMD kernels
+ * (engine/wasm/kernels.ts) over named regions of the module's memory, plus the JavaScript
+ * scratch vectors `tell` reuses. cma-es.ts keeps the equations; this module keeps the
+ * plumbing and the only mutable module state: which state array a region already holds a copy
+ * of. B changes only at an eigendecomposition and C is read back from the memory after each
+ * tell, so most generations need not copy n² numbers in (8 MB at n = 1000). State arrays are
+ * never mutated, so an array's identity and the region's place identify the contents.
+ */
+import type { Rng } from '../../core/rng';
+import { address, regions, wasmKernels } from '../../wasm/kernels';
+import { scratchArena } from './scratch';
+import { copyRows } from './vectors';
+
+interface Resident {
+  source: Float64Array | null;
+  offset: number;
+}
+const residentBasis: Resident = { source: null, offset: -1 };
+/** C alternates between two regions: each tell reads one and writes the other. */
+const residentCovariance: Resident & { region: 'cmaCovarianceA' | 'cmaCovarianceB' } = {
+  source: null,
+  offset: -1,
+  region: 'cmaCovarianceA',
+};
+
+const scratchBuffer = scratchArena();
+
+/** Copies `source` into `view` unless the resident record says it is already there. */
+function keepResident(resident: Resident, source: Float64Array, view: Float64Array): void {
+  if (resident.source === source && resident.offset === view.byteOffset) return;
+  view.set(source);
+  resident.source = source;
+  resident.offset = view.byteOffset;
+}
+
+export interface SamplingModel {
+  dimension: number;
+  mean: Float64Array;
+  stepSize: number;
+  /** B, row-major n×n. */
+  basis: Float64Array;
+  /** D, the square roots of C's eigenvalues. */
+  scales: Float64Array;
+}
+
+/**
+ * λ candidates x_k = m + σ·B·D·z_k with z_k ~ N(0, I), and the z_k behind them (λ×n, a
+ * fresh array the state may keep). `spare` vectors are refilled when they fit.
+ */
+export function sampleCandidates(
+  rng: Rng,
+  model: SamplingModel,
+  lambda: number,
+  spare?: readonly Float64Array[],
+): { candidates: Float64Array[]; noise: Float64Array } {
+  const n = model.dimension;
+  const memory = regions({
+    cmaBasis: n * n,
+    cmaNoise: lambda * n,
+    cmaScaled: lambda * n,
+    cmaSamples: lambda * n,
+    cmaMean: n,
+    cmaScales: n,
+  });
+  keepResident(residentBasis, model.basis, memory.cmaBasis);
+  memory.cmaMean.set(model.mean);
+  memory.cmaScales.set(model.scales);
+  const noise = new Float64Array(rng.gaussianLanes(memory.cmaNoise));
+  const kernels = wasmKernels();
+  const scaled = address(memory.cmaScaled);
+  kernels.scaleRows(address(memory.cmaNoise), lambda, n, address(memory.cmaScales), scaled);
+  const samples = memory.cmaSamples;
+  kernels.sampleFromBasis(
+    n,
+    address(memory.cmaBasis),
+    scaled,
+    lambda,
+    address(memory.cmaMean),
+    model.stepSize,
+    address(samples),
+  );
+  return { candidates: copyRows(samples, lambda, n, spare), noise };
+}
+
+/** Zeroed ⟨y⟩_w and ⟨z⟩_w accumulators and a vector for C^{-1/2}⟨y⟩_w, valid until the next call. */
+export function meanShiftScratch(n: number): {
+  meanShift: Float64Array;
+  meanNoise: Float64Array;
+  whitened: Float64Array;
+} {
+  const buffer = scratchBuffer(3 * n);
+  return {
+    meanShift: buffer.subarray(0, n).fill(0),
+    meanNoise: buffer.subarray(n, 2 * n).fill(0),
+    whitened: buffer.subarray(2 * n, 3 * n),
+  };
+}
+
+/**
+ * The update C ← decay·C + Σ_k a_k·b_kᵀ (symmetrised), with its `terms` vector pairs filled
+ * in by the caller: row k of `left` holds a_k (coefficient·vector), row k of `right` b_k.
+ */
+export interface CovarianceUpdate {
+  readonly left: Float64Array;
+  readonly right: Float64Array;
+  /**
+   * Runs the update and writes the new C into `out`; `adjust` may then change `out` (the
+   * variance floor) and says whether it did, so the resident copy is known to be stale.
+   */
+  apply(decay: number, out: Float64Array, adjust: (covariance: Float64Array) => boolean): Float64Array;
+}
+
+export function covarianceUpdate(n: number, covariance: Float64Array, terms: number): CovarianceUpdate {
+  // C usually stays in the memory from the last tell.
+  const input = residentCovariance.source === covariance ? residentCovariance.region : 'cmaCovarianceA';
+  const output = input === 'cmaCovarianceA' ? 'cmaCovarianceB' : 'cmaCovarianceA';
+  const memory = regions({
+    cmaCovarianceA: n * n,
+    cmaCovarianceB: n * n,
+    cmaLeft: terms * n,
+    cmaRight: terms * n,
+  });
+  return {
+    left: memory.cmaLeft,
+    right: memory.cmaRight,
+    apply(decay, out, adjust) {
+      keepResident(residentCovariance, covariance, memory[input]);
+      wasmKernels().symmetricDecayAndOuterProducts(
+        n,
+        address(memory[input]),
+        decay,
+        address(memory.cmaLeft),
+        address(memory.cmaRight),
+        terms,
+        address(memory[output]),
+      );
+      out.set(memory[output]);
+      // An adjustment changes the JS copy only: then the next tell copies C in again.
+      residentCovariance.source = adjust(out) ? null : out;
+      residentCovariance.offset = memory[output].byteOffset;
+      residentCovariance.region = output;
+      return out;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// Compiles the Node side of evobox (the CLI and the worker threads it starts) once, with the
+// esbuild that tsx already brings, into out/node/: `bin/evobox.mjs` then starts in a fraction
+// of the time tsx needs to compile the TypeScript sources at every start, in every thread.
+// Runs after `npm ci` (postinstall) and with `npm run build`. bin/evobox.mjs uses the build
+// only while it is newer than every source file, so an edited checkout falls back to tsx
+// (and `node scripts/build-node.mjs` brings the build up to date).
+//
+//   node scripts/build-node.mjs           build when stale
+//   node scripts/build-node.mjs --force   build anyway
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nodeBuildIsFresh, nodeBuildDir, nodeEntries } from './node-build-state.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function buildNode({ force = false } = {}) {
+  if (!force && nodeBuildIsFresh(root)) return false;
+  let esbuild;
+  try {
+    esbuild = await import('esbuild');
+  } catch {
+    console.warn('evobox: esbuild is not installed; the CLI will run from its TypeScript sources (tsx).');
+    return false;
+  }
+  const outDir = nodeBuildDir(root);
+  // Built beside the old build and renamed into place, so a CLI starting meanwhile never sees
+  // half a build.
+  const staging = `${outDir}.tmp-${process.pid}`;
+  rmSync(staging, { recursive: true, force: true });
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: Object.fromEntries(
+      Object.entries(nodeEntries).map(([name, path]) => [name, join(root, path)]),
+    ),
+    outdir: staging,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    outExtension: { '.js': '.js' },
+    // Chunks beside the entries: the sources find their neighbours by `import.meta.url`
+    // (`./worker.js`, `../../package.json`), and out/node/ is two folders below the root, as
+    // engine/node/ and electron/server/ are.
+    chunkNames: '[name]-[hash]',
+    logLevel: 'warning',
+  });
+  writeFileSync(join(staging, 'package.json'), '{ "type": "module" }\n');
+  writeFileSync(join(staging, 'BUILT'), `${new Date().toISOString()}\n`);
+  rmSync(`${outDir}.old`, { recursive: true, force: true });
+  try {
+    renameSync(outDir, `${outDir}.old`);
+  } catch {
+    // no previous build
+  }
+  mkdirSync(dirname(outDir), { recursive: true });
+  renameSync(staging, outDir);
+  rmSync(`${outDir}.old`, { recursive: true, force: true });
+  return true;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const built = await buildNode({ force: process.argv.includes('--force') });
+  console.log(
+    built ? `evobox: built the CLI into ${nodeBuildDir(root)}` : 'evobox: the CLI build is up to date',
+  );
+}

@@ -22,6 +22,10 @@ export const invokeChannelNames = [
   'runs:read',
   'run:export',
   'executor:status',
+  'runs:evaluations',
+  'runs:evaluation',
+  'runs:evaluation-sample',
+  'runs:generations',
   'dialog:open-file',
   'dialog:save-file',
 ] as const;

@@ -66,6 +66,32 @@ export type { ProblemCatalog, ProtocolInfo } from '../engine/problem/catalog';
 const empty = z.object({}).strict();
 const draftWithBase = z.object({ draft: problemDraftSchema, baseDir: path }).strict();
 
+/** Sort of the evaluations table: a fixed column, `param:<name>` or `extra:<name>`. */
+export const evaluationSortSchema = z
+  .object({ column: z.string().min(1).max(300), descending: z.boolean().optional() })
+  .strict();
+export type EvaluationSort = z.infer<typeof evaluationSortSchema>;
+
+/** Filter of the evaluations table; all given conditions must hold. */
+export const evaluationFilterSchema = z
+  .object({
+    failedOnly: z.boolean().optional(),
+    /** Fitness ≤ this (failed evaluations never match). */
+    fitnessBelow: z.number().optional(),
+    /** Fitness ≥ this. */
+    fitnessAbove: z.number().optional(),
+    ranges: z
+      .array(
+        z
+          .object({ parameter: z.string().max(200), min: z.number().optional(), max: z.number().optional() })
+          .strict(),
+      )
+      .max(100)
+      .optional(),
+  })
+  .strict();
+export type EvaluationFilter = z.infer<typeof evaluationFilterSchema>;
+
 /** Request payload schema of every invoke channel. */
 export const requestSchemas = {
   /** Where the UI runs, the runs folder, the bundled examples folder. */
@@ -123,6 +149,24 @@ export const requestSchemas = {
       tag: z.string().max(200).optional(),
     })
     .strict(),
+  /** A page of a run's evaluations (journal rows), sorted and filtered; read-only. */
+  'runs:evaluations': z
+    .object({
+      runDir: path,
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(0).max(5000),
+      sort: evaluationSortSchema.optional(),
+      filter: evaluationFilterSchema.optional(),
+    })
+    .strict(),
+  /** One journal row in full, with the command line that evaluates it again. */
+  'runs:evaluation': z.object({ runDir: path, row: z.number().int().min(0) }).strict(),
+  /** At most `maxRows` evaluations as columns (evenly spaced), for the analysis views. */
+  'runs:evaluation-sample': z
+    .object({ runDir: path, maxRows: z.number().int().min(10).max(200_000) })
+    .strict(),
+  /** The per-generation log (generations.jsonl) from byte `from` on. */
+  'runs:generations': z.object({ runDir: path, from: z.number().int().min(0) }).strict(),
   /** Electron only: native open dialog. */
   'dialog:open-file': z.object({ kind: z.enum(['executable', 'problem']) }).strict(),
   /** Electron only: native save dialog; writes `content` there when given, and returns the path. */
@@ -253,6 +297,8 @@ export interface FailureInfo {
   index: number;
   error: string;
   stderrTail?: string;
+  /** The parameters the evaluation failed at. */
+  params?: Record<string, number>;
 }
 
 export interface RunDetail {
@@ -329,6 +375,94 @@ export interface ExecutorStatus {
   readAt: number;
 }
 
+/** One row of the evaluations table; `params` and `extras` follow the page's name lists. */
+export interface EvaluationRow {
+  /** Journal line number (the key for runs:evaluation). */
+  row: number;
+  index: number;
+  generation: number;
+  params: number[];
+  fitness: number | null;
+  extras: (number | string | null)[];
+  ms: number;
+  worker: number;
+  error?: string;
+}
+
+export interface EvaluationPage {
+  /** Rows in the journal. */
+  total: number;
+  /** Rows matching the filter. */
+  matched: number;
+  failed: number;
+  offset: number;
+  parameterNames: string[];
+  extraNames: string[];
+  rows: EvaluationRow[];
+}
+
+/** How to evaluate one record again by hand. */
+export interface EvaluationCommand {
+  kind: 'executable' | 'in-process';
+  protocol?: string;
+  argv?: string[];
+  /** Working folder the program runs in. */
+  cwd?: string;
+  env?: Record<string, string>;
+  /** What evobox wrote to the program's stdin (json-stdin and line). */
+  stdin?: string;
+  /** A POSIX shell line doing all of it (cd, env, the piped request). */
+  shell: string;
+  description?: string;
+}
+
+export interface EvaluationDetail {
+  row: EvaluationRow;
+  params: Record<string, number>;
+  extras?: Record<string, unknown>;
+  stdoutTail?: string;
+  stderrTail?: string;
+  command: EvaluationCommand;
+}
+
+/** Evaluations as columns for the analysis views (parallel coordinates, slices, importance). */
+export interface EvaluationSample {
+  total: number;
+  parameters: { name: string; lower?: number; upper?: number; scale?: 'linear' | 'log' }[];
+  direction: 'minimize' | 'maximize';
+  index: number[];
+  generation: number[];
+  fitness: (number | null)[];
+  /** One array per parameter, aligned with `index`. */
+  params: number[][];
+}
+
+/**
+ * One line of generations.jsonl: what pycma's plots show, per generation. The mean is in
+ * the problem's (free) parameters; standard deviations and axis lengths are internal.
+ */
+export interface GenerationRecord {
+  generation: number;
+  evaluations: number;
+  /** Best so far, the generation's best and median (user scale; null when all failed). */
+  best: number | null;
+  min: number | null;
+  median: number | null;
+  stepSize: number;
+  axisRatio: number | null;
+  /** Vectors are recorded for a thinning subset of generations (see generation-log.ts). */
+  mean?: number[];
+  stdDevs?: number[];
+  /** √eigenvalues of the covariance (σ included), descending. */
+  axisLengths?: number[];
+}
+
+export interface GenerationLog {
+  records: GenerationRecord[];
+  /** Byte offset to ask from next time. */
+  next: number;
+}
+
 export interface InvokeResponses {
   'app:info': AppInfo;
   'examples:list': ExampleInfo[];
@@ -349,6 +483,10 @@ export interface InvokeResponses {
   'runs:read': RunDetail;
   'run:export': ExportedFile;
   'executor:status': ExecutorStatus;
+  'runs:evaluations': EvaluationPage;
+  'runs:evaluation': EvaluationDetail;
+  'runs:evaluation-sample': EvaluationSample;
+  'runs:generations': GenerationLog;
   'dialog:open-file': { path: string } | null;
   'dialog:save-file': { path: string } | null;
 }

@@ -150,6 +150,7 @@ export function readRun(runDir: string, maxPoints: number, active?: RunStatus): 
           index: record.index,
           error: record.error ?? 'no fitness',
           ...(record.stderrTail ? { stderrTail: record.stderrTail } : {}),
+          params: record.params,
         });
       }
     }

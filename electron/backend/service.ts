@@ -27,6 +27,8 @@ import {
 import { describeStrategies } from '../../engine/core/strategy-info';
 import { problemCatalog } from '../../engine/problem/catalog';
 import { EventBatcher } from './compact-events';
+import { readGenerations } from './evaluations/generations';
+import { RunEvaluations } from './evaluations/run-evaluations';
 import {
   evoboxVersion,
   exportRun,
@@ -80,6 +82,7 @@ export class Backend {
   private readonly runs = new LiveRunRegistry();
   private readonly batcher: EventBatcher;
   private readonly runsDir: string;
+  private readonly evaluations = new RunEvaluations();
   private statusSeq = 0;
 
   constructor(private readonly options: BackendOptions) {
@@ -151,6 +154,7 @@ export class Backend {
           ms: report.result.ms,
           ...(report.result.error ? { error: report.result.error } : {}),
           ...(report.result.stderrTail ? { stderrTail: report.result.stderrTail } : {}),
+          ...(report.result.stdoutTail ? { stdoutTail: report.result.stdoutTail } : {}),
           ...(report.result.extras ? { extras: report.result.extras } : {}),
         };
         return result;
@@ -223,6 +227,22 @@ export class Backend {
       case 'executor:status': {
         const { redis, queue, tag } = parseRequest(channel, payload);
         return readQueueStatus(redis, queue, tag);
+      }
+      case 'runs:evaluations': {
+        const { runDir, offset, limit, sort, filter } = parseRequest(channel, payload);
+        return this.evaluations.page(resolve(runDir), offset, limit, sort, filter);
+      }
+      case 'runs:evaluation': {
+        const { runDir, row } = parseRequest(channel, payload);
+        return this.evaluations.detail(resolve(runDir), row);
+      }
+      case 'runs:evaluation-sample': {
+        const { runDir, maxRows } = parseRequest(channel, payload);
+        return this.evaluations.sample(resolve(runDir), maxRows);
+      }
+      case 'runs:generations': {
+        const { runDir, from } = parseRequest(channel, payload);
+        return readGenerations(resolve(runDir), from);
       }
       case 'dialog:open-file':
       case 'dialog:save-file':

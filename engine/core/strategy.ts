@@ -50,6 +50,11 @@ export interface Distribution {
   /** Global step size σ (1 for strategies without one). */
   stepSize: number;
   /**
+   * Lengths of the principal axes, √eigenvalues of the covariance (σ included), when the
+   * strategy has them at hand (CMA-ES's D from its last eigendecomposition); for the plots.
+   */
+  axisLengths?: Float64Array;
+  /**
    * σ·p_c, the evolution path of the covariance scaled by the step size (CMA-ES family):
    * with the standard deviations it decides `tol-x` as pycma's tolx does.
    */

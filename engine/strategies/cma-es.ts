@@ -316,6 +316,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       mean: Float64Array.from(state.mean),
       stdDevs,
       stepSize: sigma,
+      axisLengths: state.scales.map((d) => sigma * d),
       scaledEvolutionPath: Float64Array.from(state.pathC, (v) => sigma * v),
       // σ²C is n² numbers; built on first access only, since the step wrapper reads just stdDevs.
       get covariance(): Float64Array {

@@ -111,7 +111,7 @@ describe('run history', () => {
     const detail = readRun(older, 100);
     expect(detail.summary.stopReason).toBe('budget-evaluations');
     expect(detail.curve.bestSoFar).toEqual([4, 2]);
-    expect(detail.failures).toEqual([{ index: 1, error: 'exited with code 3' }]);
+    expect(detail.failures).toEqual([{ index: 1, error: 'exited with code 3', params: { x: 1 } }]);
     expect(detail.failedEvaluations).toBe(1);
     expect(() => readRun(join(runsDir, 'not-a-run'), 100)).toThrow(/not a run folder/);
   });

@@ -106,6 +106,25 @@ describe('redraw scheduling', () => {
     expect(draws).toBe(1);
   });
 
+  it('draws an out-of-sight view once the data have stopped (the run ended), not before', () => {
+    const { clock, frame, advance } = manualClock();
+    let draws = 0;
+    const scheduler = createRedrawScheduler(() => draws++, { clock, settleMs: 1000 });
+    scheduler.setVisible(false);
+    for (let k = 0; k < 10; k++) {
+      scheduler.schedule(); // a batch every 300 ms
+      advance(300);
+      frame();
+    }
+    expect(draws).toBe(0);
+    advance(700);
+    frame();
+    expect(draws).toBe(1);
+    advance(5000);
+    frame();
+    expect(draws).toBe(1);
+  });
+
   it('cancels what is pending', () => {
     const { clock, frame, advance } = manualClock();
     let draws = 0;

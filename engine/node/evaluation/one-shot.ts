@@ -16,6 +16,19 @@ export interface OneShotRequest {
   workdir?: string;
 }
 
+/** Kept of a successful evaluation's output: enough to see what the program said, small enough for a journal line. */
+export const successTailBytes = 1024;
+
+/** The last `limit` bytes of a text (whole characters), marked with … when cut. */
+export function textTail(text: string, limit = successTailBytes): string {
+  const bytes = Buffer.from(text);
+  if (bytes.length <= limit) return text;
+  return `…${bytes
+    .subarray(bytes.length - limit)
+    .toString('utf8')
+    .replace(/^\uFFFD+/, '')}`;
+}
+
 /** What a per-evaluation protocol writes to the process's stdin; undefined leaves stdin at /dev/null. */
 export type StdinWriter = (request: OneShotRequest) => string | undefined;
 
@@ -78,14 +91,20 @@ async function evaluateOneShot(
       result = fail(`cancelled: the evaluator was closed (${outcome.failure})`, outcome.stderrTail);
     } else if (outcome.failure) {
       result = fail(outcome.failure, outcome.stderrTail);
+      if (outcome.stdout) result.stdoutTail = textTail(outcome.stdout);
     } else {
       const parsed = await readResult(setup, outcome.stdout, processCwd, values);
       result =
         'error' in parsed
-          ? fail(parsed.error, outcome.stderrTail)
+          ? {
+              ...fail(parsed.error, outcome.stderrTail),
+              ...(outcome.stdout ? { stdoutTail: textTail(outcome.stdout) } : {}),
+            }
           : {
               fitness: parsed.fitness,
               ...(parsed.extras ? { extras: parsed.extras } : {}),
+              ...(outcome.stdout ? { stdoutTail: textTail(outcome.stdout) } : {}),
+              ...(outcome.stderrTail ? { stderrTail: textTail(outcome.stderrTail) } : {}),
               ms: performance.now() - started,
               worker,
             };

@@ -64,8 +64,10 @@ export interface EvaluationResult {
   extras?: Record<string, unknown>;
   /** Why the evaluation failed (short, one line). */
   error?: string;
-  /** The last ~2 KB of the program's stderr, recorded on failure. */
+  /** The last ~2 KB of the program's stderr on failure, ≤ 1 KB on success (when not empty). */
   stderrTail?: string;
+  /** The last ≤ 1 KB of the program's stdout (one-shot protocols), for the evaluation's details. */
+  stdoutTail?: string;
   /** Wall-clock milliseconds spent on this evaluation. */
   ms: number;
   /** Which worker evaluated it, 0..workers−1. */

@@ -38,6 +38,7 @@ import {
 } from './folder';
 import { budgetStopReasons, continueWithBudget, type BudgetChange } from './budget';
 import type { GenerationEvent, RunCallbacks, RunHandle, RunResult, RunStatus, StopOptions } from './types';
+import { GenerationLogWriter, generationLine, generationLogFile } from './generation-log';
 
 export interface StartOptions extends RunCallbacks {
   /** Parent folder for new run folders (default ./runs). */
@@ -98,6 +99,8 @@ class Run implements RunHandle {
   private lastCheckpointEvaluations = 0;
   private lastBestWrite = 0;
   private bestWritten = -1;
+  /** generations.jsonl: σ, axis ratio, mean, stds and axis lengths per generation, for the plots. */
+  private readonly generationLog: GenerationLogWriter;
   private readonly journal: JournalWriter;
   /** Set once running evaluations were ended (stop with a grace period): their results are not kept. */
   private cancelled = false;
@@ -116,6 +119,7 @@ class Run implements RunHandle {
     private readonly replay: Replay,
     private readonly callbacks: RunCallbacks,
   ) {
+    this.generationLog = new GenerationLogWriter(join(runDir, generationLogFile));
     this.journal = folder.openJournal();
     this.done = this.loop();
   }
@@ -212,6 +216,7 @@ class Run implements RunHandle {
         if (result.error) record.error = result.error;
         if (result.stderrTail) record.stderrTail = result.stderrTail;
         if (result.host) record.host = result.host;
+        if (result.stdoutTail) record.stdoutTail = result.stdoutTail;
         records[k] = record;
         this.journal.append(record);
       });
@@ -303,6 +308,7 @@ class Run implements RunHandle {
           index: r.index,
           error: r.error!,
           ...(r.stderrTail ? { stderrTail: r.stderrTail } : {}),
+          params: r.params,
         })),
       distribution: {
         mean: Array.from(distribution.mean),
@@ -353,6 +359,12 @@ class Run implements RunHandle {
         const summary = this.optimizer.tell(outcomes);
         this.forgetReplayBelow(this.optimizer.evaluations);
         this.journal.flush();
+        this.generationLog.append(
+          generationLine(summary, this.optimizer.distribution(), (x: Float64Array) => {
+            const params = this.optimizer.space.toParams(x);
+            return this.optimizer.space.freeNames.map((name) => params[name]);
+          }),
+        );
         this.writeBest(false);
         // Every few seconds, and often enough that a resume never replays more than a bounded
         // number of journal lines however fast the objective is.
@@ -389,6 +401,11 @@ class Run implements RunHandle {
       }
     } catch (caught) {
       error ??= `could not write the final checkpoint: ${(caught as Error).message}`;
+    }
+    try {
+      this.generationLog.close();
+    } catch {
+      // the plots' log is a convenience; the journal below is what matters
     }
     try {
       this.journal.close();

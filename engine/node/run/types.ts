@@ -32,7 +32,7 @@ export interface GenerationEvent {
   samples: number[][];
   sampleFitness: (number | null)[];
   /** Failure reasons of this generation, by evaluation index. */
-  failures: { index: number; error: string; stderrTail?: string }[];
+  failures: { index: number; error: string; stderrTail?: string; params?: ParamValues }[];
   /** Search distribution after this generation's update (internal coordinates). */
   distribution: DistributionSnapshot | null;
   restart: number;

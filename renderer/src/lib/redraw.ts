@@ -5,8 +5,10 @@
  *   draw costs (script plus the frame it lands in, measured up to the next frame), so a
  *   slow machine redraws less often instead of starving clicks; it never drops below
  *   `minIntervalMs`;
- * - nothing while the view is scrolled out of sight: it is marked stale and drawn when it
- *   comes back;
+ * - nothing while the view is scrolled out of sight and data keep coming: it is marked
+ *   stale and drawn when it comes back, or once the data have stopped for `settleMs` (a run
+ *   that ended): an out-of-sight view must not keep its first frame for good, since not every
+ *   way of showing it again reports an intersection (a full-page screenshot, printing);
  * - `urgent` requests (the user zoomed, picked another axis) skip the interval.
  */
 export interface RedrawScheduler {
@@ -67,6 +69,8 @@ export interface RedrawOptions {
   maxIntervalMs?: number;
   /** Interval as a multiple of the measured cost of one draw (8: at most ~1/8 of the time drawing). */
   costFactor?: number;
+  /** Quiet time after which an out-of-sight stale view is drawn anyway. */
+  settleMs?: number;
   clock?: FrameClock;
 }
 
@@ -82,6 +86,8 @@ export function createRedrawScheduler(draw: () => void, options: RedrawOptions =
   let interval = minInterval;
   let visible = true;
   let stale = false;
+  const settleMs = options.settleMs ?? 1500;
+  let settleTimer: ReturnType<typeof setTimeout> | null = null;
 
   const run = () => {
     frame = 0;
@@ -106,6 +112,14 @@ export function createRedrawScheduler(draw: () => void, options: RedrawOptions =
     schedule(urgent = false) {
       if (!visible) {
         stale = true;
+        if (settleTimer) clock.clearTimer(settleTimer);
+        settleTimer = clock.setTimer(() => {
+          settleTimer = null;
+          if (stale && !visible && !frame) {
+            stale = false;
+            requestFrame();
+          }
+        }, settleMs);
         return;
       }
       if (frame) return;
@@ -130,9 +144,11 @@ export function createRedrawScheduler(draw: () => void, options: RedrawOptions =
       if (frame) clock.cancelFrame(frame);
       if (measureFrame) clock.cancelFrame(measureFrame);
       if (timer) clock.clearTimer(timer);
+      if (settleTimer) clock.clearTimer(settleTimer);
       frame = 0;
       measureFrame = 0;
       timer = null;
+      settleTimer = null;
     },
     get intervalMs() {
       return interval;

@@ -20,6 +20,8 @@ export interface JournalRecord {
   stderrTail?: string;
   /** The machine that evaluated it, when not this one (distributed executors). */
   host?: string;
+  /** The end of the program's stdout (≤ 1 KB; executables only). */
+  stdoutTail?: string;
 }
 
 /**

@@ -1,0 +1,222 @@
+/**
+ * `generations.jsonl`: one line per generation with what pycma's `cma.plot` draws — best,
+ * generation best and median, σ, axis ratio, and (for a thinning subset of generations at
+ * large n) the mean, the per-coordinate standard deviations and the principal axes' lengths
+ * √eig(σ²C). The run folder keeps evaluations in the journal but not the distribution, so
+ * without this log a reopened run could not show those panels.
+ *
+ * Written by the runner (buffered, flushed every ~200 ms and at the end), read read-only.
+ * After a resume the generations since the last checkpoint are logged again; readers keep
+ * the later line of a generation (see `mergeGenerationRecords`).
+ */
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import type { GenerationSummary } from '../../core/optimizer';
+import type { Distribution } from '../../core/strategy';
+
+export const generationLogFile = 'generations.jsonl';
+
+/** One line of the log: the mean in user parameters (free ones), the spreads internal. */
+export interface GenerationLine {
+  generation: number;
+  evaluations: number;
+  best: number | null;
+  min: number | null;
+  median: number | null;
+  stepSize: number;
+  axisRatio: number | null;
+  mean?: number[];
+  stdDevs?: number[];
+  axisLengths?: number[];
+}
+
+/** Up to this dimension every line carries its vectors. */
+const everyGenerationDimension = 40;
+/** Dimension up to which axis lengths are computed here from a full covariance (O(n³)). */
+const eigenDimension = 64;
+
+/**
+ * Whether generation `g` carries vectors at dimension `n`: every generation for small n;
+ * else all of the first 256, then every 2nd up to 512, every 4th up to 1024…, so each
+ * doubling of the run adds about 128 vector lines (a 1000-D run stays a few MB per doubling).
+ */
+export function keepsVectors(g: number, n: number): boolean {
+  if (n <= everyGenerationDimension || g < 256) return true;
+  const stride = 2 ** Math.floor(Math.log2(g / 128));
+  return g % stride === 0;
+}
+
+function round(value: number): number {
+  return Number.isFinite(value) && value !== 0 ? Number(value.toPrecision(6)) : value;
+}
+
+/** Eigenvalues of a small symmetric matrix by cyclic Jacobi rotations (Golub & Van Loan §8.5). */
+export function jacobiEigenvalues(matrix: ArrayLike<number>, n: number): number[] {
+  const a = Float64Array.from(matrix);
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0;
+    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] ** 2;
+    if (off < 1e-300) break;
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = a[p * n + q];
+        if (apq === 0) continue;
+        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < n; k++) {
+          const akp = a[k * n + p];
+          const akq = a[k * n + q];
+          a[k * n + p] = c * akp - s * akq;
+          a[k * n + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < n; k++) {
+          const apk = a[p * n + k];
+          const aqk = a[q * n + k];
+          a[p * n + k] = c * apk - s * aqk;
+          a[q * n + k] = s * apk + c * aqk;
+        }
+      }
+    }
+  }
+  return Array.from({ length: n }, (_, i) => a[i * n + i]);
+}
+
+/** Principal axes' lengths (descending): the strategy's own, else from C or the stdDevs. */
+export function axisLengthsOf(distribution: Distribution): number[] | null {
+  const n = distribution.mean.length;
+  if (distribution.axisLengths) return Array.from(distribution.axisLengths).sort((a, b) => b - a);
+  if (distribution.stdDevs && !distribution.covariance)
+    return Array.from(distribution.stdDevs).sort((a, b) => b - a);
+  if (distribution.covariance && n <= eigenDimension) {
+    return jacobiEigenvalues(distribution.covariance, n)
+      .map((v) => Math.sqrt(Math.max(0, v)))
+      .sort((a, b) => b - a);
+  }
+  return null;
+}
+
+/**
+ * One generation's line. `toUser` maps the internal mean to the problem's parameters (bounds,
+ * log scales, integers undone), so the mean panel reads in the user's units; the spreads
+ * stay internal, where they are one number per axis whatever the transform.
+ */
+export function generationLine(
+  summary: GenerationSummary,
+  distribution: Distribution,
+  toUser?: (x: Float64Array) => number[],
+): GenerationLine {
+  const n = distribution.mean.length;
+  const nullable = (v: number) => (Number.isFinite(v) ? v : null);
+  const lengths = axisLengthsOf(distribution);
+  const metricRatio = summary.metrics.axisRatio;
+  const axisRatio =
+    lengths && lengths.length > 0 && lengths[lengths.length - 1] > 0
+      ? lengths[0] / lengths[lengths.length - 1]
+      : Number.isFinite(metricRatio)
+        ? metricRatio
+        : null;
+  const line: GenerationLine = {
+    generation: summary.generation,
+    evaluations: summary.evaluations,
+    best: summary.best ? summary.best.fitness : null,
+    min: nullable(summary.min),
+    median: nullable(summary.median),
+    stepSize: round(distribution.stepSize),
+    axisRatio: axisRatio === null ? null : round(axisRatio),
+  };
+  if (keepsVectors(summary.generation, n)) {
+    const stdDevs =
+      distribution.stdDevs ??
+      (distribution.covariance
+        ? Array.from({ length: n }, (_, i) => Math.sqrt(Math.max(0, distribution.covariance![i * n + i])))
+        : undefined);
+    line.mean = (toUser ? toUser(distribution.mean) : Array.from(distribution.mean)).map(round);
+    if (stdDevs) line.stdDevs = Array.from(stdDevs, round);
+    if (lengths) line.axisLengths = lengths.map(round);
+  }
+  return line;
+}
+
+export class GenerationLogWriter {
+  private readonly fd: number;
+  private buffer: string[] = [];
+  private bufferedBytes = 0;
+  private lastFlush = Date.now();
+
+  constructor(path: string) {
+    this.fd = openSync(path, 'a');
+  }
+
+  append(line: GenerationLine): void {
+    const text = JSON.stringify(line);
+    this.buffer.push(text);
+    this.bufferedBytes += text.length;
+    if (this.bufferedBytes > 1 << 16 || Date.now() - this.lastFlush > 200) this.flush();
+  }
+
+  flush(): void {
+    this.lastFlush = Date.now();
+    if (this.buffer.length === 0) return;
+    writeSync(this.fd, `${this.buffer.join('\n')}\n`);
+    this.buffer = [];
+    this.bufferedBytes = 0;
+  }
+
+  close(): void {
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
+  }
+}
+
+/**
+ * Complete lines of the log from byte `from` on (read-only; a line still being written is
+ * left for the next call). Returns the records and the offset to continue from.
+ */
+export function readGenerationLog(
+  path: string,
+  from = 0,
+  maxBytes = 64 << 20,
+): { records: GenerationLine[]; next: number } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], next: 0 };
+    throw error;
+  }
+  try {
+    const records: GenerationLine[] = [];
+    const chunk = Buffer.alloc(1 << 20);
+    let carry = Buffer.alloc(0);
+    let position = from;
+    let next = from;
+    while (position - from < maxBytes) {
+      const read = readSync(fd, chunk, 0, chunk.length, position);
+      if (read === 0) break;
+      position += read;
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      let start = 0;
+      for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, start)) {
+        const text = data.toString('utf8', start, newline);
+        const bytes = newline - start + 1;
+        start = newline + 1;
+        if (text.trim() !== '') {
+          try {
+            records.push(JSON.parse(text) as GenerationLine);
+          } catch {
+            return { records, next };
+          }
+        }
+        next += bytes;
+      }
+      carry = Buffer.from(data.subarray(start));
+    }
+    return { records, next };
+  } finally {
+    closeSync(fd);
+  }
+}

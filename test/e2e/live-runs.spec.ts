@@ -247,6 +247,8 @@ test('connection lost: the page says so, disables its controls, and reattaches w
     await expect(status(page)).toHaveText('running');
     await expect.poll(() => evaluations(page)).toBeGreaterThan(shown);
     await expect.poll(() => numberAttribute(page, fitness, 'data-length')).toBeGreaterThan(3);
+    // A few continued generations, so the live-only charts (step size) have a line to show.
+    await expect.poll(() => evaluations(page)).toBeGreaterThan(shown + 24);
     await screenshot(page, 'live-reattached');
     await button(page, 'Stop').click();
     await expect(status(page)).toHaveText('finished');

@@ -242,7 +242,7 @@ test('connection lost: the page says so, disables its controls, and reattaches w
     await expect(banner).toBeHidden({ timeout: 10_000 });
     await expect(status(page)).toHaveText('interrupted');
     expect(await evaluations(page)).toBeGreaterThanOrEqual(Math.min(shown, 8));
-    await page.getByLabel('More evaluations').fill('48');
+    await page.getByLabel('More evaluations').fill('400'); // still running when stopped below
     await button(page, 'Continue').click();
     await expect(status(page)).toHaveText('running');
     await expect.poll(() => evaluations(page)).toBeGreaterThan(shown);

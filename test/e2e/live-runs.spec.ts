@@ -242,11 +242,13 @@ test('connection lost: the page says so, disables its controls, and reattaches w
     await expect(banner).toBeHidden({ timeout: 10_000 });
     await expect(status(page)).toHaveText('interrupted');
     expect(await evaluations(page)).toBeGreaterThanOrEqual(Math.min(shown, 8));
-    await page.getByLabel('More evaluations').fill('48');
+    await page.getByLabel('More evaluations').fill('400'); // still running when stopped below
     await button(page, 'Continue').click();
     await expect(status(page)).toHaveText('running');
     await expect.poll(() => evaluations(page)).toBeGreaterThan(shown);
     await expect.poll(() => numberAttribute(page, fitness, 'data-length')).toBeGreaterThan(3);
+    // A few continued generations, so the live-only charts (step size) have a line to show.
+    await expect.poll(() => evaluations(page)).toBeGreaterThan(shown + 24);
     await screenshot(page, 'live-reattached');
     await button(page, 'Stop').click();
     await expect(status(page)).toHaveText('finished');

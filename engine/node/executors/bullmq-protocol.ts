@@ -4,6 +4,7 @@
  * beside BullMQ's own, and how a `redis://` URL becomes connection options (password, ACL
  * user, `rediss://` TLS and the database number pass through to ioredis untouched).
  */
+import { isAbsolute } from 'node:path';
 import type { RedisOptions } from 'bullmq';
 import type { EvaluationJob, EvaluationResult, ObjectiveConfig } from '../evaluation/types';
 
@@ -149,4 +150,20 @@ export function redactedUrl(url: string): string {
   } catch {
     return '(invalid URL)';
   }
+}
+
+/** A coordinator path prefix and what it is on this worker (`--path-map /shared=/mnt/shared`). */
+export interface PathMapping {
+  from: string;
+  to: string;
+}
+
+export function parsePathMap(text: string): PathMapping {
+  const eq = text.indexOf('=');
+  const from = text.slice(0, eq);
+  const to = text.slice(eq + 1);
+  if (eq < 1 || !isAbsolute(from) || !isAbsolute(to)) {
+    throw new Error(`--path-map expects /coordinator/path=/worker/path (got ${JSON.stringify(text)})`);
+  }
+  return { from: from.replace(/\/+$/, ''), to: to.replace(/\/+$/, '') };
 }

@@ -12,10 +12,13 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { createEvaluator, type Evaluator } from '../evaluation/pool';
+import { parsePathMap, type PathMapping } from './bullmq-protocol';
+
+export { parsePathMap, type PathMapping };
 import {
   isBuiltinObjective,
   isExecutableObjective,
@@ -38,11 +41,6 @@ import {
   type RemoteResult,
   type WorkerHeartbeat,
 } from './bullmq-protocol';
-
-export interface PathMapping {
-  from: string;
-  to: string;
-}
 
 export interface WorkerOptions {
   redis: string;
@@ -77,16 +75,6 @@ const poolIdleMs = 5 * 60_000;
 const maxPools = 8;
 /** How often quick jobs are summed up in the log. */
 const summaryMs = 5000;
-
-export function parsePathMap(text: string): PathMapping {
-  const eq = text.indexOf('=');
-  const from = text.slice(0, eq);
-  const to = text.slice(eq + 1);
-  if (eq < 1 || !isAbsolute(from) || !isAbsolute(to)) {
-    throw new Error(`--path-map expects /coordinator/path=/worker/path (got ${JSON.stringify(text)})`);
-  }
-  return { from: from.replace(/\/+$/, ''), to: to.replace(/\/+$/, '') };
-}
 
 function mapPath(value: string, mappings: readonly PathMapping[]): string {
   for (const { from, to } of mappings) {

@@ -17,8 +17,8 @@
  *   generation goes on when Redis is back. Jobs and answers are lost only if Redis itself
  *   loses them (run it with appendonly yes); a job that vanished is queued again.
  */
-import { Queue, QueueEvents, type Job } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Job, Queue, QueueEvents } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import type { EvaluationJob, EvaluationResult } from '../evaluation/types';
 import {
@@ -158,6 +158,8 @@ export class BullmqExecutor implements Executor {
     request: ExecutorRequest,
     log: (line: string) => void = (line) => process.stderr.write(`evobox: ${line}\n`),
   ): Promise<BullmqExecutor> {
+    // Loaded here, not at start-up: every evobox command would pay for them (≈ 0.3 s).
+    const [{ Queue, QueueEvents }, { Redis }] = await Promise.all([import('bullmq'), import('ioredis')]);
     const options = redisOptions(config.redis);
     const url = redactedUrl(config.redis);
     const redis = new Redis({ ...options, lazyConnect: true });

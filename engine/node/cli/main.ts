@@ -25,28 +25,11 @@ import { registerWorkerCommand } from './worker';
 import { registerTrain, resumeTrainCommand } from './train';
 import { registerPredict } from './predict';
 import { isTrainRun } from '../train/run-files';
+import { positiveInteger, finiteNumber, collectOption } from './flags';
 
 class UsageError extends Error {}
 
 const exitCodes = { ok: 0, failure: 1, invalid: 2 } as const;
-
-function positiveInteger(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${flag} expects a positive integer (got ${JSON.stringify(value)})`);
-    return n;
-  };
-}
-
-function finiteNumber(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n))
-      throw new InvalidArgumentError(`${flag} expects a number (got ${JSON.stringify(value)})`);
-    return n;
-  };
-}
 
 function executorFlag(value: string): ExecutorConfig {
   try {
@@ -54,16 +37,6 @@ function executorFlag(value: string): ExecutorConfig {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
-}
-
-function collectOption(value: string, previous: Record<string, unknown>): Record<string, unknown> {
-  const eq = value.indexOf('=');
-  if (eq < 1) throw new InvalidArgumentError(`--option expects name=value (got ${JSON.stringify(value)})`);
-  const raw = value.slice(eq + 1);
-  let parsed: unknown = raw;
-  if (raw === 'true' || raw === 'false') parsed = raw === 'true';
-  else if (raw.trim() !== '' && Number.isFinite(Number(raw))) parsed = Number(raw);
-  return { ...previous, [value.slice(0, eq)]: parsed };
 }
 
 interface RunFlags {

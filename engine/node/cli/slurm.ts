@@ -3,9 +3,10 @@
  * `sbatch --array` job. Run on a login node; the compute nodes need outbound access to Redis.
  */
 import { fileURLToPath } from 'node:url';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { defaultQueue } from '../executors/bullmq-protocol';
 import { cancelWorkers, slurmScript, submitWorkers, workerStatus } from '../executors/bullmq-slurm';
+import { positiveInteger } from './flags';
 
 interface SubmitFlags {
   redis: string;
@@ -23,15 +24,6 @@ interface SubmitFlags {
   evobox?: string;
   dryRun?: boolean;
   json?: boolean;
-}
-
-function positiveInteger(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${flag} expects a positive integer (got ${JSON.stringify(value)})`);
-    return n;
-  };
 }
 
 const repeat = (value: string, previous: string[]) => [...previous, value];

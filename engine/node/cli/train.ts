@@ -18,6 +18,7 @@ import {
   type TrainStepEvent,
 } from '../train/session';
 import { trainerIds } from '../../train/trainers/registry';
+import { positiveInteger, collectOption } from './flags';
 
 const exitCodes = { ok: 0, failure: 1, invalid: 2 } as const;
 
@@ -31,25 +32,6 @@ interface TrainFlags {
   runsDir?: string;
   json?: boolean;
   progress?: boolean;
-}
-
-function positiveInteger(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${flag} expects a positive integer (got ${JSON.stringify(value)})`);
-    return n;
-  };
-}
-
-function collectOption(value: string, previous: Record<string, unknown>): Record<string, unknown> {
-  const eq = value.indexOf('=');
-  if (eq < 1) throw new InvalidArgumentError(`--option expects name=value (got ${JSON.stringify(value)})`);
-  const raw = value.slice(eq + 1);
-  let parsed: unknown = raw;
-  if (raw === 'true' || raw === 'false') parsed = raw === 'true';
-  else if (raw.trim() !== '' && Number.isFinite(Number(raw))) parsed = Number(raw);
-  return { ...previous, [value.slice(0, eq)]: parsed };
 }
 
 function format(value: number | null): string {

@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { exportFormats, type RunStatus } from '../engine/core/run-status';
+import type { GenerationRecord, QueueStatus, WorkerHeartbeat } from '../engine/core/run-records';
 import type { StrategyInfo } from '../engine/core/strategy-info';
 import type { ProblemCatalog } from '../engine/problem/catalog';
 import {
@@ -347,33 +348,9 @@ export interface ExportedFile {
   content: string;
 }
 
-/** One `evobox worker` as its last heartbeat described it. */
-export interface ExecutorWorker {
-  id: string;
-  host: string;
-  pid: number;
-  slots: number;
-  tags: string[];
-  startedAt: number;
-  heartbeatAt: number;
-  jobsDone: number;
-  evaluationsDone: number;
-  failures: number;
-  current: string[];
-}
-
-export interface ExecutorStatus {
-  /** The Redis URL without its password. */
-  url: string;
-  queue: string;
-  reachable: boolean;
-  error?: string;
-  /** Jobs waiting and running. */
-  waiting: number;
-  active: number;
-  workers: ExecutorWorker[];
-  readAt: number;
-}
+/** One `evobox worker` as its last heartbeat described it; a queue as the Workers panel reads it. */
+export type ExecutorWorker = WorkerHeartbeat;
+export type ExecutorStatus = QueueStatus;
 
 /** One row of the evaluations table; `params` and `extras` follow the page's name lists. */
 export interface EvaluationRow {
@@ -437,25 +414,7 @@ export interface EvaluationSample {
   params: number[][];
 }
 
-/**
- * One line of generations.jsonl: what pycma's plots show, per generation. The mean is in
- * the problem's (free) parameters; standard deviations and axis lengths are internal.
- */
-export interface GenerationRecord {
-  generation: number;
-  evaluations: number;
-  /** Best so far, the generation's best and median (user scale; null when all failed). */
-  best: number | null;
-  min: number | null;
-  median: number | null;
-  stepSize: number;
-  axisRatio: number | null;
-  /** Vectors are recorded for a thinning subset of generations (see generation-log.ts). */
-  mean?: number[];
-  stdDevs?: number[];
-  /** √eigenvalues of the covariance (σ included), descending. */
-  axisLengths?: number[];
-}
+export type { GenerationRecord };
 
 export interface GenerationLog {
   records: GenerationRecord[];

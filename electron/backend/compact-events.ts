@@ -7,6 +7,7 @@
  * busy with the stream alone, whatever the charts drew.)
  */
 import type { FailureInfo, GenerationView, RunProgressBatch } from '../ipc-contract';
+import { jacobiEigenvalues } from '../../engine/core/jacobi-eigenvalues';
 import type { GenerationEvent } from '../../engine/node/run/types';
 
 export interface CompactionLimits {
@@ -56,42 +57,6 @@ function roundAll(values: readonly number[]): number[] {
   return values.map(round);
 }
 
-/**
- * Eigenvalues of a symmetric n×n matrix (row-major) by cyclic Jacobi rotations. Small n
- * only (the plots' axis ratio); converges quadratically, a handful of sweeps.
- */
-export function symmetricEigenvalues(matrix: ArrayLike<number>, n: number): number[] {
-  const a = Float64Array.from(matrix);
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] * a[p * n + q];
-    if (off < 1e-30) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  return Array.from({ length: n }, (_, i) => a[i * n + i]);
-}
-
 /** √(λ_max / λ_min) of the distribution's covariance; max/min of the stdDevs without one. */
 export function axisRatio(
   distribution: GenerationEvent['distribution'],
@@ -100,7 +65,7 @@ export function axisRatio(
   if (!distribution) return null;
   const n = distribution.mean.length;
   if (distribution.covariance && distribution.covariance.length === n * n && n <= eigenDimension) {
-    const values = symmetricEigenvalues(distribution.covariance, n);
+    const values = jacobiEigenvalues(distribution.covariance, n);
     const max = Math.max(...values);
     const min = Math.min(...values);
     return min > 0 ? Math.sqrt(max / min) : null;

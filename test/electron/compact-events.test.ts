@@ -5,7 +5,6 @@ import {
   defaultLimits,
   EventBatcher,
   round,
-  symmetricEigenvalues,
 } from '../../electron/backend/compact-events';
 import type { GenerationEvent } from '../../engine/node/run/types';
 
@@ -34,16 +33,6 @@ function event(generation: number, n = 2, covariance = true): GenerationEvent {
 }
 
 describe('event compaction', () => {
-  it('finds eigenvalues of a symmetric matrix', () => {
-    // [[2, 1], [1, 2]] has eigenvalues 1 and 3.
-    expect(symmetricEigenvalues([2, 1, 1, 2], 2).sort()).toEqual([
-      expect.closeTo(1, 12),
-      expect.closeTo(3, 12),
-    ]);
-    const values = symmetricEigenvalues([4, 1, 0.5, 1, 3, 0.2, 0.5, 0.2, 1], 3);
-    expect(values.reduce((a, b) => a + b, 0)).toBeCloseTo(8, 10); // trace
-  });
-
   it('computes the axis ratio from covariance or standard deviations', () => {
     expect(axisRatio({ mean: [0, 0], covariance: [9, 0, 0, 1], stepSize: 1 })).toBeCloseTo(3, 12);
     expect(axisRatio({ mean: [0, 0], covariance: [2, 1, 1, 2], stepSize: 1 })).toBeCloseTo(Math.sqrt(3), 12);

@@ -15,6 +15,7 @@ const reading = (readAt: number, done: Record<string, number>, reachable = true)
     host: 'h',
     pid: 1,
     slots: 1,
+    queues: ['evaluations'],
     tags: [],
     startedAt: 0,
     heartbeatAt: readAt,

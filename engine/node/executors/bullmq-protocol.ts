@@ -42,21 +42,7 @@ export interface EvaluationJobAnswer {
   results: RemoteResult[];
 }
 
-/** What a worker publishes about itself every heartbeat (the GUI's Workers panel). */
-export interface WorkerHeartbeat {
-  id: string;
-  host: string;
-  pid: number;
-  slots: number;
-  queues: string[];
-  tags: string[];
-  startedAt: number;
-  heartbeatAt: number;
-  jobsDone: number;
-  evaluationsDone: number;
-  failures: number;
-  current: string[];
-}
+export type { WorkerHeartbeat } from '../../core/run-records';
 
 /** A second, different answer for a job that already had one. */
 export interface DuplicateWarning {

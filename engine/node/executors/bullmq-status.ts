@@ -14,16 +14,9 @@ import {
   type WorkerHeartbeat,
 } from './bullmq-protocol';
 
-export interface QueueStatus {
-  url: string;
-  queue: string;
-  reachable: boolean;
-  error?: string;
-  waiting: number;
-  active: number;
-  workers: WorkerHeartbeat[];
-  readAt: number;
-}
+import type { QueueStatus } from '../../core/run-records';
+
+export type { QueueStatus };
 
 /** One connection per URL, kept: the panel reads every couple of seconds. */
 const clients = new Map<string, Redis>();

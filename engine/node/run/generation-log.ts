@@ -11,23 +11,14 @@
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { GenerationSummary } from '../../core/optimizer';
+import { jacobiEigenvalues } from '../../core/jacobi-eigenvalues';
+import type { GenerationRecord } from '../../core/run-records';
 import type { Distribution } from '../../core/strategy';
 
 export const generationLogFile = 'generations.jsonl';
 
 /** One line of the log: the mean in user parameters (free ones), the spreads internal. */
-export interface GenerationLine {
-  generation: number;
-  evaluations: number;
-  best: number | null;
-  min: number | null;
-  median: number | null;
-  stepSize: number;
-  axisRatio: number | null;
-  mean?: number[];
-  stdDevs?: number[];
-  axisLengths?: number[];
-}
+export type GenerationLine = GenerationRecord;
 
 /** Up to this dimension every line carries its vectors. */
 const everyGenerationDimension = 40;
@@ -47,39 +38,6 @@ export function keepsVectors(g: number, n: number): boolean {
 
 function round(value: number): number {
   return Number.isFinite(value) && value !== 0 ? Number(value.toPrecision(6)) : value;
-}
-
-/** Eigenvalues of a small symmetric matrix by cyclic Jacobi rotations (Golub & Van Loan §8.5). */
-export function jacobiEigenvalues(matrix: ArrayLike<number>, n: number): number[] {
-  const a = Float64Array.from(matrix);
-  for (let sweep = 0; sweep < 50; sweep++) {
-    let off = 0;
-    for (let p = 0; p < n; p++) for (let q = p + 1; q < n; q++) off += a[p * n + q] ** 2;
-    if (off < 1e-300) break;
-    for (let p = 0; p < n; p++) {
-      for (let q = p + 1; q < n; q++) {
-        const apq = a[p * n + q];
-        if (apq === 0) continue;
-        const theta = (a[q * n + q] - a[p * n + p]) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p];
-          const akq = a[k * n + q];
-          a[k * n + p] = c * akp - s * akq;
-          a[k * n + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k];
-          const aqk = a[q * n + k];
-          a[p * n + k] = c * apk - s * aqk;
-          a[q * n + k] = s * apk + c * aqk;
-        }
-      }
-    }
-  }
-  return Array.from({ length: n }, (_, i) => a[i * n + i]);
 }
 
 /** Principal axes' lengths (descending): the strategy's own, else from C or the stdDevs. */

@@ -73,16 +73,20 @@ export interface TellResult<State> {
   metrics: Metrics;
 }
 
-export interface Strategy<
-  State = unknown,
-  Options extends Record<string, OptionValue> = Record<string, OptionValue>,
-> {
+/** What a listing shows of an algorithm with options (a strategy, a trainer). */
+export interface Catalogued {
   id: string;
   title: string;
   summary: string;
   /** Source paper / document, shown in listings. */
   reference?: string;
   options: OptionSpecs;
+}
+
+export interface Strategy<
+  State = unknown,
+  Options extends Record<string, OptionValue> = Record<string, OptionValue>,
+> extends Catalogued {
   /** Name of the option holding the population size, if any: IPOP/BIPOP restarts scale it. */
   populationOption?: string;
   init(rng: Rng, start: Float64Array, options: Options, context?: InitContext): State;

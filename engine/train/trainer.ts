@@ -6,7 +6,7 @@
  * so a resumed run continues bit for bit.
  */
 import type { Rng } from '../core/rng';
-import type { OptionSpecs, OptionValue } from '../core/strategy';
+import type { Catalogued, OptionValue } from '../core/strategy';
 import type { MlpSpec } from './mlp';
 
 /** The data a trainer sees: standardised inputs, raw targets and the loss's scale per target. */
@@ -57,13 +57,9 @@ export type Told<State> = { state: State; metrics: TrainMetrics };
 export interface Trainer<
   State = unknown,
   Options extends Record<string, OptionValue> = Record<string, OptionValue>,
-> {
-  id: string;
-  title: string;
-  summary: string;
+> extends Catalogued {
   /** Which answer of seed 000 (or paper) it implements. */
   reference: string;
-  options: OptionSpecs;
   /** True if it needs ∂F/∂o from the black box (only `oracle`). */
   needsGradient?: boolean;
   /** Options beyond `options` are accepted and checked by init (es: the strategy's own). */

@@ -77,9 +77,15 @@ export interface BenchWorker {
   output: () => string;
 }
 
-export async function startWorkers(url: string, count: number, args: string[]): Promise<BenchWorker[]> {
+/** `nodeArgs`: flags for the workers' node (`--cpu-prof`, which NODE_OPTIONS refuses). */
+export async function startWorkers(
+  url: string,
+  count: number,
+  args: string[],
+  nodeArgs: string[] = [],
+): Promise<BenchWorker[]> {
   const workers = Array.from({ length: count }, () => {
-    const child = spawn(process.execPath, [bin, 'worker', '--redis', url, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, bin, 'worker', '--redis', url, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const chunks: string[] = [];

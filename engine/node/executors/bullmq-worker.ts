@@ -244,7 +244,9 @@ export class EvoboxWorker {
       await this.trimPools();
       const scratchDir = mkdtempSync(join(this.scratchRoot, `${data.runId.slice(0, 40)}-`));
       const evaluator = await createEvaluator(objective, {
-        workers: this.concurrency,
+        // Built-ins take microseconds: threads would only add a message round trip per job
+        // (and seconds of thread start-up per run); BullMQ's concurrency still overlaps jobs.
+        workers: isBuiltinObjective(objective) ? 1 : this.concurrency,
         cwd,
         scratchDir,
         seed: data.seed,

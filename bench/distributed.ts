@@ -27,7 +27,7 @@ import type { Report } from './lib/report';
 import type { BenchSettings } from './lib/settings';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
-const port = 6395;
+const port = Number(process.env.EVOBOX_BENCH_REDIS_PORT ?? 6395);
 let runCounter = 0;
 
 function request(objective: ObjectiveConfig, names: string[]): ExecutorRequest {

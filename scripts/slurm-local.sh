@@ -45,6 +45,14 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 stop
+for port in "$ctld_port" "$d_port"; do
+  # A cluster started from another folder still holds the port: its daemons would answer
+  # instead (or the new ones fail to bind), and jobs would wait on a node that is not ours.
+  if command -v ss >/dev/null && [ -n "$(ss -Hltn "sport = :$port")" ]; then
+    echo "slurm-local: port $port is in use (another cluster? scripts/slurm-local.sh stop <its dir>)" >&2
+    exit 3
+  fi
+done
 mkdir -p "$dir"/{munge,spool/ctld,spool/d,log,run}
 chmod 700 "$dir/munge"
 if [ ! -f "$dir/munge/munge.key" ]; then
@@ -78,6 +86,9 @@ JobCompType=jobcomp/none
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 SchedulerType=sched/backfill
+# A job submitted while the node was still registering waits for the next pass of the
+# scheduler: every 60 s by default, every 2 s here (one node, a handful of jobs).
+SchedulerParameters=sched_interval=2,bf_interval=2
 MpiDefault=none
 ReturnToService=2
 SlurmdTimeout=30

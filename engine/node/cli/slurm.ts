@@ -2,6 +2,8 @@
  * `evobox slurm submit|status|cancel`: `evobox worker` pilot jobs on a Slurm cluster, as one
  * `sbatch --array` job. Run on a login node; the compute nodes need outbound access to Redis.
  */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { defaultQueue } from '../executors/bullmq-protocol';
@@ -29,8 +31,14 @@ interface SubmitFlags {
 const repeat = (value: string, previous: string[]) => [...previous, value];
 
 /** This very evobox, started by this very node binary: what compute nodes run unless --evobox says otherwise. */
-function thisEvobox(): string[] {
-  return [process.execPath, fileURLToPath(new URL('../../../bin/evobox.mjs', import.meta.url))];
+export function thisEvobox(from = fileURLToPath(import.meta.url)): string[] {
+  // Found by walking up: this module runs from engine/node/cli/ (sources) and from out/node/
+  // (the build), at different depths below the checkout's bin/.
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    const launcher = join(dir, 'bin', 'evobox.mjs');
+    if (existsSync(launcher)) return [process.execPath, launcher];
+    if (dirname(dir) === dir) throw new Error(`bin/evobox.mjs not found above ${from}; pass --evobox`);
+  }
 }
 
 export function registerSlurmCommand(program: Command, setExit: (code: number) => void): void {

@@ -19,6 +19,7 @@ import {
   problem,
   redisServer,
   RedisInstance,
+  testRedisPort,
   root,
   runSignature,
   startWorker,
@@ -29,7 +30,7 @@ import {
 } from './distributed-harness';
 
 const scratch = scratchDirectories('evobox-bullmq-faults-');
-const port = 6393;
+const port = testRedisPort(1);
 const budget = 36;
 const stall = ['--stall-seconds', '2'];
 
@@ -221,7 +222,7 @@ describe.skipIf(!redisServer)('bullmq executor under faults', () => {
       expect(result.failedEvaluations).toBe(0);
       expect(runSignature(handle.runDir)).toEqual(local);
       expect(messages.join('')).toMatch(
-        /Redis at redis:\/\/127\.0\.0\.1:6393\/0 is unreachable; the run is paused/,
+        new RegExp(`Redis at redis://127\\.0\\.0\\.1:${port}/0 is unreachable; the run is paused`),
       );
       expect(messages.join('')).toMatch(/is back; the run goes on/);
     } finally {

@@ -11,6 +11,7 @@ import {
   problem,
   redisServer,
   RedisInstance,
+  testRedisPort,
   runSignature,
   startWorker,
   stopWorkers,
@@ -18,7 +19,7 @@ import {
 } from './distributed-harness';
 
 const scratch = scratchDirectories('evobox-bullmq-');
-const port = 6392;
+const port = testRedisPort(0);
 
 describe.skipIf(!redisServer)('bullmq executor: distributed equals local', () => {
   let redis: RedisInstance;

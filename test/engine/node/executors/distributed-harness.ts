@@ -17,6 +17,20 @@ export const redisServer = ['/usr/bin/redis-server', '/usr/local/bin/redis-serve
   existsSync(p),
 );
 
+/**
+ * Each distributed test file has its own Redis port: 6392 + `offset` (0 executor, 1 faults,
+ * 2 Slurm), or EVOBOX_TEST_REDIS_PORT + `offset` where several clones share a machine.
+ */
+export function testRedisPort(offset: number): number {
+  const base = Number(process.env.EVOBOX_TEST_REDIS_PORT ?? 6392);
+  if (!Number.isInteger(base) || base < 1024 || base > 65_000) {
+    throw new Error(
+      `EVOBOX_TEST_REDIS_PORT must be a port number (got ${process.env.EVOBOX_TEST_REDIS_PORT})`,
+    );
+  }
+  return base + offset;
+}
+
 export async function until(
   what: string,
   check: () => boolean | Promise<boolean>,

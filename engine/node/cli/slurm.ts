@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { defaultQueue } from '../executors/bullmq-protocol';
 import { cancelWorkers, slurmScript, submitWorkers, workerStatus } from '../executors/bullmq-slurm';
 import { positiveInteger } from './flags';
+import { redisUrlFlag } from './worker';
 
 interface SubmitFlags {
   redis: string;
@@ -52,6 +53,7 @@ export function registerSlurmCommand(program: Command, setExit: (code: number) =
     .requiredOption(
       '--redis <url>',
       'Redis URL the compute nodes can reach (its password goes via the environment)',
+      redisUrlFlag('--redis'),
     )
     .requiredOption('--workers <n>', 'array tasks (one evobox worker each)', positiveInteger('--workers'))
     .option(

@@ -4,8 +4,7 @@
  * running jobs and take no new ones; twice: end them now and hand them back to the queue.
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { defaultQueue } from '../executors/bullmq-protocol';
-import { parsePathMap, type PathMapping } from '../executors/bullmq-protocol';
+import { defaultQueue, parsePathMap, redisOptions, type PathMapping } from '../executors/bullmq-protocol';
 
 interface WorkerFlags {
   redis: string;
@@ -26,6 +25,18 @@ function positive(flag: string, integer: boolean) {
         `${flag} expects a positive ${integer ? 'integer' : 'number'} (got ${JSON.stringify(value)})`,
       );
     return n;
+  };
+}
+
+/** `--redis <url>` checked while the flags are parsed: a malformed URL is a usage error (exit 2). */
+export function redisUrlFlag(flag: string) {
+  return (value: string): string => {
+    try {
+      redisOptions(value, flag);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+    return value;
   };
 }
 
@@ -68,6 +79,7 @@ export function registerWorkerCommand(program: Command, setExit: (code: number) 
     .requiredOption(
       '--redis <url>',
       'Redis URL: redis://[user:password@]host:6379/0 or rediss://… (password also from EVOBOX_REDIS_PASSWORD)',
+      redisUrlFlag('--redis'),
     )
     .option('--queue <name>', 'queue name (the executor\'s "queue")', defaultQueue)
     .option('--concurrency <n>', 'evaluations at once on this machine', positive('--concurrency', true), 1)

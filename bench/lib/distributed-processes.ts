@@ -3,7 +3,7 @@
  * folder, AOF every second as the README recommends) and `evobox worker` children.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,18 @@ async function until(what: string, check: () => boolean, timeoutMs: number): Pro
   }
 }
 
+const clockTicks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
+
+/** CPU time (user + system) a process has used so far, in ms; NaN once it is gone. */
+export function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return Number.NaN;
+  }
+}
+
 export class BenchRedis {
   private child: ChildProcess | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), 'evobox-bench-redis-'));
@@ -28,6 +40,10 @@ export class BenchRedis {
 
   get url(): string {
     return `redis://127.0.0.1:${this.port}/0`;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   async start(): Promise<void> {
@@ -104,6 +120,20 @@ export async function killWorkers(workers: BenchWorker[]): Promise<void> {
       const exited = new Promise((done) => w.child.once('exit', done));
       w.child.kill('SIGKILL');
       return exited;
+    }),
+  );
+}
+
+/** SIGTERM (a worker finishes and exits, writing a --cpu-prof profile), SIGKILL after `graceMs`. */
+export async function stopWorkers(workers: BenchWorker[], graceMs = 5000): Promise<void> {
+  await Promise.all(
+    workers.map(async (w) => {
+      if (w.child.exitCode !== null || w.child.signalCode !== null) return;
+      const exited = new Promise((done) => w.child.once('exit', done));
+      w.child.kill('SIGTERM');
+      const timer = setTimeout(() => w.child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
     }),
   );
 }

@@ -29,6 +29,8 @@ export interface EvaluationJobData {
   jobs: EvaluationJob[];
   /** Digest of the candidates' parameters, echoed in the answer: a stale job of another run with the same id is recognised. */
   digest: string;
+  /** Digest of objective, parameterNames, cwd and seed (the same for a run's jobs): a worker's pool key. Absent from older coordinators. */
+  setup?: string;
 }
 
 /** An evaluation result as a worker returns it: the host that ran it is recorded in the journal. */
@@ -78,7 +80,17 @@ export function safeRunId(runId: string): string {
 
 /** FNV-1a over the candidates' parameter JSON: cheap, and enough to tell two runs' jobs apart. */
 export function digestOf(jobs: readonly EvaluationJob[]): string {
-  const text = JSON.stringify(jobs.map((job) => [job.index, job.params]));
+  return digestOfText(JSON.stringify(jobs.map((job) => [job.index, job.params])));
+}
+
+/** The `setup` of a run's jobs (computed once per run by the coordinator). */
+export function setupOf(
+  data: Pick<EvaluationJobData, 'objective' | 'parameterNames' | 'cwd' | 'seed'>,
+): string {
+  return digestOfText(JSON.stringify([data.objective, data.parameterNames, data.cwd, data.seed]));
+}
+
+function digestOfText(text: string): string {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

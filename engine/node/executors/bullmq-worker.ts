@@ -112,6 +112,22 @@ function sameAnswer(a: RemoteResult[], b: RemoteResult[]): boolean {
   );
 }
 
+/**
+ * Stores an answer under the job id unless one is there already; returns the stored one then
+ * (nil when this answer is the first). KEYS[1] answers hash; ARGV: job id, answer, TTL s.
+ */
+const recordFirstScript = `
+local stored = redis.call('HGET', KEYS[1], ARGV[1])
+if stored then return stored end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return false
+`;
+
+type RecordingRedis = Redis & {
+  evoboxRecordFirst(key: string, id: string, answer: string, ttlSeconds: number): Promise<string | null>;
+};
+
 export class EvoboxWorker {
   readonly id: string;
   readonly host = hostname();
@@ -149,6 +165,7 @@ export class EvoboxWorker {
     this.scratchRoot = options.scratchDir ?? mkdtempSync(join(tmpdir(), 'evobox-worker-'));
     const connection = redisOptions(options.redis, '--redis');
     this.redis = new Redis(connection);
+    this.redis.defineCommand('evoboxRecordFirst', { numberOfKeys: 1, lua: recordFirstScript });
     this.subscriber = new Redis(connection);
     let reported = false;
     for (const client of [this.redis, this.subscriber]) {
@@ -238,7 +255,10 @@ export class EvoboxWorker {
   private async poolFor(data: EvaluationJobData): Promise<PoolEntry> {
     const objective = mapObjective(data.objective, this.mappings);
     const cwd = mapPath(data.cwd, this.mappings);
-    const key = JSON.stringify([data.runId, objective, data.parameterNames, cwd, data.seed]);
+    // The coordinator names the setup once per run (`setup`): no JSON of the objective per job.
+    const key = data.setup
+      ? `${data.runId}\n${data.setup}`
+      : JSON.stringify([data.runId, objective, data.parameterNames, cwd, data.seed]);
     let entry = this.pools.get(key);
     if (!entry) {
       await this.trimPools();
@@ -368,13 +388,13 @@ export class EvoboxWorker {
       results,
     };
     const key = keys.answers(queue, data.runId);
-    const replies = await this.redis
-      .multi()
-      .hsetnx(key, id, JSON.stringify(answer))
-      .hget(key, id)
-      .expire(key, keepJobsSeconds)
-      .exec();
-    const stored = replies?.[1]?.[1];
+    // One round trip, and nothing to read back in the usual case (this answer is the first).
+    const stored = await (this.redis as RecordingRedis).evoboxRecordFirst(
+      key,
+      id,
+      JSON.stringify(answer),
+      keepJobsSeconds,
+    );
     if (typeof stored !== 'string') return answer;
     const first = JSON.parse(stored) as EvaluationJobAnswer;
     if (first.workerId !== this.id && first.digest === data.digest && !sameAnswer(first.results, results)) {

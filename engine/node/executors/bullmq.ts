@@ -32,6 +32,7 @@ import {
   redisOptions,
   RedisUrlError,
   safeRunId,
+  setupOf,
   taggedQueue,
   type DuplicateWarning,
   type EvaluationJobAnswer,
@@ -130,6 +131,7 @@ export class BullmqExecutor implements Executor {
   private warningsSeen = 0;
   readonly warnings: DuplicateWarning[] = [];
   private polling = false;
+  private setup: string | undefined;
 
   private constructor(
     private readonly config: ParsedConfig,
@@ -228,6 +230,7 @@ export class BullmqExecutor implements Executor {
       );
     }
     const { objective, parameterNames, cwd, seed } = this.request;
+    this.setup ??= setupOf({ objective, parameterNames, cwd, seed });
     const promises: Promise<EvaluationResult[]>[] = [];
     const fresh: Pending[] = [];
     for (const group of groups) {
@@ -243,6 +246,7 @@ export class BullmqExecutor implements Executor {
         seed,
         jobs: group,
         digest,
+        setup: this.setup,
       };
       promises.push(
         new Promise<EvaluationResult[]>((settle) => {

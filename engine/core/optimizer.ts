@@ -153,6 +153,8 @@ export class Optimizer {
   private state: OptimizerState;
   private readonly now: () => number;
   private sessionStart: number;
+  /** Set once the run is over: elapsed time no longer grows (see stopClock). */
+  private stoppedAt: number | null = null;
   private readonly start: Float64Array;
   /** The last told generation's candidate vectors, handed back to the strategy's next ask. */
   private spare: Float64Array[] | undefined;
@@ -281,7 +283,15 @@ export class Optimizer {
     return this.state.restart.count;
   }
   get elapsedMs(): number {
-    return this.state.elapsedMs + (this.now() - this.sessionStart);
+    return this.state.elapsedMs + ((this.stoppedAt ?? this.now()) - this.sessionStart);
+  }
+
+  /**
+   * Ends this session's clock: the final checkpoint and the result then report the same
+   * elapsed time, so a run continued later never starts from less than the result said.
+   */
+  stopClock(): void {
+    this.stoppedAt ??= this.now();
   }
 
   /** The strategy's current search distribution (internal coordinates), for plots. */

@@ -394,6 +394,7 @@ class Run implements RunHandle {
     }
     const stopReason = this.optimizer.stopReason ?? (error ? 'error' : 'stopped-by-user');
     error ??= stopError(this.runDir, stopReason, this.optimizer.failedEvaluations);
+    this.optimizer.stopClock();
     try {
       if (!error || !error.includes('disk is full')) {
         this.checkpoint(midGeneration);

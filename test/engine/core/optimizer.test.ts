@@ -324,4 +324,20 @@ describe('Optimizer', () => {
     opt.tell(opt.ask().map(() => ({ fitness: 2 })));
     expect(opt.stopReason).toBe('budget-seconds');
   });
+
+  it('stops its clock when the run is over, so the checkpoint and the result agree', () => {
+    let now = 0;
+    const opt = Optimizer.create({ strategy: probeStrategy, space, seed: 1, now: () => now });
+    now = 700;
+    opt.stopClock();
+    now = 5000; // closing files, writing best.json: not the run's time
+    expect(opt.elapsedMs).toBe(700);
+    expect(opt.snapshot().elapsedMs).toBe(700);
+    const resumed = Optimizer.restore(
+      { strategy: probeStrategy, space, seed: 1, now: () => now },
+      opt.snapshot(),
+    );
+    now = 5100;
+    expect(resumed.elapsedMs).toBe(800);
+  });
 });

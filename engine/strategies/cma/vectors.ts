@@ -47,7 +47,12 @@ function reusable(
 ): spare is readonly Float64Array[] {
   if (!spare || spare.length < count) return false;
   for (let k = 0; k < count; k++) if (spare[k].length !== n) return false;
-  return new Set(spare.slice(0, count)).size === count;
+  // Pairwise for small sets: a Set and a slice per generation cost more than the comparisons.
+  if (count > 32) return new Set(spare.slice(0, count)).size === count;
+  for (let k = 1; k < count; k++) {
+    for (let j = 0; j < k; j++) if (spare[j] === spare[k]) return false;
+  }
+  return true;
 }
 
 /**

@@ -37,7 +37,7 @@ import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/paramete
 import { raiseVariancesToFloor } from './cma/variance-floor';
 import { scratchArena } from './cma/scratch';
 import { newVectors, reuseVector } from './cma/vectors';
-import { covarianceUpdate, meanShiftScratch, sampleCandidates } from './cma/wasm-backend';
+import { covarianceUpdate, meanShiftScratch, recycleNoise, sampleCandidates } from './cma/wasm-backend';
 import { rankByFitness } from './shared/fitness-shaping';
 
 export interface CmaEsState {
@@ -344,6 +344,8 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       stdDevFloor: state.stdDevFloor,
       trouble,
     };
+    // The spare state's z_k are free now; never the ones just used (a caller may hand `state` back).
+    if (spare && spare.noise !== noise) recycleNoise(spare.noise);
     return { state: next, metrics: metricsOf(next) };
   },
 

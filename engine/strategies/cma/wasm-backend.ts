@@ -76,12 +76,30 @@ export function sampleCandidates(
   keepResident(residentBasis, model.basis, memory.cmaBasis);
   memory.cmaMean.set(model.mean);
   memory.cmaScales.set(model.scales);
-  const noise = new Float64Array(rng.gaussianLanes(memory.cmaNoise));
+  const noise = takeRecycledNoise(lambda * n);
+  noise.set(rng.gaussianLanes(memory.cmaNoise));
   const kernels = wasmKernels();
   kernels.scaleRows(at.cmaNoise, lambda, n, at.cmaScales, at.cmaScaled);
   const samples = memory.cmaSamples;
   kernels.sampleFromBasis(n, at.cmaBasis, at.cmaScaled, lambda, at.cmaMean, model.stepSize, at.cmaSamples);
   return { candidates: copyRows(samples, lambda, n, spare), noise };
+}
+
+/**
+ * The z_k array of a state its caller has given up (tell's `spare`), for the next ask to refill
+ * instead of allocating a new one. Taken at most once; any run's next ask may take it, which is
+ * safe because nobody reads the spare state any more.
+ */
+let recycledNoise: Float64Array | null = null;
+
+export function recycleNoise(noise: Float64Array | null): void {
+  recycledNoise = noise;
+}
+
+function takeRecycledNoise(length: number): Float64Array {
+  const noise = recycledNoise;
+  recycledNoise = null;
+  return noise && noise.length === length ? noise : new Float64Array(length);
 }
 
 /** Zeroed ⟨y⟩_w and ⟨z⟩_w accumulators and a vector for C^{-1/2}⟨y⟩_w, valid until the next call. */

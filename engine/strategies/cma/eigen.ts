@@ -449,6 +449,34 @@ function tridiagonalQr(n: number, s: Scratch): boolean {
 }
 
 /**
+ * order[0..n−1] = the indices of values[0..n−1] in ascending order of value, equal values in
+ * index order: what a stable sort with the comparator values[i] − values[j] gives (V8's sort is
+ * stable). Insertion sort below 33 entries, where a comparator sort costs more than the QR
+ * steps at n ≈ 10; with a NaN (a broken C) the comparator sort, whose order it then defines.
+ */
+function sortIndicesByValue(order: Int32Array, values: Float64Array, n: number): void {
+  let hasNaN = false;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (values[i] !== values[i]) hasNaN = true;
+  }
+  if (n > 32 || hasNaN) {
+    order.subarray(0, n).sort((i, j) => values[i] - values[j]);
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const index = order[i];
+    const value = values[index];
+    let j = i - 1;
+    while (j >= 0 && values[order[j]] - value > 0) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = index;
+  }
+}
+
+/**
  * Eigendecomposition of the symmetric n×n matrix `a` (row-major; only the lower triangle is
  * read, `a` is not modified). Writes the eigenvalues in ascending order to `values` and the
  * matching orthonormal eigenvectors as the *columns* of the row-major `vectors`, so that
@@ -468,8 +496,7 @@ export function symmetricEigen(
   const ok = n < 2 || tridiagonalQr(n, s);
   const pm = s.rows;
   const { order, diag } = s;
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((i, j) => diag[i] - diag[j]);
+  sortIndicesByValue(order, diag, n);
   for (let i = 0; i < n; i++) values[i] = diag[order[i]];
   // vectors[r][c] = P[order[c]][r]: a transpose, in blocks so both sides stay in cache.
   const block = 32;

@@ -22,6 +22,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'ui-under-load': async () => (await import('./ui-under-load')).uiUnderLoad,
   strategies: async () => (await import('./strategies')).strategiesBench,
   bbob: async () => (await import('./bbob')).bbob,
+  'c-cmaes': async () => (await import('./c-cmaes')).cCmaes,
   distributed: async () => (await import('./distributed')).distributedBench,
   train: async () => (await import('./train')).trainBench,
   // The evaluation engineer's table of every objective kind; run by name only.

@@ -27,7 +27,7 @@
  * and sep-CMA-ES draw their λ×n normals this way.
  */
 import seedrandom from 'seedrandom';
-import { address, layout, wasmKernels, type KernelExports } from '../wasm/kernels';
+import { address, layout, layoutVersion, wasmKernels, type KernelExports } from '../wasm/kernels';
 
 export interface RngState {
   /** The four 32-bit words of xoshiro128** state, as signed integers. */
@@ -109,6 +109,16 @@ function writeKernelTables(kernels: KernelExports): void {
   }
   kernelDensities.set(densities);
   tablesWrittenTo = kernels;
+}
+
+/** The lane generators' state words in the kernels' memory; renewed when the memory grows. */
+let laneView: { version: number; words: Int32Array } | null = null;
+
+function laneWords(kernels: KernelExports): Int32Array {
+  if (laneView?.version !== layoutVersion()) {
+    laneView = { version: layoutVersion(), words: new Int32Array(kernels.memory.buffer, layout.lanes, 16) };
+  }
+  return laneView.words;
 }
 
 class XoshiroZiggurat implements Rng {
@@ -207,7 +217,7 @@ class XoshiroZiggurat implements Rng {
       );
     }
     writeKernelTables(kernels);
-    const lanes = new Int32Array(kernels.memory.buffer, layout.lanes, 16);
+    const lanes = laneWords(kernels);
     for (let lane = 0; lane < 4; lane++) {
       for (let word = 0; word < 4; word++) lanes[4 * word + lane] = this.next();
       if ((lanes[lane] | lanes[4 + lane] | lanes[8 + lane] | lanes[12 + lane]) === 0) lanes[lane] = 1;

@@ -81,6 +81,17 @@ interface Region {
 let kernels: KernelExports | null = null;
 const named = new Map<string, Region>();
 let end = HEADER_BYTES;
+/** Bumped whenever a region moves or the memory grows (detaching every view): see layoutVersion(). */
+let version = 0;
+
+/**
+ * Changes whenever views from earlier regions() calls may have become stale. Callers that
+ * keep the views of one regions() call across calls (the small-n CMA-ES paths, where asking
+ * for them again costs more than the arithmetic) reuse them while this is unchanged.
+ */
+export function layoutVersion(): number {
+  return version;
+}
 
 function decode(base64: string): Uint8Array<ArrayBuffer> {
   const text = atob(base64);
@@ -115,6 +126,7 @@ function ensureBytes(bytes: number): void {
     );
   if (bytes > MAX_BYTES) throw tooLarge();
   try {
+    version++;
     memory.grow(Math.ceil(missing / PAGE));
   } catch {
     throw tooLarge();
@@ -143,6 +155,7 @@ export function regions<K extends string>(lengths: Record<K, number>): Record<K,
   }
   ensureBytes(newEnd);
   for (const [name, region] of moved) named.set(name, region);
+  if (moved.size > 0) version++;
   end = newEnd;
   const buffer = instance.memory.buffer;
   const views = {} as Record<K, Float64Array>;

@@ -25,7 +25,8 @@
  * Scratch buffers are reused between calls of the same size; the functions are synchronous
  * and JavaScript is single-threaded, so sharing them is safe.
  */
-import { address, regions, wasmKernels } from '../../wasm/kernels';
+import { wasmKernels } from '../../wasm/kernels';
+import { regionCache, type Regions } from './region-cache';
 
 /**
  * An off-diagonal entry e_k is dropped once |e_k| ≤ tol·(|d_k| + |d_k+1|). 16ε perturbs T by
@@ -51,32 +52,32 @@ interface Scratch {
   eigenvalues: Float64Array; // sorted, from the values-only pass
   used: Uint8Array;
   order: Int32Array;
+  /** Byte offsets of work, rows, reflectorNorms, cosines and sines for the kernels. */
+  at: Regions<EigenRegion>['at'];
 }
+
+type EigenRegion = 'eigenWork' | 'eigenRows' | 'eigenNorms' | 'eigenCosines' | 'eigenSines';
+
+// What the WebAssembly kernels read and write lives in their memory; the views are renewed
+// whenever a regions() call elsewhere has moved a region or grown (and so detached) the memory.
+const eigenRegions = regionCache<EigenRegion>((n) => {
+  const m = Math.max(1, n);
+  return { eigenWork: n * n, eigenRows: n * n, eigenNorms: m, eigenCosines: m, eigenSines: m };
+});
 
 let scratch: Scratch | null = null;
 
 function getScratch(n: number): Scratch {
   const m = Math.max(1, n);
-  // What the WebAssembly kernels read and write lives in their memory; fresh views every call,
-  // since a later regions() call elsewhere may have grown (and so detached) the memory.
-  const memory = regions({
-    eigenWork: n * n,
-    eigenRows: n * n,
-    eigenNorms: m,
-    eigenCosines: m,
-    eigenSines: m,
-  });
-  const views = {
-    work: memory.eigenWork,
-    rows: memory.eigenRows,
-    reflectorNorms: memory.eigenNorms,
-    cosines: memory.eigenCosines,
-    sines: memory.eigenSines,
-  };
+  const { views: memory, at } = eigenRegions(n, 0);
   if (!scratch || scratch.n !== n) {
     scratch = {
       n,
-      ...views,
+      work: memory.eigenWork,
+      rows: memory.eigenRows,
+      reflectorNorms: memory.eigenNorms,
+      cosines: memory.eigenCosines,
+      sines: memory.eigenSines,
       diag: new Float64Array(m),
       off: new Float64Array(m),
       diagCopy: new Float64Array(m),
@@ -86,9 +87,17 @@ function getScratch(n: number): Scratch {
       eigenvalues: new Float64Array(m),
       used: new Uint8Array(m),
       order: new Int32Array(m),
+      at,
     };
+  } else if (scratch.at !== at) {
+    scratch.work = memory.eigenWork;
+    scratch.rows = memory.eigenRows;
+    scratch.reflectorNorms = memory.eigenNorms;
+    scratch.cosines = memory.eigenCosines;
+    scratch.sines = memory.eigenSines;
+    scratch.at = at;
   }
-  return Object.assign(scratch, views);
+  return scratch;
 }
 
 /**
@@ -258,9 +267,9 @@ function rank2UpdateThenMatVec(
 /**
  * Householder tridiagonalisation of the symmetric matrix held (lower triangle) in `w`.
  * Leaves the diagonal in `diag`, the sub-diagonal in `off` (off[i] couples i and i+1), the
- * reflectors in the rows of `w`, and P = Qᵀ in `pm`, where T = Qᵀ A Q.
+ * reflectors in the rows of `w`, and P = Qᵀ in `s.rows`, where T = Qᵀ A Q.
  */
-function tridiagonalize(n: number, w: Float64Array, s: Scratch, pm: Float64Array): void {
+function tridiagonalize(n: number, w: Float64Array, s: Scratch): void {
   let p = s.vec;
   let pNext = s.vecNext;
   s.reflectorNorms.fill(0);
@@ -291,7 +300,7 @@ function tridiagonalize(n: number, w: Float64Array, s: Scratch, pm: Float64Array
   for (let i = 0; i < n; i++) s.diag[i] = w[i * n + i];
   if (n > 1) s.off[0] = w[n];
   // P = Qᵀ = H_2 H_3 ⋯ H_{n−1}, built from the reflectors in the rows of w (a kernel).
-  wasmKernels().accumulateReflectors(n, address(w), address(s.reflectorNorms), address(pm));
+  wasmKernels().accumulateReflectors(n, s.at.eigenWork, s.at.eigenNorms, s.at.eigenRows);
 }
 
 function negligible(off: Float64Array, diag: Float64Array, k: number): boolean {
@@ -400,10 +409,10 @@ function nearestUnused(values: Float64Array, used: Uint8Array, n: number, target
 }
 
 /**
- * Diagonalises the tridiagonal (diag, off), applying every rotation to the rows of `pm`.
+ * Diagonalises the tridiagonal (diag, off), applying every rotation to the rows of P (`s.rows`).
  * Returns false if the iteration fails to converge (not observed for finite input).
  */
-function tridiagonalQr(n: number, s: Scratch, pm: Float64Array): boolean {
+function tridiagonalQr(n: number, s: Scratch): boolean {
   const { diag, off, diagCopy, offCopy, eigenvalues, used, cosines, sines } = s;
   diagCopy.set(diag);
   offCopy.set(off);
@@ -411,6 +420,7 @@ function tridiagonalQr(n: number, s: Scratch, pm: Float64Array): boolean {
   eigenvalues.set(diagCopy);
   eigenvalues.subarray(0, n).sort();
   used.fill(0);
+  const kernels = wasmKernels();
   let steps = 0;
   let attempts = 0;
   let hi = n - 1;
@@ -433,9 +443,37 @@ function tridiagonalQr(n: number, s: Scratch, pm: Float64Array): boolean {
     }
     qrStep(diag, off, lo, hi, shift, cosines, sines);
     // P ← G_{hi−1}ᵀ ⋯ G_loᵀ P (a kernel).
-    wasmKernels().rotateRows(n, address(pm), lo, hi, address(cosines), address(sines));
+    kernels.rotateRows(n, s.at.eigenRows, lo, hi, s.at.eigenCosines, s.at.eigenSines);
   }
   return true;
+}
+
+/**
+ * order[0..n−1] = the indices of values[0..n−1] in ascending order of value, equal values in
+ * index order: what a stable sort with the comparator values[i] − values[j] gives (V8's sort is
+ * stable). Insertion sort below 33 entries, where a comparator sort costs more than the QR
+ * steps at n ≈ 10; with a NaN (a broken C) the comparator sort, whose order it then defines.
+ */
+function sortIndicesByValue(order: Int32Array, values: Float64Array, n: number): void {
+  let hasNaN = false;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (values[i] !== values[i]) hasNaN = true;
+  }
+  if (n > 32 || hasNaN) {
+    order.subarray(0, n).sort((i, j) => values[i] - values[j]);
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const index = order[i];
+    const value = values[index];
+    let j = i - 1;
+    while (j >= 0 && values[order[j]] - value > 0) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = index;
+  }
 }
 
 /**
@@ -454,12 +492,11 @@ export function symmetricEigen(
   const s = getScratch(n);
   const w = s.work;
   w.set(a.subarray(0, n * n));
+  tridiagonalize(n, w, s);
+  const ok = n < 2 || tridiagonalQr(n, s);
   const pm = s.rows;
-  tridiagonalize(n, w, s, pm);
-  const ok = n < 2 || tridiagonalQr(n, s, pm);
   const { order, diag } = s;
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((i, j) => diag[i] - diag[j]);
+  sortIndicesByValue(order, diag, n);
   for (let i = 0; i < n; i++) values[i] = diag[order[i]];
   // vectors[r][c] = P[order[c]][r]: a transpose, in blocks so both sides stay in cache.
   const block = 32;

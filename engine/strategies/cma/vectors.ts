@@ -30,7 +30,16 @@ export function copyRows(
 ): Float64Array[] {
   if (reusable(spare, count, n)) {
     const rows = spare.slice(0, count);
-    for (let k = 0; k < count; k++) rows[k].set(source.subarray(k * n, (k + 1) * n));
+    if (n > 64) {
+      for (let k = 0; k < count; k++) rows[k].set(source.subarray(k * n, (k + 1) * n));
+      return rows;
+    }
+    // Short rows: a subarray view per row would cost more than copying its numbers.
+    for (let k = 0; k < count; k++) {
+      const row = rows[k];
+      const offset = k * n;
+      for (let j = 0; j < n; j++) row[j] = source[offset + j];
+    }
     return rows;
   }
   if (count * n > SHARED_BUFFER_LIMIT) {
@@ -47,7 +56,12 @@ function reusable(
 ): spare is readonly Float64Array[] {
   if (!spare || spare.length < count) return false;
   for (let k = 0; k < count; k++) if (spare[k].length !== n) return false;
-  return new Set(spare.slice(0, count)).size === count;
+  // Pairwise for small sets: a Set and a slice per generation cost more than the comparisons.
+  if (count > 32) return new Set(spare.slice(0, count)).size === count;
+  for (let k = 1; k < count; k++) {
+    for (let j = 0; j < k; j++) if (spare[j] === spare[k]) return false;
+  }
+  return true;
 }
 
 /**

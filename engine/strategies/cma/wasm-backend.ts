@@ -8,7 +8,8 @@
  * never mutated, so an array's identity and the region's place identify the contents.
  */
 import type { Rng } from '../../core/rng';
-import { address, regions, wasmKernels } from '../../wasm/kernels';
+import { wasmKernels } from '../../wasm/kernels';
+import { regionCache } from './region-cache';
 import { scratchArena } from './scratch';
 import { copyRows } from './vectors';
 
@@ -25,6 +26,22 @@ const residentCovariance: Resident & { region: 'cmaCovarianceA' | 'cmaCovariance
 };
 
 const scratchBuffer = scratchArena();
+
+const samplingRegions = regionCache((n, lambda) => ({
+  cmaBasis: n * n,
+  cmaNoise: lambda * n,
+  cmaScaled: lambda * n,
+  cmaSamples: lambda * n,
+  cmaMean: n,
+  cmaScales: n,
+}));
+
+const updateRegions = regionCache((n, terms) => ({
+  cmaCovarianceA: n * n,
+  cmaCovarianceB: n * n,
+  cmaLeft: terms * n,
+  cmaRight: terms * n,
+}));
 
 /** Copies `source` into `view` unless the resident record says it is already there. */
 function keepResident(resident: Resident, source: Float64Array, view: Float64Array): void {
@@ -55,32 +72,34 @@ export function sampleCandidates(
   spare?: readonly Float64Array[],
 ): { candidates: Float64Array[]; noise: Float64Array } {
   const n = model.dimension;
-  const memory = regions({
-    cmaBasis: n * n,
-    cmaNoise: lambda * n,
-    cmaScaled: lambda * n,
-    cmaSamples: lambda * n,
-    cmaMean: n,
-    cmaScales: n,
-  });
+  const { views: memory, at } = samplingRegions(n, lambda);
   keepResident(residentBasis, model.basis, memory.cmaBasis);
   memory.cmaMean.set(model.mean);
   memory.cmaScales.set(model.scales);
-  const noise = new Float64Array(rng.gaussianLanes(memory.cmaNoise));
+  const noise = takeRecycledNoise(lambda * n);
+  noise.set(rng.gaussianLanes(memory.cmaNoise));
   const kernels = wasmKernels();
-  const scaled = address(memory.cmaScaled);
-  kernels.scaleRows(address(memory.cmaNoise), lambda, n, address(memory.cmaScales), scaled);
+  kernels.scaleRows(at.cmaNoise, lambda, n, at.cmaScales, at.cmaScaled);
   const samples = memory.cmaSamples;
-  kernels.sampleFromBasis(
-    n,
-    address(memory.cmaBasis),
-    scaled,
-    lambda,
-    address(memory.cmaMean),
-    model.stepSize,
-    address(samples),
-  );
+  kernels.sampleFromBasis(n, at.cmaBasis, at.cmaScaled, lambda, at.cmaMean, model.stepSize, at.cmaSamples);
   return { candidates: copyRows(samples, lambda, n, spare), noise };
+}
+
+/**
+ * The z_k array of a state its caller has given up (tell's `spare`), for the next ask to refill
+ * instead of allocating a new one. Taken at most once; any run's next ask may take it, which is
+ * safe because nobody reads the spare state any more.
+ */
+let recycledNoise: Float64Array | null = null;
+
+export function recycleNoise(noise: Float64Array | null): void {
+  recycledNoise = noise;
+}
+
+function takeRecycledNoise(length: number): Float64Array {
+  const noise = recycledNoise;
+  recycledNoise = null;
+  return noise && noise.length === length ? noise : new Float64Array(length);
 }
 
 /** Zeroed ⟨y⟩_w and ⟨z⟩_w accumulators and a vector for C^{-1/2}⟨y⟩_w, valid until the next call. */
@@ -90,12 +109,27 @@ export function meanShiftScratch(n: number): {
   whitened: Float64Array;
 } {
   const buffer = scratchBuffer(3 * n);
-  return {
-    meanShift: buffer.subarray(0, n).fill(0),
-    meanNoise: buffer.subarray(n, 2 * n).fill(0),
-    whitened: buffer.subarray(2 * n, 3 * n),
-  };
+  // Three subarray views per tell cost more than the loops they serve at n ≈ 10: keep them.
+  if (meanShiftViews?.buffer !== buffer || meanShiftViews.n !== n) {
+    meanShiftViews = {
+      buffer,
+      n,
+      meanShift: buffer.subarray(0, n),
+      meanNoise: buffer.subarray(n, 2 * n),
+      whitened: buffer.subarray(2 * n, 3 * n),
+    };
+  }
+  buffer.fill(0, 0, 2 * n);
+  return meanShiftViews;
 }
+
+let meanShiftViews: {
+  buffer: Float64Array;
+  n: number;
+  meanShift: Float64Array;
+  meanNoise: Float64Array;
+  whitened: Float64Array;
+} | null = null;
 
 /**
  * The update C ← decay·C + Σ_k a_k·b_kᵀ (symmetrised), with its `terms` vector pairs filled
@@ -115,12 +149,7 @@ export function covarianceUpdate(n: number, covariance: Float64Array, terms: num
   // C usually stays in the memory from the last tell.
   const input = residentCovariance.source === covariance ? residentCovariance.region : 'cmaCovarianceA';
   const output = input === 'cmaCovarianceA' ? 'cmaCovarianceB' : 'cmaCovarianceA';
-  const memory = regions({
-    cmaCovarianceA: n * n,
-    cmaCovarianceB: n * n,
-    cmaLeft: terms * n,
-    cmaRight: terms * n,
-  });
+  const { views: memory, at } = updateRegions(n, terms);
   return {
     left: memory.cmaLeft,
     right: memory.cmaRight,
@@ -128,12 +157,12 @@ export function covarianceUpdate(n: number, covariance: Float64Array, terms: num
       keepResident(residentCovariance, covariance, memory[input]);
       wasmKernels().symmetricDecayAndOuterProducts(
         n,
-        address(memory[input]),
+        at[input],
         decay,
-        address(memory.cmaLeft),
-        address(memory.cmaRight),
+        at.cmaLeft,
+        at.cmaRight,
         terms,
-        address(memory[output]),
+        at[output],
       );
       out.set(memory[output]);
       // An adjustment changes the JS copy only: then the next tell copies C in again.

@@ -9,9 +9,29 @@
  * the ranking is the same whatever the sort algorithm.
  */
 export function rankByFitness(fitness: Float64Array): Int32Array {
-  const order = new Int32Array(fitness.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  return order.sort((a, b) => fitness[a] - fitness[b] || a - b);
+  const count = fitness.length;
+  const order = new Int32Array(count);
+  let hasNaN = false;
+  for (let i = 0; i < count; i++) {
+    order[i] = i;
+    if (fitness[i] !== fitness[i]) hasNaN = true;
+  }
+  // With NaN the comparator is no ordering, and the result is whatever the engine's sort makes of it.
+  if (count > 32 || hasNaN) return order.sort((a, b) => fitness[a] - fitness[b] || a - b);
+  // Insertion sort for small populations (a sort with a comparator costs ≈ 0.4 µs at λ = 10).
+  // It moves an index only past strictly larger values, so ties (also ∞ against ∞) keep
+  // candidate order: the one order the comparator above defines.
+  for (let i = 1; i < count; i++) {
+    const index = order[i];
+    const value = fitness[index];
+    let j = i - 1;
+    while (j >= 0 && fitness[order[j]] - value > 0) {
+      order[j + 1] = order[j];
+      j--;
+    }
+    order[j + 1] = index;
+  }
+  return order;
 }
 
 /**

@@ -104,7 +104,9 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
   // Brush x1 (drag over the middle of its axis), then the fitness axis too: the count shown
   // is the journal's evaluations inside both ranges.
   async function brush(axis: string, fromShare: number, toShare: number): Promise<void> {
-    const box = (await parallel.locator(`rect.hit[data-axis="${axis}"]`).boundingBox())!;
+    const hit = parallel.locator(`rect.hit[data-axis="${axis}"]`);
+    await hit.scrollIntoViewIfNeeded();
+    const box = (await hit.boundingBox())!;
     const x = box.x + box.width / 2;
     await page.mouse.move(x, box.y + box.height * fromShare);
     await page.mouse.down();
@@ -141,7 +143,9 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
   await expect(parallel).toHaveAttribute('data-selected', String(both.length));
   await screenshot(page, 'optuna-parallel');
   // A click on a brushed axis clears its brush.
-  const box = (await parallel.locator('rect.hit[data-axis="fitness"]').boundingBox())!;
+  const fitnessHit = parallel.locator('rect.hit[data-axis="fitness"]');
+  await fitnessHit.scrollIntoViewIfNeeded();
+  const box = (await fitnessHit.boundingBox())!;
   await page.mouse.click(box.x + box.width / 2, box.y + box.height * 0.1);
   await expect(parallel).toHaveAttribute('data-selected', String(inX1.length));
 
@@ -190,7 +194,7 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
   const [value, blank] = await rangeAttribute(contour, 'data-cells');
   expect(value).toBeGreaterThan(0);
   expect(blank).toBeGreaterThan(0); // a CMA-ES run leaves most of the box unevaluated
-  await page.getByRole('combobox', { name: 'Y' }).selectOption('x3');
+  await page.getByLabel('Contour y parameter').selectOption('x3');
   await expect(contour).toHaveAttribute('data-y', 'x3');
   await screenshot(page, 'optuna-contour');
 

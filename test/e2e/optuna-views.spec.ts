@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { fixturesDir } from './env';
-import { openApp, openProblemByPath, screenshot, screenshotsDir } from './helpers';
+import { openApp, openProblemByPath, screenshotsDir } from './helpers';
+import { pathIndices } from '../../renderer/src/lib/mean-path';
 import { startLiveServer, type LiveServer } from './own-server';
 
 test.describe.configure({ mode: 'serial' });
@@ -99,7 +100,6 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
     const [lo, hi] = minMax(rows.map((r) => r.params[name]));
     expect(close(ranges[k + 1].min, lo) && close(ranges[k + 1].max, hi), `${name} axis range`).toBe(true);
   }
-  await screenshot(page, 'optuna-parallel-full');
 
   // Brush x1 (drag over the middle of its axis), then the fitness axis too: the count shown
   // is the journal's evaluations inside both ranges.
@@ -141,7 +141,7 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
   );
   expect(both.length).toBeLessThan(inX1.length);
   await expect(parallel).toHaveAttribute('data-selected', String(both.length));
-  await screenshot(page, 'optuna-parallel');
+  await views.screenshot({ path: join(screenshotsDir, 'optuna-parallel.png') });
   // A click on a brushed axis clears its brush.
   const fitnessHit = parallel.locator('rect.hit[data-axis="fitness"]');
   await fitnessHit.scrollIntoViewIfNeeded();
@@ -164,7 +164,7 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
     const [yLo, yHi] = await rangeAttribute(slice, 'data-y-range');
     expect(close(yLo, fMin) && close(yHi, fMax), `${name} slice y range`).toBe(true);
   }
-  await screenshot(page, 'optuna-slices');
+  await views.screenshot({ path: join(screenshotsDir, 'optuna-slices.png') });
 
   // Importance: the method named, fitted to the successes; x1 (10·(x1−0.3)²) leads.
   await showTab(page, 'Importance');
@@ -178,7 +178,7 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
   expect(shares.x1).toBeGreaterThan(shares.x2);
   expect(shares.x1).toBeGreaterThan(shares.x3);
   expect(shares.x1).toBeGreaterThan(0.5);
-  await screenshot(page, 'optuna-importance');
+  await views.screenshot({ path: join(screenshotsDir, 'optuna-importance.png') });
 
   // Contour of the two most important parameters: the points are the evaluations, the
   // surface leaves unknown cells blank.
@@ -196,7 +196,7 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
   expect(blank).toBeGreaterThan(0); // a CMA-ES run leaves most of the box unevaluated
   await page.getByLabel('Contour y parameter').selectOption('x3');
   await expect(contour).toHaveAttribute('data-y', 'x3');
-  await screenshot(page, 'optuna-contour');
+  await views.screenshot({ path: join(screenshotsDir, 'optuna-contour.png') });
 
   // The ellipse view's mean path: thinned to what the decimation keeps, spanning every generation.
   const [drawn, generations] = await rangeAttribute(
@@ -227,4 +227,31 @@ test('a past run opened from History shows the same views; 800×600 stays readab
   await showTab(page, 'Slices');
   await page.locator('figure.slice').first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(screenshotsDir, 'optuna-slices-800.png') });
+});
+
+test('1500 generations: the mean path is thinned and the views sample the evaluations', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openApp(page, server.url);
+  await openProblemByPath(page, join(fixturesDir, 'optuna-long', 'problem.json'));
+  await page
+    .getByRole('region', { name: 'Ready to run' })
+    .getByRole('button', { name: 'Start', exact: true })
+    .click();
+  await expect(page.locator('.status')).toHaveText('finished', { timeout: 90_000 });
+  const ellipses = page.locator('figure[aria-label="Sampling ellipses"]');
+  // The path spans the generations whose distribution the page holds (the event stream
+  // thins them on long runs): here about a thousand means.
+  await expect.poll(async () => (await rangeAttribute(ellipses, 'data-path'))[1]).toBeGreaterThan(900);
+  const [drawn, generations] = await rangeAttribute(ellipses, 'data-path');
+  expect(drawn).toBe(pathIndices(generations).length);
+  expect(drawn).toBeLessThan(generations / 2);
+  await ellipses.screenshot({ path: join(screenshotsDir, 'optuna-ellipse-path.png') });
+  // 9000 evaluations, 2000 of them drawn (evenly spaced).
+  const views = page.locator('section[aria-label="Analysis views"]');
+  await expect(views).toHaveAttribute('data-total', '9000');
+  await expect(views).toHaveAttribute('data-rows', '2000');
+  await expect(page.locator('figure[aria-label="Parallel coordinates"]')).toHaveAttribute(
+    'data-lines',
+    '2000',
+  );
 });

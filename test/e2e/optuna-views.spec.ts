@@ -178,6 +178,8 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
   expect(shares.x1).toBeGreaterThan(shares.x2);
   expect(shares.x1).toBeGreaterThan(shares.x3);
   expect(shares.x1).toBeGreaterThan(0.5);
+  // x3 has no effect (0·x3): it gets the smallest share.
+  expect(shares.x2).toBeGreaterThan(shares.x3);
   await views.screenshot({ path: join(screenshotsDir, 'optuna-importance.png') });
 
   // Contour of the two most important parameters: the points are the evaluations, the

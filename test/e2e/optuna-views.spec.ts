@@ -171,6 +171,8 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
   const importance = page.locator('figure[aria-label="Parameter importance"]');
   await expect(importance).toHaveAttribute('data-rows', String(ok.length), { timeout: 30_000 });
   await expect(importance).toHaveAttribute('data-method', /fANOVA/);
+  // Fitted off the page's thread.
+  await expect(importance).toHaveAttribute('data-computed-in', 'worker');
   await expect(importance.getByText(/^Method: fANOVA-style/)).toBeVisible();
   const shares = JSON.parse((await importance.getAttribute('data-shares'))!) as Record<string, number>;
   expect(Object.keys(shares).sort()).toEqual(names);

@@ -32,20 +32,26 @@ function startWorker(): Worker | null {
   return worker;
 }
 
+/** Where the last result was computed: in the worker, or on the page's thread (fallback). */
+export let computedIn: 'worker' | 'page' | null = null;
+
 export function computeImportance(
   columns: Float64Array[],
   fitness: (number | null)[],
 ): Promise<ImportanceResult> {
   const target = startWorker();
-  if (!target) return Promise.resolve(parameterImportance(columns, fitness, { seed: 1 }));
+  if (!target) {
+    computedIn = 'page';
+    return Promise.resolve(parameterImportance(columns, fitness, { seed: 1 }));
+  }
   const id = nextId++;
   return new Promise((resolve) => {
-    waiting.set(id, (result) =>
+    waiting.set(id, (result) => {
       // An empty answer from a failed worker: compute it here instead.
-      resolve(
-        result.shares.length === columns.length ? result : parameterImportance(columns, fitness, { seed: 1 }),
-      ),
-    );
+      const fromWorker = result.shares.length === columns.length;
+      computedIn = fromWorker ? 'worker' : 'page';
+      resolve(fromWorker ? result : parameterImportance(columns, fitness, { seed: 1 }));
+    });
     const request: ImportanceRequest = { id, columns, fitness };
     target.postMessage(request);
   });

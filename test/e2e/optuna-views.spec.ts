@@ -259,3 +259,32 @@ test('1500 generations: the mean path is thinned and the views sample the evalua
     '2000',
   );
 });
+
+test('200 parameters: the views stay bounded (40 axes, 24 slices) and importance covers all', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  await openApp(page, server.url);
+  await openProblemByPath(page, join(fixturesDir, 'views-wide', 'problem.json'));
+  await page
+    .getByRole('region', { name: 'Ready to run' })
+    .getByRole('button', { name: 'Start', exact: true })
+    .click();
+  await expect(page.locator('.status')).toHaveText('finished', { timeout: 90_000 });
+  const views = page.locator('section[aria-label="Analysis views"]');
+  await expect(views).toHaveAttribute('data-total', '3000');
+  const parallel = page.locator('figure[aria-label="Parallel coordinates"]');
+  await expect(parallel).toHaveAttribute('data-lines', '2000');
+  expect(((await parallel.getAttribute('data-axes')) ?? '').split('|')).toHaveLength(40);
+  await expect(parallel.getByText('first 39 of 200 parameters')).toBeVisible();
+  await views.screenshot({ path: join(screenshotsDir, 'optuna-parallel-wide.png') });
+  await showTab(page, 'Slices');
+  await expect(page.locator('figure.slice')).toHaveCount(24);
+  await page.getByRole('button', { name: 'Show all 200 parameters' }).click();
+  await expect(page.locator('figure.slice')).toHaveCount(200);
+  await showTab(page, 'Importance');
+  const importance = page.locator('figure[aria-label="Parameter importance"]');
+  await expect(importance).toHaveAttribute('data-rows', '1000', { timeout: 60_000 });
+  const shares = JSON.parse((await importance.getAttribute('data-shares'))!) as Record<string, number>;
+  expect(Object.keys(shares)).toHaveLength(200);
+});

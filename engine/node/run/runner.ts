@@ -29,11 +29,13 @@ import {
   endTaggedProcesses,
   describeHolder,
   openRunFolder,
+  parseJournalLine,
   repairJournalTail,
   runFiles,
   type CheckpointFile,
   type JournalRecord,
   type JournalWriter,
+  type ParamRowsReader,
   type RunMeta,
 } from './folder';
 import { budgetStopReasons, continueWithBudget, type BudgetChange } from './budget';
@@ -47,6 +49,8 @@ export interface StartOptions extends RunCallbacks {
   runDir?: string;
   /** Problem file path, recorded in run.json. */
   problemFile?: string;
+  /** Parameters from which the journal keeps them as binary rows (default: folder/param-rows.ts). */
+  binaryParamsFrom?: number;
 }
 
 /**
@@ -57,6 +61,8 @@ export interface StartOptions extends RunCallbacks {
 interface Replay {
   records: Map<number, string>;
   from: number;
+  /** params.f64, for replay lines that hold a row number instead of their parameters. */
+  rows?: ParamRowsReader | null;
 }
 
 /** Distributions above this dimension are sent as standard deviations only (a full n×n matrix per event is too big). */
@@ -117,10 +123,13 @@ class Run implements RunHandle {
     private readonly executor: Executor,
     private readonly folder: RunFolderWriter,
     private readonly replay: Replay,
-    private readonly callbacks: RunCallbacks,
+    private readonly callbacks: RunCallbacks & { binaryParamsFrom?: number },
   ) {
     this.generationLog = new GenerationLogWriter(join(runDir, generationLogFile));
-    this.journal = folder.openJournal();
+    this.journal = folder.openJournal(
+      problem.parameters.map((p) => p.name),
+      callbacks.binaryParamsFrom,
+    );
     this.done = this.loop();
   }
 
@@ -176,7 +185,7 @@ class Run implements RunHandle {
     this.pendingFrom = this.journal.bytes;
     const records: (JournalRecord | null | undefined)[] = candidates.map((c) => {
       const line = this.replay.records.get(c.index);
-      const cached = line === undefined ? undefined : (JSON.parse(line) as JournalRecord);
+      const cached = line === undefined ? undefined : parseJournalLine(line, this.replay.rows ?? undefined);
       if (cached && JSON.stringify(cached.params) === JSON.stringify(c.params)) {
         this.replay.records.delete(c.index);
         this.pendingFrom = this.replay.from; // this generation's lines begin back there
@@ -256,6 +265,7 @@ class Run implements RunHandle {
       version: 1,
       savedAt: new Date().toISOString(),
       journalBytes,
+      ...(this.journal.paramsRows > 0 ? { paramsRows: this.journal.paramsRows } : {}),
       evaluations: this.optimizer.evaluations,
       optimizer: encodeState(this.optimizer.snapshot()),
     };
@@ -413,6 +423,7 @@ class Run implements RunHandle {
     } catch {
       // already reported above if it mattered
     }
+    this.replay.rows?.close();
     const result: RunResult = {
       ...resultOf(this.runDir, this.optimizer, stopReason, error),
       ...(this.notEvaluated > 0 ? { notEvaluated: this.notEvaluated } : {}),
@@ -552,6 +563,8 @@ export interface ResumeOptions extends RunCallbacks {
   acceptMissingEvaluations?: boolean;
   /** New budget totals: continues a finished or stopped run too (see budget.ts). */
   budget?: BudgetChange;
+  /** Parameters from which the journal keeps them as binary rows (a run with params.f64 always does). */
+  binaryParamsFrom?: number;
 }
 
 /**
@@ -600,6 +613,7 @@ function loadReplay(
   const from = recorded !== undefined && !short ? recorded : 0;
   const records = new Map<number, string>();
   const present = new Set<number>();
+  const rows = folder.paramRows();
   const scan = folder.journal((record, line) => {
     if (record.index >= told) records.set(record.index, line);
     else if (short) present.add(record.index);
@@ -619,8 +633,14 @@ function loadReplay(
     }
     if (missing > 0) options.onNotice?.(`${message}; going on without them (--accept-missing-evaluations)`);
   }
-  repairJournalTail(folder.path('journal'), scan);
-  return { records, from };
+  // params.f64 keeps the rows of the lines kept: rows a crash left without their line go.
+  const paramsRows = Math.max(scan.paramsRows, checkpoint?.paramsRows ?? 0);
+  repairJournalTail(
+    folder.path('journal'),
+    scan,
+    rows ? { path: rows.path, columns: rows.names.length, count: paramsRows } : undefined,
+  );
+  return { records, from, rows };
 }
 
 /** The result of a run that had ended: result.json, or rebuilt from the checkpoint when it is lost. */

@@ -3,6 +3,7 @@
  * - `problem.json`         the resolved problem (absolute paths) as it was run,
  * - `run.json`             metadata: where the problem came from, evobox version,
  * - `journal.jsonl`        append-only, one line per evaluation,
+ * - `params.f64`           large n only: the evaluations' parameters as float64 rows (param-rows.ts),
  * - `checkpoint.json`      the optimizer state (strategy, generator, counters), replaced atomically,
  * - `checkpoint.prev.json` the checkpoint before it, kept in case the newest one is damaged,
  * - `best.json`            best parameters so far, replaced atomically,
@@ -19,6 +20,7 @@ export const runFiles = {
   problem: 'problem.json',
   meta: 'run.json',
   journal: 'journal.jsonl',
+  params: 'params.f64',
   checkpoint: 'checkpoint.json',
   previousCheckpoint: 'checkpoint.prev.json',
   best: 'best.json',
@@ -43,6 +45,8 @@ export interface CheckpointFile {
    * generation's lines begin, so the evaluations it finished are replayed, not re-run.
    */
   journalBytes?: number;
+  /** Rows of params.f64 when the checkpoint was taken (large-n journals; resume cuts it back to them at least). */
+  paramsRows?: number;
   /** Evaluations the optimizer had been told of (what the journal must hold below journalBytes). */
   evaluations?: number;
   optimizer: unknown;

@@ -6,6 +6,7 @@
 import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { JournalWriter } from './journal';
+import { ParamRowsWriter, binaryParamsDimension } from './param-rows';
 import { runFiles, type BestFile, type CheckpointFile, type ResultFile, type RunMeta } from './layout';
 import { acquireRunLock, type RunLock } from './lock';
 import { RunFolderReader } from './reader';
@@ -84,8 +85,17 @@ export class RunFolderWriter extends RunFolderReader {
     if (existsSync(path)) renameSync(path, `${path}.damaged`);
   }
 
-  openJournal(): JournalWriter {
-    return new JournalWriter(this.path('journal'));
+  /**
+   * The journal, appending. Runs with `binaryFrom` or more parameters (and runs that already
+   * have a params.f64) keep their parameters as binary rows in params.f64.
+   */
+  openJournal(parameterNames: readonly string[] = [], binaryFrom = binaryParamsDimension): JournalWriter {
+    const binary =
+      parameterNames.length > 0 && (parameterNames.length >= binaryFrom || existsSync(this.path('params')));
+    return new JournalWriter(
+      this.path('journal'),
+      binary ? new ParamRowsWriter(this.path('params'), parameterNames) : undefined,
+    );
   }
 
   /** The root of the evaluations' scratch directories, created if needed. */

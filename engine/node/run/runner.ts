@@ -14,7 +14,7 @@ import {
   type OptimizerState,
 } from '../../core/optimizer';
 import { SearchSpace } from '../../core/search-space';
-import { decodeState, encodeState } from '../../core/state-codec';
+import { BinarySink, encodeState } from '../../core/state-codec';
 import { getStrategy } from '../../strategies/registry';
 import { createExecutor, type Executor, type ExecutorConfig } from '../executors/index';
 import type { EvaluationResult, ObjectiveConfig } from '../evaluation/types';
@@ -41,6 +41,7 @@ import {
 import { budgetStopReasons, continueWithBudget, type BudgetChange } from './budget';
 import type { GenerationEvent, RunCallbacks, RunHandle, RunResult, RunStatus, StopOptions } from './types';
 import { GenerationLogWriter, generationLine, generationLogFile } from './generation-log';
+import { CheckpointPolicy } from './checkpoint-policy';
 
 export interface StartOptions extends RunCallbacks {
   /** Parent folder for new run folders (default ./runs). */
@@ -101,8 +102,7 @@ class Run implements RunHandle {
   private resumeWaiter: (() => void) | null = null;
   private pausedSince: number | null = null;
   private pausedTotal = 0;
-  private lastCheckpoint = Date.now();
-  private lastCheckpointEvaluations = 0;
+  private readonly checkpoints: CheckpointPolicy;
   private lastBestWrite = 0;
   private bestWritten = -1;
   /** generations.jsonl: σ, axis ratio, mean, stds and axis lengths per generation, for the plots. */
@@ -125,6 +125,10 @@ class Run implements RunHandle {
     private readonly replay: Replay,
     private readonly callbacks: RunCallbacks & { binaryParamsFrom?: number },
   ) {
+    this.checkpoints = new CheckpointPolicy({
+      intervalMs: (problem.checkpointSeconds ?? 2) * 1000,
+      maxEvaluations: maxReplayEvaluations,
+    });
     this.generationLog = new GenerationLogWriter(join(runDir, generationLogFile));
     this.journal = folder.openJournal(
       problem.parameters.map((p) => p.name),
@@ -257,20 +261,24 @@ class Run implements RunHandle {
    * journal offset points at its first line so the evaluations it finished are replayed.
    */
   private checkpoint(midGeneration = false): void {
+    const startedAt = Date.now();
     this.journal.sync();
     // Replay lines not used yet lie after replay.from: a checkpoint must not skip past them.
     const journalBytes =
       this.replay.records.size > 0 ? this.replay.from : midGeneration ? this.pendingFrom : this.journal.bytes;
+    // Large arrays (n² matrices) go to a binary side file: no JSON numbers, no copies.
+    const matrices = new BinarySink();
     const checkpoint: CheckpointFile = {
       version: 1,
       savedAt: new Date().toISOString(),
       journalBytes,
       ...(this.journal.paramsRows > 0 ? { paramsRows: this.journal.paramsRows } : {}),
       evaluations: this.optimizer.evaluations,
-      optimizer: encodeState(this.optimizer.snapshot()),
+      optimizer: encodeState(this.optimizer.snapshot(), matrices),
+      cost: { ...this.checkpoints.cost },
     };
     try {
-      this.folder.writeCheckpoint(checkpoint);
+      this.folder.writeCheckpoint(checkpoint, matrices.arrays);
     } catch (error) {
       if (!(error instanceof JsonTooLargeError)) throw error;
       throw new Error(
@@ -280,8 +288,7 @@ class Run implements RunHandle {
         { cause: error },
       );
     }
-    this.lastCheckpoint = Date.now();
-    this.lastCheckpointEvaluations = this.optimizer.evaluations;
+    this.checkpoints.written(startedAt, Date.now(), this.optimizer.evaluations);
   }
 
   private event(
@@ -334,7 +341,6 @@ class Run implements RunHandle {
 
   private async loop(): Promise<RunResult> {
     await Promise.resolve(); // let the caller attach to the handle before the first event
-    const checkpointMs = (this.problem.checkpointSeconds ?? 2) * 1000;
     let error: string | undefined;
     let midGeneration = false;
     try {
@@ -376,14 +382,9 @@ class Run implements RunHandle {
           }),
         );
         this.writeBest(false);
-        // Every few seconds, and often enough that a resume never replays more than a bounded
-        // number of journal lines however fast the objective is.
-        if (
-          Date.now() - this.lastCheckpoint >= checkpointMs ||
-          this.optimizer.evaluations - this.lastCheckpointEvaluations >= maxReplayEvaluations
-        ) {
-          this.checkpoint();
-        }
+        // Every few seconds, often enough that a resume replays a bounded number of journal
+        // lines, and rarely enough that writing them stays ≤ 5 % of the run (checkpoint-policy.ts).
+        if (this.checkpoints.due(Date.now(), this.optimizer.evaluations)) this.checkpoint();
         this.callbacks.onGeneration?.(
           this.event(
             summary,
@@ -579,9 +580,9 @@ function loadCheckpoint(
   const problems: string[] = [];
   for (const which of ['checkpoint', 'previousCheckpoint'] as const) {
     try {
-      const checkpoint = folder.checkpoint(which);
-      if (checkpoint === null) continue;
-      const state = decodeState<OptimizerState>(checkpoint.optimizer);
+      const saved = folder.checkpointState<OptimizerState>(which);
+      if (saved === null) continue;
+      const { checkpoint, state } = saved;
       if (problems.length)
         notice(`${problems.join('; ')}: resuming from ${runFiles[which]} (saved ${checkpoint.savedAt})`);
       return { checkpoint, state };

@@ -5,6 +5,7 @@
  * - `journal.jsonl`        append-only, one line per evaluation,
  * - `params.f64`           large n only: the evaluations' parameters as float64 rows (param-rows.ts),
  * - `checkpoint.json`      the optimizer state (strategy, generator, counters), replaced atomically,
+ * - `checkpoint-<stamp>.f64` its large arrays as raw float64s (checkpoint-matrices.ts), one per checkpoint,
  * - `checkpoint.prev.json` the checkpoint before it, kept in case the newest one is damaged,
  * - `best.json`            best parameters so far, replaced atomically,
  * - `result.json`          written once the run ends (stop reason, counts),
@@ -15,6 +16,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResult } from '../types';
+import type { CheckpointCost } from '../checkpoint-policy';
 
 export const runFiles = {
   problem: 'problem.json',
@@ -37,7 +39,8 @@ export interface RunMeta {
 }
 
 export interface CheckpointFile {
-  version: 1;
+  /** 1: every array inline as JSON; 2: large arrays in the side file `matrices` names. */
+  version: 1 | 2;
   savedAt: string;
   /**
    * Journal length when the checkpoint was taken: resume replays only the lines after it.
@@ -50,6 +53,10 @@ export interface CheckpointFile {
   /** Evaluations the optimizer had been told of (what the journal must hold below journalBytes). */
   evaluations?: number;
   optimizer: unknown;
+  /** Version 2: the side file holding the state's `$f64at` arrays, and its length in float64s. */
+  matrices?: { file: string; float64s: number };
+  /** What writing checkpoints cost this run so far (the checkpoint interval adapts to it). */
+  cost?: CheckpointCost;
 }
 
 export interface BestFile {

@@ -10,6 +10,8 @@ import { countJournalLines, readJournal, type JournalRecord, type JournalScan } 
 import { runFiles, type BestFile, type CheckpointFile, type ResultFile, type RunMeta } from './layout';
 import { readLockHolder, type LockHolder } from './lock';
 import { ParamRowsReader } from './param-rows';
+import { openMatrices } from './checkpoint-matrices';
+import { decodeState } from '../../../core/state-codec';
 import { readStateFile, readStateFileLeniently } from './state-file';
 
 /** The direction and name the History view needs, read from problem.json as it was written. */
@@ -78,6 +80,24 @@ export class RunFolderReader {
 
   checkpoint(which: 'checkpoint' | 'previousCheckpoint' = 'checkpoint'): CheckpointFile | null {
     return readStateFile<CheckpointFile>(this.path(which));
+  }
+
+  /**
+   * A checkpoint with its optimizer state decoded (large arrays read from its side file), or
+   * null when there is none. Throws naming the file when it or its side file is damaged.
+   */
+  checkpointState<T>(
+    which: 'checkpoint' | 'previousCheckpoint' = 'checkpoint',
+  ): { checkpoint: CheckpointFile; state: T } | null {
+    const checkpoint = this.checkpoint(which);
+    if (checkpoint === null) return null;
+    if (!checkpoint.matrices) return { checkpoint, state: decodeState<T>(checkpoint.optimizer) };
+    const matrices = openMatrices(this.dir, checkpoint.matrices.file, checkpoint.matrices.float64s);
+    try {
+      return { checkpoint, state: decodeState<T>(checkpoint.optimizer, matrices.source) };
+    } finally {
+      matrices.close();
+    }
   }
 
   lockHolder(): LockHolder | null {

@@ -299,11 +299,12 @@ class Run implements RunHandle {
     const distribution = this.optimizer.distribution();
     const n = distribution.mean.length;
     let stdDevs = distribution.stdDevs ? Array.from(distribution.stdDevs) : undefined;
+    // n first: `covariance` may be a getter that builds σ²C (n² numbers) when read.
     const covariance =
-      distribution.covariance && n <= maxCovarianceDimension
+      n <= maxCovarianceDimension && distribution.covariance
         ? Array.from(distribution.covariance)
         : undefined;
-    if (distribution.covariance && !covariance) {
+    if (!stdDevs && !covariance && distribution.covariance) {
       stdDevs = Array.from({ length: n }, (_, i) => Math.sqrt(distribution.covariance![i * n + i]));
     }
     const best = summary.best;

@@ -175,9 +175,9 @@ export const largeN: Benchmark = {
         `${formatRatio(bytesRatio)} of the plain journal's bytes`,
       );
       report.check(
-        `CMA-ES n = 2 000: checkpoints ≤ ${percent(targets.checkpointShare)} of the run time`,
-        `${percent(share)} (${percent(shareWithFinal)} with the final one); rate ${formatRatio(rate(cma) / rate(cmaNever))} of no checkpoints`,
-        share <= targets.checkpointShare,
+        `CMA-ES n = 2 000: checkpoints, the final one included, ≤ ${percent(targets.checkpointShare)} of the run time`,
+        `${percent(shareWithFinal)} (${percent(share)} without the final one); rate ${formatRatio(rate(cma) / rate(cmaNever))} of no checkpoints`,
+        shareWithFinal <= targets.checkpointShare,
         `${(periodicMs / 1000).toFixed(2)} s of ${(cma.runMs / 1000).toFixed(1)} s in ${cma.checkpointCost?.writes ?? 0} checkpoints`,
       );
       report.check(

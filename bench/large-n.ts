@@ -77,6 +77,7 @@ function runChild(mode: 'sep' | 'cma', dir: string, seconds: number, variant?: '
 }
 
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+const kilobytes = (bytes: number) => `${(bytes / 1000).toFixed(1)} KB`;
 
 export const largeN: Benchmark = {
   name: 'large-n',
@@ -124,7 +125,7 @@ export const largeN: Benchmark = {
             sep.generations,
             sep.result.evaluations,
             generationsPerSecond.toFixed(2),
-            formatMegabytes(perEvaluation(sep)),
+            kilobytes(perEvaluation(sep)),
           ],
           [
             `sep-CMA-ES n = ${formatCount(sepDimension)}, plain JSON journal`,
@@ -132,7 +133,7 @@ export const largeN: Benchmark = {
             sepPlain.generations,
             sepPlain.result.evaluations,
             (sepPlain.generations / (sepPlain.runMs / 1000)).toFixed(2),
-            formatMegabytes(perEvaluation(sepPlain)),
+            kilobytes(perEvaluation(sepPlain)),
           ],
         ],
       );
@@ -170,7 +171,7 @@ export const largeN: Benchmark = {
       const bytesRatio = perEvaluation(sep) / perEvaluation(sepPlain);
       report.check(
         'journal bytes per evaluation at n = 10 000 well below the plain JSON journal (≤ 0.35×)',
-        `${formatMegabytes(perEvaluation(sep))} vs ${formatMegabytes(perEvaluation(sepPlain))} (${formatRatio(bytesRatio)})`,
+        `${kilobytes(perEvaluation(sep))} vs ${kilobytes(perEvaluation(sepPlain))} (${formatRatio(bytesRatio)})`,
         bytesRatio <= 0.35,
         `${formatRatio(bytesRatio)} of the plain journal's bytes`,
       );

@@ -19,6 +19,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'executable-throughput': async () => (await import('./executable-throughput')).executableThroughput,
   'parallel-speedup': async () => (await import('./parallel-speedup')).parallelSpeedup,
   'scale-memory': async () => (await import('./scale-memory')).scaleMemory,
+  'large-n': async () => (await import('./large-n')).largeN,
   'ui-under-load': async () => (await import('./ui-under-load')).uiUnderLoad,
   strategies: async () => (await import('./strategies')).strategiesBench,
   bbob: async () => (await import('./bbob')).bbob,

@@ -17,6 +17,8 @@ export { probeProblem, type ProbeReport } from '../../engine/node/run/probe';
 export {
   killOwnRunProcesses,
   openRunFolder,
+  parseJournalLine,
+  ParamRowsReader,
   runFiles,
   type JournalRecord,
   type RunFolderReader,

@@ -8,8 +8,17 @@
  * newline yet) is simply left for the next read.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { JournalRecord } from '../engine';
+import { ParamRowsReader, parseJournalLine, runFiles, type JournalRecord } from '../engine';
+
+/** A journal line as parsed: a large-n run's lines hold a params.f64 row number instead of params. */
+type JournalLine = JournalRecord & { paramsRow?: number };
+
+/** params.f64 beside the journal at `path`, when the run has one. */
+function paramRowsBeside(path: string, names: readonly string[]): ParamRowsReader {
+  return new ParamRowsReader(join(dirname(path), runFiles.params), names);
+}
 
 /** A growable Float64Array (amortised doubling). */
 export class NumberColumn {
@@ -74,7 +83,7 @@ export class JournalColumns {
 
   private nullFitnessWithoutError = 0;
 
-  append(record: JournalRecord, start: number, length: number): void {
+  append(record: JournalLine, start: number, length: number, rows?: ParamRowsReader): void {
     const row = this.rows;
     this.index.push(record.index);
     this.generation.push(record.generation);
@@ -82,10 +91,15 @@ export class JournalColumns {
     this.fitness.push(fitness);
     this.ms.push(record.ms ?? Number.NaN);
     this.worker.push(record.worker ?? Number.NaN);
-    this.parameterNames.forEach((name, k) => {
-      const value = record.params?.[name];
-      this.params[k].push(typeof value === 'number' ? value : Number.NaN);
-    });
+    if (record.paramsRow !== undefined && record.params === undefined && rows?.has(record.paramsRow)) {
+      const values = rows.values(record.paramsRow);
+      for (let k = 0; k < this.params.length; k++) this.params[k].push(values[k]);
+    } else {
+      this.parameterNames.forEach((name, k) => {
+        const value = record.params?.[name];
+        this.params[k].push(typeof value === 'number' ? value : Number.NaN);
+      });
+    }
     this.lineStart.push(start);
     this.lineLength.push(length);
     if (record.error) this.errors.set(row, record.error);
@@ -142,51 +156,67 @@ export class JournalColumns {
       if (this.inode !== -1 && (stat.ino !== this.inode || stat.size < this.bytes)) return 'reset';
       this.inode = stat.ino;
       if (stat.size === this.bytes) return 'done';
-      const chunk = Buffer.alloc(1 << 20);
-      let carry: Buffer = Buffer.alloc(0);
-      let position = this.bytes;
-      for (;;) {
-        const read = readSync(fd, chunk, 0, chunk.length, position);
-        if (read === 0) break;
-        position += read;
-        const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
-        let lineStart = 0;
-        for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, lineStart)) {
-          const start = this.bytes;
-          const length = newline - lineStart;
-          const line = data.toString('utf8', lineStart, newline);
-          this.bytes += length + 1;
-          lineStart = newline + 1;
-          if (line.trim() === '') continue;
-          let record: JournalRecord;
-          try {
-            record = JSON.parse(line) as JournalRecord;
-          } catch {
-            // A torn line mid-file would be a damaged journal; stop here rather than guess.
-            this.bytes = start;
-            return 'done';
-          }
-          this.append(record, start, length);
-        }
-        carry = Buffer.from(data.subarray(lineStart));
-        // Only whole lines were consumed, so the next call goes on from `this.bytes`.
-        if (performance.now() > deadline) return 'more';
+      const rows = paramRowsBeside(path, this.parameterNames);
+      try {
+        return this.readFrom(fd, rows, deadline);
+      } finally {
+        rows.close();
       }
-      return 'done';
     } finally {
       closeSync(fd);
     }
   }
+
+  private readFrom(fd: number, rows: ParamRowsReader, deadline: number): 'done' | 'more' {
+    const chunk = Buffer.alloc(1 << 20);
+    let carry: Buffer = Buffer.alloc(0);
+    let position = this.bytes;
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunk.length, position);
+      if (read === 0) break;
+      position += read;
+      const data = carry.length ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      let lineStart = 0;
+      for (let newline = data.indexOf(10); newline !== -1; newline = data.indexOf(10, lineStart)) {
+        const start = this.bytes;
+        const length = newline - lineStart;
+        const line = data.toString('utf8', lineStart, newline);
+        this.bytes += length + 1;
+        lineStart = newline + 1;
+        if (line.trim() === '') continue;
+        let record: JournalLine;
+        try {
+          record = JSON.parse(line) as JournalLine;
+        } catch {
+          // A torn line mid-file would be a damaged journal; stop here rather than guess.
+          this.bytes = start;
+          return 'done';
+        }
+        this.append(record, start, length, rows);
+      }
+      carry = Buffer.from(data.subarray(lineStart));
+      // Only whole lines were consumed, so the next call goes on from `this.bytes`.
+      if (performance.now() > deadline) return 'more';
+    }
+    return 'done';
+  }
 }
 
-/** Reads one row's full journal record again (details: stdout/stderr tails, extras). */
-export function readRecordAt(path: string, start: number, length: number): JournalRecord {
+/** Reads one row's full journal record again (details: stdout/stderr tails, extras, params from params.f64). */
+export function readRecordAt(
+  path: string,
+  start: number,
+  length: number,
+  parameterNames: readonly string[] = [],
+): JournalRecord {
   const fd = openSync(path, 'r');
+  const rows = paramRowsBeside(path, parameterNames);
   try {
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, start);
-    return JSON.parse(buffer.toString('utf8')) as JournalRecord;
+    return parseJournalLine(buffer.toString('utf8'), rows);
   } finally {
+    rows.close();
     closeSync(fd);
   }
 }

@@ -77,6 +77,7 @@ export class RunEvaluations {
       join(runDir, runFiles.journal),
       columns.lineStart.get(row),
       columns.lineLength.get(row),
+      columns.parameterNames,
     );
     return {
       row: rowAt(columns, row),

@@ -14,7 +14,7 @@ import {
   type OptimizerState,
 } from '../../core/optimizer';
 import { SearchSpace } from '../../core/search-space';
-import { decodeState, encodeState } from '../../core/state-codec';
+import { BinarySink, encodeState } from '../../core/state-codec';
 import { getStrategy } from '../../strategies/registry';
 import { createExecutor, type Executor, type ExecutorConfig } from '../executors/index';
 import type { EvaluationResult, ObjectiveConfig } from '../evaluation/types';
@@ -29,16 +29,19 @@ import {
   endTaggedProcesses,
   describeHolder,
   openRunFolder,
+  parseJournalLine,
   repairJournalTail,
   runFiles,
   type CheckpointFile,
   type JournalRecord,
   type JournalWriter,
+  type ParamRowsReader,
   type RunMeta,
 } from './folder';
 import { budgetStopReasons, continueWithBudget, type BudgetChange } from './budget';
 import type { GenerationEvent, RunCallbacks, RunHandle, RunResult, RunStatus, StopOptions } from './types';
 import { GenerationLogWriter, generationLine, generationLogFile } from './generation-log';
+import { CheckpointPolicy } from './checkpoint-policy';
 
 export interface StartOptions extends RunCallbacks {
   /** Parent folder for new run folders (default ./runs). */
@@ -47,6 +50,8 @@ export interface StartOptions extends RunCallbacks {
   runDir?: string;
   /** Problem file path, recorded in run.json. */
   problemFile?: string;
+  /** Parameters from which the journal keeps them as binary rows (default: folder/param-rows.ts). */
+  binaryParamsFrom?: number;
 }
 
 /**
@@ -57,6 +62,8 @@ export interface StartOptions extends RunCallbacks {
 interface Replay {
   records: Map<number, string>;
   from: number;
+  /** params.f64, for replay lines that hold a row number instead of their parameters. */
+  rows?: ParamRowsReader | null;
 }
 
 /** Distributions above this dimension are sent as standard deviations only (a full n×n matrix per event is too big). */
@@ -95,8 +102,7 @@ class Run implements RunHandle {
   private resumeWaiter: (() => void) | null = null;
   private pausedSince: number | null = null;
   private pausedTotal = 0;
-  private lastCheckpoint = Date.now();
-  private lastCheckpointEvaluations = 0;
+  private readonly checkpoints: CheckpointPolicy;
   private lastBestWrite = 0;
   private bestWritten = -1;
   /** generations.jsonl: σ, axis ratio, mean, stds and axis lengths per generation, for the plots. */
@@ -117,10 +123,17 @@ class Run implements RunHandle {
     private readonly executor: Executor,
     private readonly folder: RunFolderWriter,
     private readonly replay: Replay,
-    private readonly callbacks: RunCallbacks,
+    private readonly callbacks: RunCallbacks & { binaryParamsFrom?: number },
   ) {
+    this.checkpoints = new CheckpointPolicy({
+      intervalMs: (problem.checkpointSeconds ?? 2) * 1000,
+      maxEvaluations: maxReplayEvaluations,
+    });
     this.generationLog = new GenerationLogWriter(join(runDir, generationLogFile));
-    this.journal = folder.openJournal();
+    this.journal = folder.openJournal(
+      problem.parameters.map((p) => p.name),
+      callbacks.binaryParamsFrom,
+    );
     this.done = this.loop();
   }
 
@@ -176,7 +189,7 @@ class Run implements RunHandle {
     this.pendingFrom = this.journal.bytes;
     const records: (JournalRecord | null | undefined)[] = candidates.map((c) => {
       const line = this.replay.records.get(c.index);
-      const cached = line === undefined ? undefined : (JSON.parse(line) as JournalRecord);
+      const cached = line === undefined ? undefined : parseJournalLine(line, this.replay.rows ?? undefined);
       if (cached && JSON.stringify(cached.params) === JSON.stringify(c.params)) {
         this.replay.records.delete(c.index);
         this.pendingFrom = this.replay.from; // this generation's lines begin back there
@@ -248,19 +261,24 @@ class Run implements RunHandle {
    * journal offset points at its first line so the evaluations it finished are replayed.
    */
   private checkpoint(midGeneration = false): void {
+    const startedAt = Date.now();
     this.journal.sync();
     // Replay lines not used yet lie after replay.from: a checkpoint must not skip past them.
     const journalBytes =
       this.replay.records.size > 0 ? this.replay.from : midGeneration ? this.pendingFrom : this.journal.bytes;
+    // Large arrays (n² matrices) go to a binary side file: no JSON numbers, no copies.
+    const matrices = new BinarySink();
     const checkpoint: CheckpointFile = {
       version: 1,
       savedAt: new Date().toISOString(),
       journalBytes,
+      ...(this.journal.paramsRows > 0 ? { paramsRows: this.journal.paramsRows } : {}),
       evaluations: this.optimizer.evaluations,
-      optimizer: encodeState(this.optimizer.snapshot()),
+      optimizer: encodeState(this.optimizer.snapshot(), matrices),
+      cost: { ...this.checkpoints.cost },
     };
     try {
-      this.folder.writeCheckpoint(checkpoint);
+      this.folder.writeCheckpoint(checkpoint, matrices.arrays);
     } catch (error) {
       if (!(error instanceof JsonTooLargeError)) throw error;
       throw new Error(
@@ -270,8 +288,7 @@ class Run implements RunHandle {
         { cause: error },
       );
     }
-    this.lastCheckpoint = Date.now();
-    this.lastCheckpointEvaluations = this.optimizer.evaluations;
+    this.checkpoints.written(startedAt, Date.now(), this.optimizer.evaluations);
   }
 
   private event(
@@ -282,11 +299,12 @@ class Run implements RunHandle {
     const distribution = this.optimizer.distribution();
     const n = distribution.mean.length;
     let stdDevs = distribution.stdDevs ? Array.from(distribution.stdDevs) : undefined;
+    // n first: `covariance` may be a getter that builds σ²C (n² numbers) when read.
     const covariance =
-      distribution.covariance && n <= maxCovarianceDimension
+      n <= maxCovarianceDimension && distribution.covariance
         ? Array.from(distribution.covariance)
         : undefined;
-    if (distribution.covariance && !covariance) {
+    if (!stdDevs && !covariance && distribution.covariance) {
       stdDevs = Array.from({ length: n }, (_, i) => Math.sqrt(distribution.covariance![i * n + i]));
     }
     const best = summary.best;
@@ -324,7 +342,6 @@ class Run implements RunHandle {
 
   private async loop(): Promise<RunResult> {
     await Promise.resolve(); // let the caller attach to the handle before the first event
-    const checkpointMs = (this.problem.checkpointSeconds ?? 2) * 1000;
     let error: string | undefined;
     let midGeneration = false;
     try {
@@ -366,14 +383,9 @@ class Run implements RunHandle {
           }),
         );
         this.writeBest(false);
-        // Every few seconds, and often enough that a resume never replays more than a bounded
-        // number of journal lines however fast the objective is.
-        if (
-          Date.now() - this.lastCheckpoint >= checkpointMs ||
-          this.optimizer.evaluations - this.lastCheckpointEvaluations >= maxReplayEvaluations
-        ) {
-          this.checkpoint();
-        }
+        // Every few seconds, often enough that a resume replays a bounded number of journal
+        // lines, and rarely enough that writing them stays ≤ 5 % of the run (checkpoint-policy.ts).
+        if (this.checkpoints.due(Date.now(), this.optimizer.evaluations)) this.checkpoint();
         this.callbacks.onGeneration?.(
           this.event(
             summary,
@@ -413,6 +425,7 @@ class Run implements RunHandle {
     } catch {
       // already reported above if it mattered
     }
+    this.replay.rows?.close();
     const result: RunResult = {
       ...resultOf(this.runDir, this.optimizer, stopReason, error),
       ...(this.notEvaluated > 0 ? { notEvaluated: this.notEvaluated } : {}),
@@ -552,6 +565,8 @@ export interface ResumeOptions extends RunCallbacks {
   acceptMissingEvaluations?: boolean;
   /** New budget totals: continues a finished or stopped run too (see budget.ts). */
   budget?: BudgetChange;
+  /** Parameters from which the journal keeps them as binary rows (a run with params.f64 always does). */
+  binaryParamsFrom?: number;
 }
 
 /**
@@ -566,9 +581,9 @@ function loadCheckpoint(
   const problems: string[] = [];
   for (const which of ['checkpoint', 'previousCheckpoint'] as const) {
     try {
-      const checkpoint = folder.checkpoint(which);
-      if (checkpoint === null) continue;
-      const state = decodeState<OptimizerState>(checkpoint.optimizer);
+      const saved = folder.checkpointState<OptimizerState>(which);
+      if (saved === null) continue;
+      const { checkpoint, state } = saved;
       if (problems.length)
         notice(`${problems.join('; ')}: resuming from ${runFiles[which]} (saved ${checkpoint.savedAt})`);
       return { checkpoint, state };
@@ -600,6 +615,7 @@ function loadReplay(
   const from = recorded !== undefined && !short ? recorded : 0;
   const records = new Map<number, string>();
   const present = new Set<number>();
+  const rows = folder.paramRows();
   const scan = folder.journal((record, line) => {
     if (record.index >= told) records.set(record.index, line);
     else if (short) present.add(record.index);
@@ -619,8 +635,14 @@ function loadReplay(
     }
     if (missing > 0) options.onNotice?.(`${message}; going on without them (--accept-missing-evaluations)`);
   }
-  repairJournalTail(folder.path('journal'), scan);
-  return { records, from };
+  // params.f64 keeps the rows of the lines kept: rows a crash left without their line go.
+  const paramsRows = Math.max(scan.paramsRows, checkpoint?.paramsRows ?? 0);
+  repairJournalTail(
+    folder.path('journal'),
+    scan,
+    rows ? { path: rows.path, columns: rows.names.length, count: paramsRows } : undefined,
+  );
+  return { records, from, rows };
 }
 
 /** The result of a run that had ended: result.json, or rebuilt from the checkpoint when it is lost. */

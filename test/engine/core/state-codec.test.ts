@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeState, encodeState, roundTrip } from '../../../engine/core/state-codec';
+import { BinarySink, decodeState, encodeState, roundTrip } from '../../../engine/core/state-codec';
 import { createRng, restoreRng } from '../../../engine/core/rng';
 
 describe('state codec', () => {
@@ -55,5 +55,35 @@ describe('rng', () => {
     }
     expect(Math.abs(sum / n)).toBeLessThan(0.01);
     expect(Math.abs(squares / n - 1)).toBeLessThan(0.02);
+  });
+});
+
+describe('state codec with a binary side file', () => {
+  it('puts large arrays in the sink and restores them exactly from it', () => {
+    const big = Float64Array.from({ length: 40 }, (_, k) =>
+      k === 3 ? Number.NaN : k === 5 ? -Infinity : 1 / (k + 1),
+    );
+    const state = { big, small: Float64Array.of(1, 2), nested: [{ other: big.map((v) => -v) }], n: 4 };
+    const sink = new BinarySink(10);
+    const json = JSON.parse(JSON.stringify(encodeState(state, sink)));
+    expect(json.big).toEqual({ $f64at: [0, 40] });
+    expect(json.nested[0].other).toEqual({ $f64at: [40, 40] });
+    expect(json.small).toEqual({ $f64: [1, 2] }); // below minLength: inline
+    expect(sink.arrays[0]).toBe(big); // the state's own array, not a copy
+    const file = new Float64Array(sink.length);
+    let at = 0;
+    for (const array of sink.arrays) {
+      file.set(array, at);
+      at += array.length;
+    }
+    const back = decodeState<typeof state>(json, (offset, length) => file.slice(offset, offset + length));
+    expect(Object.is(back.big[3], Number.NaN)).toBe(true);
+    expect(Array.from(back.big)).toEqual(Array.from(big));
+    expect(Array.from(back.nested[0].other)).toEqual(Array.from(state.nested[0].other));
+    expect(back.small).toEqual(Float64Array.of(1, 2));
+    expect(() => decodeState(json)).toThrow(/binary side file/);
+    expect(() => decodeState({ a: { $f64at: [1] } }, () => new Float64Array(0))).toThrow(
+      /\$f64at: \[offset, length\]/,
+    );
   });
 });

@@ -6,6 +6,7 @@ export { runFiles, createRunDir } from './layout';
 export type { BestFile, CheckpointFile, ResultFile, RunMeta } from './layout';
 export {
   JournalWriter,
+  parseJournalLine,
   readJournal,
   repairJournalTail,
   type JournalRecord,
@@ -14,6 +15,7 @@ export {
 export { JsonTooLargeError, StateFileError, readStateFile, writeJsonAtomic } from './state-file';
 export { RunFolderReader, NotARunFolderError, openRunFolder, type ProblemFileSummary } from './reader';
 export { RunFolderWriter } from './writer';
+export { ParamRowsReader, binaryParamsDimension } from './param-rows';
 export {
   RunLockedError,
   acquireRunLock,

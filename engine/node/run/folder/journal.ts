@@ -5,11 +5,13 @@
  * cuts off a torn last line (`repairJournalTail`).
  */
 import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { truncateParamRows, type ParamRowsReader, type ParamRowsWriter } from './param-rows';
 
 /** One line of journal.jsonl: one evaluation. */
 export interface JournalRecord {
   index: number;
   generation: number;
+  /** Read from params.f64 when the line holds `paramsRow` instead (large n, param-rows.ts). */
   params: Record<string, number>;
   /** User-scale fitness; null when the evaluation failed. */
   fitness: number | null;
@@ -24,10 +26,14 @@ export interface JournalRecord {
   stdoutTail?: string;
 }
 
+/** A journal line as written: the record, its parameters either inline or as a row of params.f64. */
+type JournalLine = Omit<JournalRecord, 'params'> & { params?: JournalRecord['params']; paramsRow?: number };
+
 /**
  * Append-only journal writer. Lines are buffered per generation and written with one write
  * call; `sync` (before each checkpoint) makes them durable, so a checkpoint never refers to
- * evaluations the journal lost.
+ * evaluations the journal lost. With `rows` (large n) the parameters go to params.f64,
+ * always written before the lines that refer to them.
  */
 export class JournalWriter {
   private readonly fd: number;
@@ -35,16 +41,32 @@ export class JournalWriter {
   /** Bytes in the file so far: a checkpoint records it so resume reads only what follows. */
   bytes: number;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    private readonly rows?: ParamRowsWriter,
+  ) {
     this.fd = openSync(path, 'a');
     this.bytes = fstatSync(this.fd).size;
   }
 
+  /** Rows in params.f64 (0 for a journal with inline parameters). */
+  get paramsRows(): number {
+    return this.rows?.rows ?? 0;
+  }
+
   append(record: JournalRecord): void {
-    this.buffer.push(JSON.stringify(record));
+    if (!this.rows) {
+      this.buffer.push(JSON.stringify(record));
+      return;
+    }
+    // `paramsRow` where `params` would be: the line reads the same way, minus the numbers.
+    const { index, generation, params, ...rest } = record;
+    const line: JournalLine = { index, generation, paramsRow: this.rows.append(params), ...rest };
+    this.buffer.push(JSON.stringify(line));
   }
 
   flush(): void {
+    this.rows?.flush();
     if (this.buffer.length === 0) return;
     const text = `${this.buffer.join('\n')}\n`;
     this.buffer = [];
@@ -55,6 +77,7 @@ export class JournalWriter {
 
   sync(): void {
     this.flush();
+    this.rows?.sync();
     fdatasyncSync(this.fd);
   }
 
@@ -63,6 +86,7 @@ export class JournalWriter {
       this.flush();
     } finally {
       closeSync(this.fd);
+      this.rows?.close();
     }
   }
 }
@@ -79,10 +103,33 @@ export interface JournalScan {
   tornBytes: number;
   /** Complete lines that are not journal records (damage inside the file), skipped. */
   badLines: number;
+  /** One past the highest params.f64 row a line read refers to (0 when none does). */
+  paramsRows: number;
 }
 
-function isRecord(value: unknown): value is JournalRecord {
-  return typeof value === 'object' && value !== null && typeof (value as JournalRecord).index === 'number';
+function isLine(value: unknown): value is JournalLine {
+  return typeof value === 'object' && value !== null && typeof (value as JournalLine).index === 'number';
+}
+
+/**
+ * A parsed journal line as a record: parameters inline, or read from params.f64. Null when
+ * it is not a record, or refers to a row that is not there (damage: no reader given, or a
+ * params.f64 cut shorter than the journal).
+ */
+export function lineToRecord(value: unknown, rows?: ParamRowsReader): JournalRecord | null {
+  if (!isLine(value)) return null;
+  if (value.params !== undefined || value.paramsRow === undefined) return value as JournalRecord;
+  if (!rows || !rows.has(value.paramsRow)) return null;
+  const { paramsRow, ...record } = value;
+  return { ...record, params: rows.params(paramsRow) };
+}
+
+/** Parses one journal line (as readJournal hands it over) into its record; throws on damage. */
+export function parseJournalLine(line: string, rows?: ParamRowsReader): JournalRecord {
+  const record = lineToRecord(JSON.parse(line), rows);
+  if (!record)
+    throw new Error(`not a journal record, or its params.f64 row is missing: ${line.slice(0, 120)}`);
+  return record;
 }
 
 /**
@@ -94,8 +141,16 @@ export function readJournal(
   path: string,
   onRecord: (record: JournalRecord, line: string) => void,
   from = 0,
+  rows?: ParamRowsReader,
 ): JournalScan {
-  const scan: JournalScan = { exists: true, records: 0, endBytes: from, tornBytes: 0, badLines: 0 };
+  const scan: JournalScan = {
+    exists: true,
+    records: 0,
+    endBytes: from,
+    tornBytes: 0,
+    badLines: 0,
+    paramsRows: 0,
+  };
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -119,16 +174,19 @@ export function readJournal(
         scan.endBytes += newline - start + 1;
         start = newline + 1;
         if (line.trim() === '') continue;
-        let record: unknown;
+        let parsed: unknown;
         try {
-          record = JSON.parse(line);
+          parsed = JSON.parse(line);
         } catch {
-          record = undefined;
+          parsed = undefined;
         }
-        if (!isRecord(record)) {
+        const record = lineToRecord(parsed, rows);
+        if (!record) {
           scan.badLines++;
           continue;
         }
+        const row = (parsed as JournalLine).paramsRow;
+        if (row !== undefined) scan.paramsRows = Math.max(scan.paramsRows, row + 1);
         scan.records++;
         onRecord(record, line);
       }
@@ -166,10 +224,18 @@ export function countJournalLines(path: string): number {
 }
 
 /**
- * Cuts off a torn last line (a crash mid-write) so appending starts on a line boundary.
+ * Cuts off a torn last line (a crash mid-write) so appending starts on a line boundary, and
+ * with `rows` cuts params.f64 back to the rows the journal's lines refer to (rows written
+ * before a crash took their lines, or half a row). `rows.count` is the row count the caller
+ * knows the kept journal to reach (the scan's, or the checkpoint's when the scan began after it).
  * Only for resume, which holds the run's lock: nobody else can be appending that line.
  */
-export function repairJournalTail(path: string, scan: JournalScan): void {
+export function repairJournalTail(
+  path: string,
+  scan: JournalScan,
+  rows?: { path: string; columns: number; count: number },
+): void {
+  if (rows) truncateParamRows(rows.path, rows.columns, rows.count);
   if (!scan.exists || scan.tornBytes === 0) return;
   const fd = openSync(path, 'r+');
   try {

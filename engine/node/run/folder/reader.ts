@@ -9,6 +9,9 @@ import { parseProblem, type Problem } from '../../problem/schema';
 import { countJournalLines, readJournal, type JournalRecord, type JournalScan } from './journal';
 import { runFiles, type BestFile, type CheckpointFile, type ResultFile, type RunMeta } from './layout';
 import { readLockHolder, type LockHolder } from './lock';
+import { ParamRowsReader } from './param-rows';
+import { openMatrices } from './checkpoint-matrices';
+import { decodeState } from '../../../core/state-codec';
 import { readStateFile, readStateFileLeniently } from './state-file';
 
 /** The direction and name the History view needs, read from problem.json as it was written. */
@@ -79,13 +82,53 @@ export class RunFolderReader {
     return readStateFile<CheckpointFile>(this.path(which));
   }
 
+  /**
+   * A checkpoint with its optimizer state decoded (large arrays read from its side file), or
+   * null when there is none. Throws naming the file when it or its side file is damaged.
+   */
+  checkpointState<T>(
+    which: 'checkpoint' | 'previousCheckpoint' = 'checkpoint',
+  ): { checkpoint: CheckpointFile; state: T } | null {
+    const checkpoint = this.checkpoint(which);
+    if (checkpoint === null) return null;
+    if (!checkpoint.matrices) return { checkpoint, state: decodeState<T>(checkpoint.optimizer) };
+    const matrices = openMatrices(this.dir, checkpoint.matrices.file, checkpoint.matrices.float64s);
+    try {
+      return { checkpoint, state: decodeState<T>(checkpoint.optimizer, matrices.source) };
+    } finally {
+      matrices.close();
+    }
+  }
+
   lockHolder(): LockHolder | null {
     return readLockHolder(this.dir);
   }
 
   /** Every complete journal record from `from` on; a line being appended is left out. */
   journal(onRecord: (record: JournalRecord, line: string) => void, from = 0): JournalScan {
-    return readJournal(this.path('journal'), onRecord, from);
+    const rows = this.paramRows();
+    try {
+      return readJournal(this.path('journal'), onRecord, from, rows ?? undefined);
+    } finally {
+      rows?.close();
+    }
+  }
+
+  /** The parameter names in problem.json's order: the columns of params.f64 rows. */
+  parameterNames(): string[] {
+    return (this.problemJson()?.parameters ?? []).map((p) => p.name);
+  }
+
+  /**
+   * A reader of params.f64 (the parameters of a large-n run's journal lines), or null when
+   * the run has none. Close it after use.
+   */
+  paramRows(): ParamRowsReader | null {
+    if (!existsSync(this.path('params'))) return null;
+    const names = this.parameterNames();
+    if (names.length === 0)
+      throw new Error(`${this.path('params')} exists but problem.json names no parameters`);
+    return new ParamRowsReader(this.path('params'), names);
   }
 
   journalLines(): number {

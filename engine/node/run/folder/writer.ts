@@ -5,11 +5,13 @@
  */
 import { copyFileSync, existsSync, linkSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { newMatricesFile, removeUnusedMatrices, writeMatrices } from './checkpoint-matrices';
 import { JournalWriter } from './journal';
+import { ParamRowsWriter, binaryParamsDimension } from './param-rows';
 import { runFiles, type BestFile, type CheckpointFile, type ResultFile, type RunMeta } from './layout';
 import { acquireRunLock, type RunLock } from './lock';
 import { RunFolderReader } from './reader';
-import { writeJsonAtomic } from './state-file';
+import { readStateFileLeniently, writeJsonAtomic } from './state-file';
 
 export class RunFolderWriter extends RunFolderReader {
   private constructor(
@@ -56,8 +58,31 @@ export class RunFolderWriter extends RunFolderReader {
     writeJsonAtomic(this.path('result'), result);
   }
 
-  /** Replaces the checkpoint, keeping the one it replaces as checkpoint.prev.json. */
-  writeCheckpoint(checkpoint: CheckpointFile): void {
+  /** The side file checkpoint.json names (undefined: not looked at yet by this writer). */
+  private currentMatrices: string | null | undefined;
+
+  /**
+   * Replaces the checkpoint, keeping the one it replaces as checkpoint.prev.json. `arrays`
+   * (the state's `$f64at` arrays, see state-codec.ts) go to a new side file first.
+   */
+  writeCheckpoint(checkpoint: CheckpointFile, arrays?: readonly Float64Array[]): void {
+    if (this.currentMatrices === undefined)
+      this.currentMatrices =
+        readStateFileLeniently<CheckpointFile>(this.path('checkpoint'))?.matrices?.file ?? null;
+    let file: string | null = null;
+    if (arrays && arrays.length > 0) {
+      file = newMatricesFile();
+      const float64s = writeMatrices(this.dir, file, arrays);
+      checkpoint = { ...checkpoint, version: 2, matrices: { file, float64s } };
+    }
+    this.replaceCheckpoint(checkpoint);
+    // The new checkpoint and its predecessor keep their side files; older ones go.
+    const keep = new Set([file, this.currentMatrices].filter((name): name is string => name !== null));
+    this.currentMatrices = file;
+    removeUnusedMatrices(this.dir, keep);
+  }
+
+  private replaceCheckpoint(checkpoint: CheckpointFile): void {
     const current = this.path('checkpoint');
     if (existsSync(current)) {
       // A second name for the current checkpoint, then a rename over the previous one:
@@ -84,8 +109,17 @@ export class RunFolderWriter extends RunFolderReader {
     if (existsSync(path)) renameSync(path, `${path}.damaged`);
   }
 
-  openJournal(): JournalWriter {
-    return new JournalWriter(this.path('journal'));
+  /**
+   * The journal, appending. Runs with `binaryFrom` or more parameters (and runs that already
+   * have a params.f64) keep their parameters as binary rows in params.f64.
+   */
+  openJournal(parameterNames: readonly string[] = [], binaryFrom = binaryParamsDimension): JournalWriter {
+    const binary =
+      parameterNames.length > 0 && (parameterNames.length >= binaryFrom || existsSync(this.path('params')));
+    return new JournalWriter(
+      this.path('journal'),
+      binary ? new ParamRowsWriter(this.path('params'), parameterNames) : undefined,
+    );
   }
 
   /** The root of the evaluations' scratch directories, created if needed. */

@@ -8,6 +8,11 @@
  * ERT(t) = evaluations summed over all runs (a run that hit t counts up to its first hit,
  * one that did not its whole budget) / runs that hit t. A function counts for the ERT
  * verdict when either side solves it (some run reaches 1e-8).
+ *
+ * With PYCMA_PATH set, pycma also runs in this bench (bench/python/pycma_driver.py, mode
+ * `bbob`, the same set-up with its own seeds and EVOBOX_BBOB_RUNS runs per instance): a second
+ * ERT column measured in the same run, and how often pycma's re-run is itself ≤ its published
+ * ERT — the share a method exactly as good as pycma gets against the published 5-run sample.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -20,6 +25,7 @@ import { SearchSpace, type BoundaryMap } from '../engine/core/search-space';
 import { getStrategy } from '../engine/strategies/registry';
 import type { Benchmark } from './index';
 import { formatCount, formatRatio } from './lib/format';
+import { checkPycma, runPycmaDriver } from './lib/pycma';
 import { RawLineChild } from './lib/raw-line-child';
 import type { Report } from './lib/report';
 import type { BenchSettings } from './lib/settings';
@@ -27,8 +33,11 @@ import type { BenchSettings } from './lib/settings';
 const targets = [1e-2, 1e-5, 1e-8] as const;
 
 /**
- * Bench-only knobs for A/B runs: EVOBOX_BBOB_DIMS=2,5 (dimensions), EVOBOX_BBOB_RUNS=3 (runs
- * per instance on evobox's side, for a less noisy ERT), EVOBOX_BBOB_BOUNDARY=reflect.
+ * Bench-only knobs for A/B runs: EVOBOX_BBOB_DIMS=2,5 (dimensions), EVOBOX_BBOB_FUNCTIONS=21,22,
+ * EVOBOX_BBOB_RUNS=3 (runs per instance on evobox's side, for a less noisy ERT),
+ * EVOBOX_BBOB_BOUNDARY=reflect, EVOBOX_BBOB_PYCMA_DIMS=2,5 (where pycma re-runs beside, when
+ * PYCMA_PATH is set; default 2, 5, 10: at n = 20 it takes minutes), EVOBOX_BBOB_TRACE=1 (one stderr line per local run: λ, its
+ * evaluations, why it ended, its best f − f_opt).
  */
 function boundaryOverride(): BoundaryMap | undefined {
   const value = process.env.EVOBOX_BBOB_BOUNDARY;
@@ -52,6 +61,8 @@ interface RunTally {
   first: (number | null)[];
   best: number;
   restarts: number;
+  /** Per local run: population, evaluations, how it ended, best f − f_opt. */
+  locals: { lambda: number; evaluations: number; reason: string; best: number }[];
 }
 
 const kitDir = resolve(fileURLToPath(new URL('../../shared/reference/bbob/', import.meta.url)));
@@ -74,6 +85,65 @@ function ert(tallies: RunTally[], t: number): number | null {
   if (hits === 0) return null;
   return tallies.reduce((sum, r) => sum + (r.first[t] ?? r.used), 0) / hits;
 }
+
+interface PycmaRun {
+  f: number;
+  used: number;
+  first: number | null;
+  restarts: number;
+}
+
+/** pycma's runs at dimension n in this bench, per function: ERT to 1e-8 (null: none solved) and solved runs. */
+async function pycmaRuns(
+  pycmaPath: string,
+  n: number,
+  functions: number[],
+  repeats: number,
+): Promise<Map<number, { ert: number | null; solved: number }>> {
+  const runs: PycmaRun[] = [];
+  await runPycmaDriver<PycmaRun>(
+    pycmaPath,
+    {
+      mode: 'bbob',
+      dimension: n,
+      functions,
+      instances,
+      repeats,
+      budget_factor: budgetFactor,
+      target: targets[targets.length - 1],
+      seed: 7_000_000,
+    },
+    (run) => runs.push(run),
+  );
+  const out = new Map<number, { ert: number | null; solved: number }>();
+  for (const f of functions) {
+    const own = runs.filter((r) => r.f === f);
+    const hits = own.filter((r) => r.first !== null).length;
+    out.set(f, {
+      ert: hits ? own.reduce((sum, r) => sum + (r.first ?? r.used), 0) / hits : null,
+      solved: hits / repeats,
+    });
+  }
+  return out;
+}
+
+/** Whether ERT `ours` is ≤ `theirs` (null = unsolved), and the ratio cell. */
+function compareErt(
+  ours: number | null,
+  theirs: number | null,
+): { counted: boolean; notWorse: boolean; cell: string } {
+  if (ours === null && theirs === null) return { counted: false, notWorse: false, cell: '–' };
+  const notWorse = ours !== null && (theirs === null || ours <= theirs);
+  const cell =
+    ours !== null && theirs !== null
+      ? formatRatio(ours / theirs)
+      : ours === null
+        ? 'pycma only'
+        : 'evobox only';
+  return { counted: true, notWorse, cell };
+}
+
+const formatSolved = (solved: number) => (Number.isInteger(solved) ? String(solved) : solved.toFixed(1));
 
 async function runOne(binary: string, f: number, n: number, instance: number, repeat = 0): Promise<RunTally> {
   const child = new RawLineChild(binary, [String(f), String(n), String(instance)]);
@@ -100,7 +170,10 @@ async function runOne(binary: string, f: number, n: number, instance: number, re
     first: targets.map(() => null),
     best: Number.POSITIVE_INFINITY,
     restarts: 0,
+    locals: [],
   };
+  let localStart = 0;
+  let localBest = Number.POSITIVE_INFINITY;
   try {
     while (!optimizer.stopReason) {
       const candidates = optimizer.ask();
@@ -117,8 +190,28 @@ async function runOne(binary: string, f: number, n: number, instance: number, re
         });
         return { fitness: value };
       });
-      optimizer.tell(outcomes);
+      for (const o of outcomes) if (o.fitness < localBest) localBest = o.fitness;
+      const summary = optimizer.tell(outcomes);
+      const ended = summary.restartedBecause ?? summary.stopReason;
+      if (ended) {
+        tally.locals.push({
+          lambda: candidates.length,
+          evaluations: tally.used - localStart,
+          reason: ended,
+          best: localBest,
+        });
+        localStart = tally.used;
+        localBest = Number.POSITIVE_INFINITY;
+      }
     }
+    if (process.env.EVOBOX_BBOB_TRACE)
+      process.stderr.write(
+        `f${f} n=${n} i${instance}.${repeat}: ` +
+          tally.locals
+            .map((l) => `λ${l.lambda} ${l.evaluations} ${l.reason} ${l.best.toExponential(1)}`)
+            .join(' | ') +
+          '\n',
+      );
   } finally {
     await child.close();
   }
@@ -150,14 +243,33 @@ export const bbob: Benchmark = {
         ? [2, 5]
         : [2, 5, 10, 20];
     const runsPerInstance = Number(process.env.EVOBOX_BBOB_RUNS ?? 1);
-    const functions = Array.from({ length: 24 }, (_, i) => i + 1);
+    const pycma = await checkPycma(settings);
+    const pycmaDims = (process.env.EVOBOX_BBOB_PYCMA_DIMS ?? '2,5,10').split(',').map(Number);
+    report.text(
+      pycma.ok
+        ? `pycma ${pycma.versions.pycma} (numpy ${pycma.versions.numpy}) also runs here: ${runsPerInstance} run(s) per instance, its own seeds, at n = ${pycmaDims.join(', ')}.`
+        : `pycma does not run beside (${pycma.reason}); only its published run is compared.`,
+    );
+    report.text();
+    const functions = process.env.EVOBOX_BBOB_FUNCTIONS
+      ? process.env.EVOBOX_BBOB_FUNCTIONS.split(',').map(Number)
+      : Array.from({ length: 24 }, (_, i) => i + 1);
     for (const n of dims) {
       const rows: (string | number)[][] = [];
       let solvedOurs = 0;
       let solvedTheirs = 0;
       let ertCompared = 0;
       let ertNotWorse = 0;
+      let sameCompared = 0;
+      let sameNotWorse = 0;
+      let rerunCompared = 0;
+      let rerunNotWorse = 0;
+      let solvedRerun = 0;
       const started = performance.now();
+      const rerun =
+        pycma.ok && settings.pycmaPath && pycmaDims.includes(n)
+          ? await pycmaRuns(settings.pycmaPath, n, functions, runsPerInstance)
+          : null;
       for (const f of functions) {
         const theirs = reference.table.find((r) => r.f === f && r.dim === n);
         const tallies: RunTally[] = [];
@@ -168,28 +280,36 @@ export const bbob: Benchmark = {
         solvedTheirs += theirs?.solved ?? 0;
         const ours = ert(tallies, 2);
         const pycmaErt = theirs?.['ERT_1e-08'] ?? null;
-        let ratio = '–';
-        if (ours !== null || pycmaErt !== null) {
-          ertCompared++;
-          const r = (ours ?? Number.POSITIVE_INFINITY) / (pycmaErt ?? Number.POSITIVE_INFINITY);
-          if (ours !== null && (pycmaErt === null || ours <= pycmaErt)) ertNotWorse++;
-          ratio =
-            ours !== null && pycmaErt !== null
-              ? formatRatio(r)
-              : ours === null
-                ? 'pycma only'
-                : 'evobox only';
-        }
-        rows.push([
+        const published = compareErt(ours, pycmaErt);
+        if (published.counted) ertCompared++;
+        if (published.notWorse) ertNotWorse++;
+        const row: (string | number)[] = [
           f,
           theirs?.name ?? '',
-          `${Number.isInteger(solved) ? solved : solved.toFixed(1)}/${instances.length}`,
+          `${formatSolved(solved)}/${instances.length}`,
           `${theirs?.solved ?? '–'}/${theirs?.runs ?? instances.length}`,
           ours === null ? 'inf' : formatCount(ours),
           pycmaErt === null ? 'inf' : formatCount(pycmaErt),
-          ratio,
-          (tallies.reduce((s, r) => s + r.restarts, 0) / tallies.length).toFixed(1),
-        ]);
+          published.cell,
+        ];
+        const again = rerun?.get(f);
+        if (again) {
+          solvedRerun += again.solved;
+          const same = compareErt(ours, again.ert);
+          if (same.counted) sameCompared++;
+          if (same.notWorse) sameNotWorse++;
+          // pycma's re-run against its own published sample: the noise floor of the verdict above.
+          const itself = compareErt(again.ert, pycmaErt);
+          if (itself.counted) rerunCompared++;
+          if (itself.notWorse) rerunNotWorse++;
+          row.push(
+            `${formatSolved(again.solved)}/${instances.length}`,
+            again.ert === null ? 'inf' : formatCount(again.ert),
+            same.cell,
+          );
+        }
+        row.push((tallies.reduce((s, r) => s + r.restarts, 0) / tallies.length).toFixed(1));
+        rows.push(row);
       }
       const seconds = (performance.now() - started) / 1000;
       report.text(
@@ -205,18 +325,28 @@ export const bbob: Benchmark = {
           'ERT 1e-8 evobox',
           'ERT 1e-8 pycma',
           'ratio',
+          ...(rerun ? ['solved pycma here', 'ERT pycma here', 'ratio here'] : []),
           'mean restarts',
         ],
         rows,
       );
+      const perInstance = runsPerInstance > 1 ? ` (mean of ${runsPerInstance} runs per instance)` : '';
       report.text(
-        `Runs solved: evobox ${solvedOurs}, pycma ${solvedTheirs} of ${functions.length * instances.length}; ` +
+        `Runs solved${perInstance}: evobox ${formatSolved(solvedOurs)}, pycma ${solvedTheirs} of ${functions.length * instances.length}; ` +
           `ERT ≤ pycma's on ${ertNotWorse} of the ${ertCompared} functions either solves.`,
       );
+      if (rerun) {
+        report.text();
+        report.text(
+          `Against pycma run here: solved ${formatSolved(solvedOurs)} vs ${formatSolved(solvedRerun)}; ERT ≤ pycma's on ` +
+            `${sameNotWorse} of ${sameCompared}. pycma's re-run itself is ≤ its published ERT on ${rerunNotWorse} of ` +
+            `${rerunCompared} functions (${((100 * rerunNotWorse) / Math.max(1, rerunCompared)).toFixed(0)} %).`,
+        );
+      }
       report.text();
       report.check(
         `n = ${n}: runs solved ≥ pycma's`,
-        `${solvedOurs} vs ${solvedTheirs}`,
+        `${formatSolved(solvedOurs)} vs ${solvedTheirs}`,
         solvedOurs >= solvedTheirs,
         `${solvedTheirs - solvedOurs} fewer`,
       );

@@ -12,6 +12,14 @@ This is evobox code, not pycma's: it imports `cma` from the checkout named by PY
       -> one JSON line per run: evaluations to the first f < target (null if never within
          the budget), evaluations used, best f.
 
+  {"mode": "bbob", "dimension": 5, "functions": [1, 2], "instances": [1, 2, 3, 4, 5], "repeats": 1,
+    "budget_factor": 2000, "target": 1e-8, "seed": 7000000}
+      -> one JSON line per run of IPOP pycma on COCO BBOB (cma.bbobbenchmarks, the values
+         ../shared/reference/bbob/check_bbob_line.py matches against bbob_line) set up as
+         ../shared/reference/bbob/README.md says: bounds [-5, 5] (BoundTransform), sigma0 = 2,
+         x0 ~ U[-4, 4]^n drawn anew for every restart, incpopsize 2, budget budget_factor * n over
+         all restarts: evaluations to the first f - f_opt <= target (null if never), used, restarts.
+
 Counting as in ../shared/reference/pycma-4.4.0.md: every objective call counts, x0 ~ U[-3, 3]^n,
 sigma0 = 2; IPOP = cma.fmin2 with 9 restarts doubling the population, budget over all restarts.
 """
@@ -148,6 +156,37 @@ def overhead(request):
     return result
 
 
+def bbob_runs(request):
+    from cma import bbobbenchmarks as bb
+
+    n = request["dimension"]
+    target = request["target"]
+    for f in request["functions"]:
+        for repeat in range(request["repeats"]):
+            for instance in request["instances"]:
+                function, f_opt = bb.instantiate(f, iinstance=instance)
+                seed = request["seed"] + f * 10000 + n * 100 + instance + 1000 * repeat
+                rng = np.random.default_rng(seed)
+                tally = {"used": 0, "first": None}
+
+                def objective(x):
+                    value = float(function(np.asarray(x))) - f_opt
+                    tally["used"] += 1
+                    if tally["first"] is None and value <= target:
+                        tally["first"] = tally["used"]
+                    return value
+
+                result = cma.fmin(
+                    objective, lambda: rng.uniform(-4, 4, n), 2.0,
+                    {"bounds": [-5, 5], "ftarget": target, "maxfevals": request["budget_factor"] * n,
+                     "verbose": -9, "seed": seed, "verb_log": 0},
+                    restarts=1000, incpopsize=2)
+                restarts = len(cma.evolution_strategy.all_stoppings) - 1
+                print(json.dumps({"f": f, "instance": instance, "repeat": repeat, "used": tally["used"],
+                                  "first": tally["first"], "restarts": restarts,
+                                  "best": float(result[1])}), flush=True)
+
+
 def main():
     request = json.loads(sys.stdin.read())
     if request["mode"] == "version":
@@ -159,6 +198,8 @@ def main():
         for case in request["cases"]:
             for seed in case["seeds"]:
                 print(json.dumps(quality_run(case, seed, rotations)), flush=True)
+    elif request["mode"] == "bbob":
+        bbob_runs(request)
     else:
         raise ValueError("unknown mode " + str(request["mode"]))
 

@@ -266,15 +266,24 @@ export const bbob: Benchmark = {
       let rerunNotWorse = 0;
       let solvedRerun = 0;
       const started = performance.now();
-      const rerun =
+      // pycma runs in its own process meanwhile (two cores: about half the wall time).
+      const rerunning =
         pycma.ok && settings.pycmaPath && pycmaDims.includes(n)
-          ? await pycmaRuns(settings.pycmaPath, n, functions, runsPerInstance)
+          ? pycmaRuns(settings.pycmaPath, n, functions, runsPerInstance)
           : null;
+      rerunning?.catch(() => undefined); // awaited below; no unhandled rejection meanwhile
+      const losses: string[] = [];
+      const talliesOf = new Map<number, RunTally[]>();
       for (const f of functions) {
-        const theirs = reference.table.find((r) => r.f === f && r.dim === n);
         const tallies: RunTally[] = [];
         for (let repeat = 0; repeat < runsPerInstance; repeat++)
           for (const instance of instances) tallies.push(await runOne(built.path, f, n, instance, repeat));
+        talliesOf.set(f, tallies);
+      }
+      const rerun = rerunning ? await rerunning : null;
+      for (const f of functions) {
+        const theirs = reference.table.find((r) => r.f === f && r.dim === n);
+        const tallies = talliesOf.get(f)!;
         const solved = tallies.filter((r) => r.first[2] !== null).length / runsPerInstance;
         solvedOurs += solved;
         solvedTheirs += theirs?.solved ?? 0;
@@ -302,12 +311,24 @@ export const bbob: Benchmark = {
           const itself = compareErt(again.ert, pycmaErt);
           if (itself.counted) rerunCompared++;
           if (itself.notWorse) rerunNotWorse++;
+          if (published.counted && !published.notWorse) {
+            const lucky = again.ert === null || (pycmaErt !== null && again.ert > pycmaErt);
+            losses.push(
+              `f${f} (${published.cell}): ` +
+                (lucky
+                  ? `the published sample is better than pycma's own re-run (${again.ert === null ? 'unsolved' : formatRatio(again.ert / pycmaErt!)} of it)`
+                  : same.notWorse
+                    ? `≤ pycma's re-run (${same.cell})`
+                    : `above pycma's re-run too (${same.cell})`),
+            );
+          }
           row.push(
             `${formatSolved(again.solved)}/${instances.length}`,
             again.ert === null ? 'inf' : formatCount(again.ert),
             same.cell,
           );
         }
+        if (!again && published.counted && !published.notWorse) losses.push(`f${f} (${published.cell})`);
         row.push((tallies.reduce((s, r) => s + r.restarts, 0) / tallies.length).toFixed(1));
         rows.push(row);
       }
@@ -343,6 +364,10 @@ export const bbob: Benchmark = {
             `${rerunCompared} functions (${((100 * rerunNotWorse) / Math.max(1, rerunCompared)).toFixed(0)} %).`,
         );
       }
+      if (losses.length) {
+        report.text();
+        report.text(`Above pycma's published ERT: ${losses.join('; ')}.`);
+      }
       report.text();
       report.check(
         `n = ${n}: runs solved ≥ pycma's`,
@@ -354,7 +379,9 @@ export const bbob: Benchmark = {
         `n = ${n}: ERT ≤ pycma's on ≥ 75 % of the functions either solves`,
         `${ertNotWorse} of ${ertCompared} (${((100 * ertNotWorse) / Math.max(1, ertCompared)).toFixed(0)} %)`,
         ertNotWorse >= 0.75 * ertCompared,
-        'below 75 %',
+        rerun
+          ? `below 75 %; pycma's own re-run reaches ${rerunNotWorse} of ${rerunCompared} against the same published sample`
+          : 'below 75 %',
       );
     }
   },

@@ -55,7 +55,7 @@ interface PycmaRow {
   'ERT_1e-08': number | null;
 }
 
-interface RunTally {
+export interface RunTally {
   used: number;
   /** Evaluations up to the first hit of each target, or null. */
   first: (number | null)[];
@@ -80,7 +80,7 @@ function buildBlackBox(): { path: string } | { reason: string } {
   return { path: join(out, 'bbob_line') };
 }
 
-function ert(tallies: RunTally[], t: number): number | null {
+export function ert(tallies: RunTally[], t: number): number | null {
   const hits = tallies.filter((r) => r.first[t] !== null).length;
   if (hits === 0) return null;
   return tallies.reduce((sum, r) => sum + (r.first[t] ?? r.used), 0) / hits;
@@ -128,7 +128,7 @@ async function pycmaRuns(
 }
 
 /** Whether ERT `ours` is ≤ `theirs` (null = unsolved), and the ratio cell. */
-function compareErt(
+export function compareErt(
   ours: number | null,
   theirs: number | null,
 ): { counted: boolean; notWorse: boolean; cell: string } {

@@ -36,7 +36,8 @@ const targets = [1e-2, 1e-5, 1e-8] as const;
  * Bench-only knobs for A/B runs: EVOBOX_BBOB_DIMS=2,5 (dimensions), EVOBOX_BBOB_FUNCTIONS=21,22,
  * EVOBOX_BBOB_RUNS=3 (runs per instance on evobox's side, for a less noisy ERT),
  * EVOBOX_BBOB_BOUNDARY=reflect, EVOBOX_BBOB_PYCMA_DIMS=2,5 (where pycma re-runs beside, when
- * PYCMA_PATH is set; default 2, 5, 10: at n = 20 it takes minutes), EVOBOX_BBOB_TRACE=1 (one stderr line per local run: λ, its
+ * PYCMA_PATH is set; default 2, 5: pycma in-process needs 2 and 7 min there on a loaded 2-core
+ * machine, over 20 min at n = 10), EVOBOX_BBOB_TRACE=1 (one stderr line per local run: λ, its
  * evaluations, why it ended, its best f − f_opt).
  */
 function boundaryOverride(): BoundaryMap | undefined {
@@ -244,7 +245,7 @@ export const bbob: Benchmark = {
         : [2, 5, 10, 20];
     const runsPerInstance = Number(process.env.EVOBOX_BBOB_RUNS ?? 1);
     const pycma = await checkPycma(settings);
-    const pycmaDims = (process.env.EVOBOX_BBOB_PYCMA_DIMS ?? '2,5,10').split(',').map(Number);
+    const pycmaDims = (process.env.EVOBOX_BBOB_PYCMA_DIMS ?? '2,5').split(',').map(Number);
     report.text(
       pycma.ok
         ? `pycma ${pycma.versions.pycma} (numpy ${pycma.versions.numpy}) also runs here: ${runsPerInstance} run(s) per instance, its own seeds, at n = ${pycmaDims.join(', ')}.`

@@ -18,6 +18,7 @@ import {
   type TrainStepEvent,
 } from '../train/session';
 import { trainerIds } from '../../train/trainers/registry';
+import { executorFromFlag, type ExecutorConfig } from '../executors/index';
 import { positiveInteger, collectOption } from './flags';
 
 const exitCodes = { ok: 0, failure: 1, invalid: 2 } as const;
@@ -32,6 +33,7 @@ interface TrainFlags {
   runsDir?: string;
   json?: boolean;
   progress?: boolean;
+  executor?: ExecutorConfig;
 }
 
 function format(value: number | null): string {
@@ -127,6 +129,7 @@ function withOverrides(problem: TrainProblem, flags: TrainFlags): TrainProblem {
         ...(flags.fCalls !== undefined ? { fCalls: flags.fCalls } : {}),
       },
       seed: flags.seed ?? problem.seed,
+      ...(flags.executor ? { executor: flags.executor } : {}),
     },
     baseDir,
   );
@@ -189,6 +192,17 @@ export function registerTrain(program: Command, setExit: (code: number) => void)
         throw new InvalidArgumentError(`--seed expects a non-negative integer (got ${JSON.stringify(v)})`);
       return n;
     })
+    .option(
+      '--executor <kind|url>',
+      "where F runs: local, bullmq, or redis://host:port for the bullmq executor (default: the problem's executor, else local)",
+      (value: string) => {
+        try {
+          return executorFromFlag(value);
+        } catch (error) {
+          throw new InvalidArgumentError((error as Error).message);
+        }
+      },
+    )
     .option('--out <dir>', 'run folder to create (default runs/<time>-<name>)')
     .option('--runs-dir <dir>', 'parent folder for run folders', 'runs')
     .option('--json', 'print one JSON object with the result on stdout')

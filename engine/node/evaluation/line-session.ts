@@ -181,7 +181,7 @@ export class LineSession implements ProtocolSession {
 
     const pending: PendingRequest[] = [];
     const requestLine = (job: EvaluationJob, workdir: string | undefined) =>
-      `${JSON.stringify({ id: job.index, params: job.params, ...(workdir !== undefined ? { workdir } : {}) })}\n`;
+      `${JSON.stringify({ id: job.index, ...(job.batch ? { batch: job.batch } : { params: job.params }), ...(workdir !== undefined ? { workdir } : {}) })}\n`;
     if (!setup.needsWorkdir) {
       // The common case builds the requests synchronously: no promise per request.
       for (let slot = 0; slot < jobs.length; slot++) {

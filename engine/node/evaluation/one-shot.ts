@@ -12,7 +12,9 @@ import type { EvaluationJob, EvaluationResult, ParamValues } from './types';
 
 export interface OneShotRequest {
   id: number;
-  params: ParamValues;
+  /** Absent for a batched request, which carries `batch` instead. */
+  params?: ParamValues;
+  batch?: ParamValues[];
   workdir?: string;
 }
 
@@ -70,7 +72,11 @@ async function evaluateOneShot(
     const processCwd = setup.templates.size > 0 && workdir !== undefined ? workdir : setup.cwd;
     if (workdir === undefined) await clearStaleResultFile(setup, processCwd, values);
 
-    const request = { id: job.index, params: job.params, ...(workdir !== undefined ? { workdir } : {}) };
+    const request = {
+      id: job.index,
+      ...(job.batch ? { batch: job.batch } : { params: job.params }),
+      ...(workdir !== undefined ? { workdir } : {}),
+    };
     const stdinText = stdinFor(request);
     const outcome = await runProcess(
       {

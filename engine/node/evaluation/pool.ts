@@ -89,7 +89,12 @@ export function contiguousChunks<T>(items: readonly T[], parts: number): T[][] {
 
 function stripJob(job: EvaluationJob): EvaluationJob {
   // Only index and params cross to the thread (x is informational, params are what objectives see).
-  return { index: job.index, params: job.params, ...(job.x ? { x: Array.from(job.x) } : {}) };
+  return {
+    index: job.index,
+    params: job.params,
+    ...(job.x ? { x: Array.from(job.x) } : {}),
+    ...(job.batch ? { batch: job.batch } : {}),
+  };
 }
 
 class InProcessEvaluator implements Evaluator {

@@ -88,6 +88,9 @@ function vectorAnswer(value: unknown, what: string): ParsedResult | undefined {
     if (typeof record.error === 'string' && record.error !== '') return undefined;
     y = record.y;
   } else return undefined;
+  // A batched answer (rows per item, a failed item as null or {"error"}): engine/node/train checks each row.
+  if (Array.isArray(y) && y.some((row) => Array.isArray(row) || row === null || typeof row === 'object'))
+    return { fitness: Number.NaN, extras: { y } };
   if (!Array.isArray(y) || !y.every((v) => typeof v === 'number' && Number.isFinite(v)))
     return { error: `${what} "y" must be an array of finite numbers (got ${excerpt(JSON.stringify(y))})` };
   return { fitness: Number.NaN, extras: { y } };

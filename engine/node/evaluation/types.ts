@@ -55,6 +55,12 @@ export interface EvaluationJob {
   params: ParamValues;
   /** Internal coordinates; informational, objectives receive `params`. */
   x?: ArrayLike<number>;
+  /**
+   * A batched request (`evobox train`'s `blackBox.batch`): the program receives
+   * `{"id", "batch": [params, …]}` instead of `params` and answers `{"y": [[…], …]}`, one
+   * row per item; engine/node/train checks the rows. Line and json-stdin protocols only.
+   */
+  batch?: ParamValues[];
 }
 
 export interface EvaluationResult {

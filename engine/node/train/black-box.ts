@@ -1,18 +1,21 @@
 /**
- * The one door from `evobox train` to the black box F(x, o) → y: every call goes through
- * the evaluation layer (engine/node/evaluation, `createEvaluator`), so F is any program the
- * optimiser can run — a `line` process (a minibatch is written at once and the replies read
- * in order: pipelined, one round trip per batch in effect), `json-stdin`, `args`, or a JS
- * module on worker threads — with the same timeouts, restarts and failure reasons.
+ * The one door from `evobox train` to the black box F(x, o) → y: every call goes through an
+ * executor (engine/node/executors, `createExecutor`: the local pool by default, or a BullMQ
+ * queue read by `evobox worker`s), so F is any program the optimiser can run — a `line`
+ * process (a minibatch is written at once and the replies read in order: pipelined),
+ * `json-stdin`, `args`, or a JS module on worker threads — with the same timeouts, restarts
+ * and failure reasons.
  *
  * Contract: a request carries the sample's inputs and the model's outputs as named
  * parameters, `{"id": 7, "params": {"x1": 0.3, "x2": -0.1, "o": 0.42}}`; the answer is
- * `{"y": [y1, y2]}` or a bare JSON array. A failed call (error, wrong length, crash,
- * timeout) is reported as y = null with its reason; the trainers drop that sample.
+ * `{"y": [y1, y2]}` or a bare JSON array. With `blackBox.batch` a minibatch is one request,
+ * `{"id": 8, "batch": [{params}, …]}`, answered by `{"y": [[…], …]}` (a failed item as null
+ * or `{"error": "why"}`). A failed call or item (error, wrong length, crash, timeout) is
+ * reported as y = null with its reason; the trainers drop that sample and count it.
  */
-import { createEvaluator } from '../evaluation/pool';
+import { createExecutor, type Executor, type ExecutorConfig } from '../executors/index';
 import { loadModuleObjective, type ModuleObjectiveFunction } from '../evaluation/module-objective';
-import type { EvaluationResult, Evaluator, ObjectiveConfig } from '../evaluation/types';
+import type { EvaluationJob, EvaluationResult, ObjectiveConfig } from '../evaluation/types';
 import type { Answer } from '../../train/trainer';
 import type { BlackBoxConfig } from './problem';
 
@@ -43,6 +46,42 @@ export interface BlackBoxSettings {
   cwd: string;
   workers: number;
   seed: number;
+  /** Where F runs (default: the local pool). */
+  executor?: ExecutorConfig;
+  /** The run folder's name: distributed job ids are runId:generation:index. */
+  runId?: string;
+}
+
+/** `y` answers of a batched request, one per item, or the reason an item has none. */
+export function batchAnswersOf(
+  result: EvaluationResult,
+  items: number,
+  m: number,
+): ({ y: Float64Array } | { error: string })[] {
+  const all = (error: string) => Array.from({ length: items }, () => ({ error }));
+  if (result.fitness === null) return all(result.error ?? 'failed');
+  const rows = result.extras?.y;
+  if (!Array.isArray(rows) || (rows.length > 0 && !rows.some((row) => Array.isArray(row) || row === null)))
+    return all(
+      `F answered a batch of ${items} with ${JSON.stringify(rows ?? result.fitness)?.slice(0, 80)}, expected {"y": [[...], ...]} with one row per item`,
+    );
+  if (rows.length !== items)
+    return all(`F answered ${rows.length} rows for a batch of ${items} (expected one row per item)`);
+  return rows.map((row: unknown, i) => {
+    if (row !== null && typeof row === 'object' && !Array.isArray(row))
+      return {
+        error: `batch item ${i}: ${String((row as { error?: unknown }).error ?? JSON.stringify(row))}`,
+      };
+    if (!Array.isArray(row))
+      return { error: `batch item ${i}: F answered ${JSON.stringify(row)}, expected ${m} numbers` };
+    if (row.length !== m)
+      return {
+        error: `batch item ${i}: F answered ${row.length} values, expected ${m} (one per target column)`,
+      };
+    if (!row.every((v) => typeof v === 'number' && Number.isFinite(v)))
+      return { error: `batch item ${i}: y must be finite numbers (got ${JSON.stringify(row).slice(0, 80)})` };
+    return { y: Float64Array.from(row as number[]) };
+  });
 }
 
 function objectiveOf(config: BlackBoxConfig): ObjectiveConfig {
@@ -84,14 +123,28 @@ function parseJacobian(value: unknown, m: number, k: number): Float64Array[] {
   });
 }
 
+/** Items per batched request: `batchSize`, else the call split evenly over the workers. */
+function batchChunks(count: number, config: BlackBoxConfig, workers: number): number[] {
+  const size =
+    'command' in config && config.batchSize !== undefined
+      ? config.batchSize
+      : Math.max(1, Math.ceil(count / Math.max(1, workers)));
+  const sizes: number[] = [];
+  for (let from = 0; from < count; from += size) sizes.push(Math.min(size, count - from));
+  return sizes;
+}
+
 export async function createBlackBox(config: BlackBoxConfig, settings: BlackBoxSettings): Promise<BlackBox> {
   const { inputNames, outputNames, targetCount: m } = settings;
-  const evaluator: Evaluator = await createEvaluator(objectiveOf(config), {
+  const executor: Executor = await createExecutor(settings.executor, {
+    objective: objectiveOf(config),
     workers: settings.workers,
     cwd: settings.cwd,
     seed: settings.seed,
     parameterNames: [...inputNames, ...outputNames],
+    runId: settings.runId ?? `train-${process.pid}-${Date.now()}`,
   });
+  const batched = 'command' in config && (config.batch === true || config.batchSize !== undefined);
   let gradient: ModuleObjectiveFunction | undefined;
   if ('module' in config && config.gradient)
     gradient = await loadModuleObjective({ module: config.module, export: config.gradient });
@@ -106,11 +159,27 @@ export async function createBlackBox(config: BlackBoxConfig, settings: BlackBoxS
   return {
     async evaluate(points, firstId) {
       const jobs = points.map((point, i) => ({ index: firstId + i, params: paramsOf(point) }));
-      const results = await evaluator.evaluate(jobs);
+      let perPoint: ({ y: Float64Array } | { error: string })[];
+      if (batched && jobs.length > 0) {
+        // One request per chunk, numbered by its first item's id, so ids stay unique and stable.
+        const sizes = batchChunks(jobs.length, config, executor.slots);
+        const requests: EvaluationJob[] = [];
+        let from = 0;
+        for (const size of sizes) {
+          const items = jobs.slice(from, from + size);
+          requests.push({ index: items[0].index, params: {}, batch: items.map((job) => job.params) });
+          from += size;
+        }
+        const results = await executor.evaluate(requests, firstId);
+        perPoint = results.flatMap((result, r) => batchAnswersOf(result, sizes[r], m));
+      } else {
+        const results = await executor.evaluate(jobs, firstId);
+        perPoint = results.map((result) => answerOf(result, m));
+      }
       const answers: Answer[] = [];
       const failures: string[] = [];
       for (let i = 0; i < points.length; i++) {
-        const answer = answerOf(results[i], m);
+        const answer = perPoint[i];
         if ('error' in answer) {
           failures.push(answer.error);
           answers.push({ y: null });
@@ -135,6 +204,6 @@ export async function createBlackBox(config: BlackBoxConfig, settings: BlackBoxS
       }
       return { answers, failures };
     },
-    close: () => evaluator.close(),
+    close: () => executor.close(),
   };
 }

@@ -8,6 +8,7 @@ import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { activations } from '../../train/mlp';
 import { trainerIds } from '../../train/trainers/registry';
+import { ExecutorConfigError, parseExecutorConfig, type ExecutorConfig } from '../executors/index';
 
 export class TrainProblemError extends Error {
   constructor(message: string) {
@@ -36,8 +37,16 @@ const commandBlackBox = z
     protocol: z.enum(['line', 'json-stdin', 'args']).default('line'),
     timeoutSeconds: z.number().positive().optional(),
     env: z.record(z.string(), z.string()).optional(),
+    /** A minibatch per request, `{"id", "batch": [params…]}` → `{"y": [[…], …]}` (line, json-stdin). */
+    batch: z.boolean().optional(),
+    /** Items per batched request (implies `batch`); default: the call split evenly over the workers. */
+    batchSize: z.number().int().min(1).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => !(b.batch || b.batchSize !== undefined) || b.protocol !== 'args', {
+    message: 'a batched black box needs protocol "line" or "json-stdin" (args has no place for a batch)',
+    path: ['batch'],
+  });
 
 const moduleBlackBox = z
   .object({
@@ -91,6 +100,8 @@ const trainProblemFile = z
     checkpointEvery: z.number().int().min(1).default(10),
     seed: z.number().int().min(0).default(0),
     workers: z.number().int().min(1).default(1),
+    /** Where F runs, as in an optimisation problem file: {"kind": "local"} (default) or {"kind": "bullmq", …}. */
+    executor: z.object({ kind: z.string() }).passthrough().optional(),
   })
   .strict();
 
@@ -107,7 +118,8 @@ export interface OutputSpec {
   scale: number;
 }
 
-export type TrainProblem = Omit<Parsed, 'model'> & {
+export type TrainProblem = Omit<Parsed, 'model' | 'executor'> & {
+  executor?: ExecutorConfig;
   model: Omit<Parsed['model'], 'outputs'> & { outputs: OutputSpec[] };
   /** The folder relative paths resolved against. */
   baseDir: string;
@@ -190,8 +202,22 @@ export function parseTrainProblem(json: unknown, baseDir: string): TrainProblem 
     throw new TrainProblemError(
       'trainer.name: "oracle" needs a module black box that exports its gradient (blackBox.gradient)',
     );
+  let executor: ExecutorConfig | undefined;
+  if (p.executor !== undefined) {
+    try {
+      executor = parseExecutorConfig(p.executor);
+    } catch (error) {
+      if (error instanceof ExecutorConfigError) throw new TrainProblemError(error.message);
+      throw error;
+    }
+    if ('module' in blackBox && blackBox.gradient && executor.kind !== 'local' && p.trainer.name === 'oracle')
+      throw new TrainProblemError(
+        'executor: the oracle trainer calls its gradient in-process; use {"kind": "local"}',
+      );
+  }
   return {
     ...p,
+    ...(executor ? { executor } : {}),
     data: { ...p.data, file, validation },
     model: { ...p.model, outputs },
     blackBox,

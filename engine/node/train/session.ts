@@ -8,7 +8,7 @@
  */
 import { drawBatch } from '../../train/batch';
 import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { createRng, restoreRng, type Rng, type RngState } from '../../core/rng';
 import { decodeState, encodeState } from '../../core/state-codec';
 import { resolveOptions, type OptionValue } from '../../core/strategy';
@@ -267,8 +267,10 @@ class TrainingRun {
   }
 }
 
-function openBlackBox(problem: TrainProblem): Promise<BlackBox> {
+function openBlackBox(problem: TrainProblem, runDir: string): Promise<BlackBox> {
   return createBlackBox(problem.blackBox, {
+    executor: problem.executor,
+    runId: basename(runDir),
     inputNames: problem.data.inputs,
     outputNames: problem.model.outputs.map((o) => o.name),
     targetCount: problem.data.targets.length,
@@ -299,7 +301,7 @@ export async function startTraining(problem: TrainProblem, options: TrainOptions
   mkdirSync(runDir, { recursive: true });
   writeAtomic(join(runDir, trainFiles.problem), `${JSON.stringify(problem, null, 2)}\n`);
   writeAtomic(join(runDir, trainFiles.journal), '');
-  const blackBox = await openBlackBox(problem);
+  const blackBox = await openBlackBox(problem, runDir);
   const run = new TrainingRun(runDir, problem, prepared, blackBox, options.onStep);
   const progress: Progress = {
     step: 0,
@@ -351,7 +353,7 @@ export async function resumeTraining(
   }
   const kept = readJournal(dir).filter((line) => line.step <= progress.step);
   writeAtomic(join(dir, trainFiles.journal), kept.map((line) => `${JSON.stringify(line)}\n`).join(''));
-  const blackBox = await openBlackBox(problem);
+  const blackBox = await openBlackBox(problem, dir);
   const run = new TrainingRun(dir, problem, fresh.prepared, blackBox, options.onStep);
   return { runDir: dir, done: run.run(rng, trainerState, progress), stop: () => run.stop() };
 }

@@ -28,6 +28,14 @@ export const invokeChannelNames = [
   'runs:generations',
   'dialog:open-file',
   'dialog:save-file',
+  // Train a model (issue 15): electron/backend/train-service.ts
+  'train:preview',
+  'train:trainers',
+  'train:start',
+  'train:control',
+  'train:read',
+  'train:list',
+  'train:export',
 ] as const;
 
 export type InvokeChannel = (typeof invokeChannelNames)[number];

@@ -62,9 +62,75 @@ export {
 export type { OptionInfo, StrategyInfo } from '../engine/core/strategy-info';
 export type { ProblemCatalog, ProtocolInfo } from '../engine/problem/catalog';
 
+const empty = z.object({}).strict();
+
+/* ------------------------------------------------------------------ train a model (issue 15; append-only) */
+
+/** Hidden sizes, activation and output names of the model, as the workbench edits them. */
+const trainColumn = z.string().min(1).max(200);
+export const trainActions = ['pause', 'resume', 'stop'] as const;
+
+/** A training problem as the workbench builds it: the `evobox train` file's shape, checked by the engine. */
+export const trainProblemDraftSchema = z
+  .object({
+    name: z.string().min(1).max(200).optional(),
+    data: z
+      .object({
+        file: path,
+        inputs: z.array(trainColumn).min(1).max(1000),
+        targets: z.array(trainColumn).min(1).max(1000),
+        validation: z.object({ fraction: z.number() }).strict().optional(),
+      })
+      .strict(),
+    model: z
+      .object({
+        hidden: z.array(z.number().int()).max(16),
+        activation: z.string().max(40).optional(),
+        outputs: z.array(trainColumn).min(1).max(1000),
+      })
+      .strict(),
+    blackBox: z
+      .object({
+        command: path,
+        protocol: z.enum(['line', 'json-stdin', 'args']).optional(),
+        args: z.array(z.string().max(MAX_PATH)).max(200).optional(),
+        timeoutSeconds: z.number().optional(),
+        batch: z.boolean().optional(),
+      })
+      .strict(),
+    trainer: z
+      .object({
+        name: z.string().min(1).max(100),
+        batchSize: z.number().int().optional(),
+        options: z
+          .record(z.string().max(100), z.union([z.number(), z.boolean(), z.string().max(1000)]))
+          .optional(),
+      })
+      .strict(),
+    budget: z.object({ steps: z.number().int().optional(), fCalls: z.number().int().optional() }).strict(),
+    validateEvery: z.number().int().optional(),
+    checkpointEvery: z.number().int().optional(),
+    seed: z.number().int().optional(),
+    workers: z.number().int().optional(),
+  })
+  .strict();
+export type TrainProblemDraft = z.infer<typeof trainProblemDraftSchema>;
+
+const trainRequestSchemas = {
+  /** The columns and first rows of a CSV / JSON-lines data file. */
+  'train:preview': z.object({ path, rows: z.number().int().min(1).max(200).optional() }).strict(),
+  /** The trainers and their options, defaults resolved for `dimension` model weights. */
+  'train:trainers': z.object({ dimension: z.number().int().min(1).max(10_000_000) }).strict(),
+  'train:start': z.object({ problem: trainProblemDraftSchema, baseDir: path }).strict(),
+  'train:control': z.object({ runDir: path, action: z.enum(trainActions) }).strict(),
+  /** A training run: journal lines from index `from` on, the latest predictions, status. */
+  'train:read': z.object({ runDir: path, from: z.number().int().min(0) }).strict(),
+  'train:list': empty,
+  'train:export': z.object({ runDir: path, format: z.enum(['json', 'mjs', 'py']) }).strict(),
+} as const;
+
 /* ------------------------------------------------------------------ request schemas */
 
-const empty = z.object({}).strict();
 const draftWithBase = z.object({ draft: problemDraftSchema, baseDir: path }).strict();
 
 /** Sort of the evaluations table: a fixed column, `param:<name>` or `extra:<name>`. */
@@ -179,6 +245,7 @@ export const requestSchemas = {
       defaultDir: z.string().max(MAX_PATH).optional(),
     })
     .strict(),
+  ...trainRequestSchemas,
 } as const satisfies Record<InvokeChannel, z.ZodType>;
 
 export type InvokeRequest<C extends InvokeChannel> = z.input<(typeof requestSchemas)[C]>;
@@ -448,6 +515,13 @@ export interface InvokeResponses {
   'runs:generations': GenerationLog;
   'dialog:open-file': { path: string } | null;
   'dialog:save-file': { path: string } | null;
+  'train:preview': TrainDataPreview;
+  'train:trainers': TrainerInfo[];
+  'train:start': { runDir: string };
+  'train:control': { status: TrainRunStatus };
+  'train:read': TrainRunView;
+  'train:list': TrainRunSummary[];
+  'train:export': ExportedFile;
 }
 
 /* ------------------------------------------------------------------ events */
@@ -547,3 +621,57 @@ export interface PreloadBridge {
 
 /** Wire format of an invoke answer (HTTP body, and IPC between main and the engine host). */
 export type InvokeEnvelope = { ok: true; value: unknown } | { ok: false; error: string };
+
+/* ------------------------------------------------------------------ train a model: responses (append-only) */
+
+export interface TrainDataPreview {
+  path: string;
+  columns: string[];
+  /** The first rows, cells as read. */
+  rows: string[][];
+  rowCount: number;
+  /** Columns whose previewed cells are all numbers (the ones X and Y can be). */
+  numeric: string[];
+}
+
+export type TrainerInfo = StrategyInfo & { needsGradient: boolean };
+
+export type TrainRunStatus = 'running' | 'paused' | 'stopped' | 'completed' | 'failed' | 'interrupted';
+
+/** One journal line of a training run (engine/node/train/run-files.ts). */
+export interface TrainJournalLine {
+  step: number;
+  trainLoss: number | null;
+  validationLoss?: number | null;
+  fCalls: number;
+  failures: number;
+  validationCalls: number;
+  dropped: number;
+  ms: number;
+  failure?: string;
+}
+
+export interface TrainRunSummary {
+  runDir: string;
+  name: string;
+  trainer: string;
+  status: TrainRunStatus;
+  createdAt: string;
+  steps: number;
+  fCalls: number;
+  failures: number;
+  validationLoss: number | null;
+}
+
+export interface TrainRunView extends TrainRunSummary {
+  inputs: string[];
+  targets: string[];
+  outputs: string[];
+  budget: { steps?: number; fCalls?: number };
+  /** Journal lines from the requested index on; `total` is the journal's length. */
+  journal: TrainJournalLine[];
+  total: number;
+  /** F(x, NN(x)) and targets of the validation rows at the last validation. */
+  predictions: { step: number; fCalls: number; targets: number[][]; predictions: (number[] | null)[] } | null;
+  error?: string;
+}

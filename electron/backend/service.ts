@@ -47,6 +47,7 @@ import { listExamples, listFolder, openProblem, problemFromExecutable, saveProbl
 import { LiveRun, LiveRunRegistry } from './live-runs';
 import { listRuns, readRun } from './run-history';
 import { runOnThread } from './run-thread';
+import { TrainService } from './train-service';
 
 export type EmitEvent = <E extends EventChannel>(event: E, payload: EventPayloads[E]) => void;
 
@@ -84,9 +85,11 @@ export class Backend {
   private readonly runsDir: string;
   private readonly evaluations = new RunEvaluations();
   private statusSeq = 0;
+  private readonly train: TrainService;
 
   constructor(private readonly options: BackendOptions) {
     this.runsDir = resolve(options.runsDir);
+    this.train = new TrainService(this.runsDir);
     this.batcher = new EventBatcher((batch) => {
       this.runs.record(batch); // kept for pages that attach later, in the order they were sent
       options.emit('run:progress', batch);
@@ -244,6 +247,14 @@ export class Backend {
         const { runDir, from } = parseRequest(channel, payload);
         return readGenerations(resolve(runDir), from);
       }
+      case 'train:preview':
+      case 'train:trainers':
+      case 'train:start':
+      case 'train:control':
+      case 'train:read':
+      case 'train:list':
+      case 'train:export':
+        return this.train.invoke(channel, payload);
       case 'dialog:open-file':
       case 'dialog:save-file':
         parseRequest(channel, payload);
@@ -350,10 +361,11 @@ export class Backend {
    */
   async dispose(timeoutMs = 10_000, graceMs = defaultStopGraceSeconds * 1000): Promise<void> {
     const handles = this.runs.handles();
-    const pending = handles.map((handle) => {
+    const pending: Promise<unknown>[] = handles.map((handle) => {
       handle.stop({ graceMs });
       return handle.done.catch(() => undefined);
     });
+    pending.push(this.train.close());
     await Promise.race([Promise.all(pending), new Promise((done) => setTimeout(done, timeoutMs).unref())]);
     for (const handle of handles) killOwnRunProcesses(handle.runDir);
     this.batcher.flush();

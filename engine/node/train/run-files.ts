@@ -6,6 +6,7 @@
  *   checkpoint.json  trainer state, generator state and counters after a step
  *   model.json, model.mjs, model.py   the trained model and its standalone inference code
  *   result.json      the summary, once the run has ended
+ *   predictions.json F(x, NN(x)) and the targets of the validation rows, at the last validation
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,17 @@ export const trainFiles = {
   modelJs: 'model.mjs',
   modelPy: 'model.py',
   result: 'result.json',
+  predictions: 'predictions.json',
 } as const;
+
+/** The validation rows' targets and predictions (F at the model's outputs), data units. */
+export interface ValidationPredictions {
+  step: number;
+  fCalls: number;
+  targets: number[][];
+  /** null where F failed for that row. */
+  predictions: (number[] | null)[];
+}
 
 export function writeAtomic(path: string, text: string): void {
   const temporary = `${path}.tmp-${process.pid}`;

@@ -21,7 +21,14 @@ import { createBlackBox, type BlackBox } from './black-box';
 import { modelModuleJs, modelModulePy } from './export-code';
 import { prepareData, type PreparedData } from './prepare';
 import { parseTrainProblem, type TrainProblem } from './problem';
-import { jsonNumber, readJournal, trainFiles, writeAtomic, type JournalLine } from './run-files';
+import {
+  jsonNumber,
+  readJournal,
+  trainFiles,
+  writeAtomic,
+  type JournalLine,
+  type ValidationPredictions,
+} from './run-files';
 
 export type TrainStopReason = 'steps' | 'fCalls' | 'stopped';
 
@@ -133,6 +140,14 @@ class TrainingRun {
     progress.callId += points.length;
     progress.validationCalls += points.length;
     progress.validationFailures += call.failures.length;
+    // What the charts draw: F(x, NN(x)) against the targets, per validation row (null: F failed).
+    const predictions: ValidationPredictions = {
+      step: progress.step,
+      fCalls: progress.fCalls,
+      targets: validation.targets.map((row) => Array.from(row)),
+      predictions: call.answers.map((answer) => (answer.y ? Array.from(answer.y) : null)),
+    };
+    writeAtomic(join(this.runDir, trainFiles.predictions), JSON.stringify(predictions));
     let sum = 0;
     let count = 0;
     call.answers.forEach((answer, r) => {

@@ -226,6 +226,7 @@ export class BullmqExecutor implements Executor {
           index: job.index,
           params: job.params,
           ...(job.x ? { x: Array.from(job.x) } : {}),
+          ...(job.batch ? { batch: job.batch } : {}), // evobox train's batched requests
         })),
       );
     }

@@ -59,7 +59,7 @@ export function batchAnswersOf(
   m: number,
 ): ({ y: Float64Array } | { error: string })[] {
   const all = (error: string) => Array.from({ length: items }, () => ({ error }));
-  if (result.fitness === null) return all(result.error ?? 'failed');
+  if (failedCall(result)) return all(result.error ?? 'failed');
   const rows = result.extras?.y;
   if (!Array.isArray(rows) || (rows.length > 0 && !rows.some((row) => Array.isArray(row) || row === null)))
     return all(
@@ -97,8 +97,16 @@ function objectiveOf(config: BlackBoxConfig): ObjectiveConfig {
 }
 
 /** y from an evaluation result, or the reason there is none. */
+/**
+ * A vector answer has fitness NaN, which JSON (a distributed executor's transport) turns into
+ * null: an answer with `y` and no error is an answer, whatever its fitness became.
+ */
+function failedCall(result: EvaluationResult): boolean {
+  return result.error !== undefined || (result.fitness === null && !Array.isArray(result.extras?.y));
+}
+
 function answerOf(result: EvaluationResult, m: number): { y: Float64Array } | { error: string } {
-  if (result.fitness === null) return { error: result.error ?? 'failed' };
+  if (failedCall(result)) return { error: result.error ?? 'failed' };
   const y = result.extras?.y;
   if (!Array.isArray(y))
     return {

@@ -36,6 +36,7 @@ export const invokeChannelNames = [
   'train:read',
   'train:list',
   'train:export',
+  'train:open',
 ] as const;
 
 export type InvokeChannel = (typeof invokeChannelNames)[number];

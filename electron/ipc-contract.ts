@@ -127,6 +127,8 @@ const trainRequestSchemas = {
   'train:read': z.object({ runDir: path, from: z.number().int().min(0) }).strict(),
   'train:list': empty,
   'train:export': z.object({ runDir: path, format: z.enum(['json', 'mjs', 'py']) }).strict(),
+  /** A training problem file (`evobox train`'s), paths resolved, as the workbench's setup. */
+  'train:open': z.object({ path }).strict(),
 } as const;
 
 /* ------------------------------------------------------------------ request schemas */
@@ -300,7 +302,7 @@ export interface ExampleInfo {
   path: string;
   description?: string;
   /** Objective kind, for the list's badge. */
-  kind: 'builtin' | 'module' | 'command' | 'unknown';
+  kind: 'builtin' | 'module' | 'command' | 'train' | 'unknown';
 }
 
 export interface FileEntry {
@@ -522,6 +524,7 @@ export interface InvokeResponses {
   'train:read': TrainRunView;
   'train:list': TrainRunSummary[];
   'train:export': ExportedFile;
+  'train:open': TrainProblemDraft;
 }
 
 /* ------------------------------------------------------------------ events */

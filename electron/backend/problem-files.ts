@@ -144,13 +144,15 @@ export function listExamples(examplesDir: string): ExampleInfo[] {
       }
       const objective = (json.objective ?? {}) as Record<string, unknown>;
       const kind: ExampleInfo['kind'] =
-        'builtin' in objective
-          ? 'builtin'
-          : 'module' in objective
-            ? 'module'
-            : 'command' in objective
-              ? 'command'
-              : 'unknown';
+        'blackBox' in json && 'data' in json
+          ? 'train' // an `evobox train` problem: the Open step's "Train a model" opens it
+          : 'builtin' in objective
+            ? 'builtin'
+            : 'module' in objective
+              ? 'module'
+              : 'command' in objective
+                ? 'command'
+                : 'unknown';
       out.push({
         name: file === 'problem.json' ? folder : `${folder}/${file.slice(0, -'.problem.json'.length)}`,
         path,

@@ -254,6 +254,7 @@ export class Backend {
       case 'train:read':
       case 'train:list':
       case 'train:export':
+      case 'train:open':
         return this.train.invoke(channel, payload);
       case 'dialog:open-file':
       case 'dialog:save-file':

@@ -15,6 +15,7 @@ import {
   type TrainDataPreview,
   type TrainerInfo,
   type TrainJournalLine,
+  type TrainProblemDraft,
   type TrainRunStatus,
   type TrainRunSummary,
   type TrainRunView,
@@ -22,7 +23,12 @@ import {
 import { describeOption } from '../../engine/core/strategy-info';
 import { readTable } from '../../engine/node/train/data';
 import { modelModuleJs, modelModulePy } from '../../engine/node/train/export-code';
-import { parseTrainProblem, type TrainProblem } from '../../engine/node/train/problem';
+import {
+  loadTrainProblem,
+  parseTrainProblem,
+  TrainProblemError,
+  type TrainProblem,
+} from '../../engine/node/train/problem';
 import {
   isTrainRun,
   readJournal,
@@ -46,7 +52,8 @@ export type TrainChannel =
   | 'train:control'
   | 'train:read'
   | 'train:list'
-  | 'train:export';
+  | 'train:export'
+  | 'train:open';
 
 const numberPattern = /^\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*$/;
 
@@ -64,6 +71,36 @@ function readJson<T>(path: string): T | null {
   } catch {
     return null;
   }
+}
+
+/** A loaded training problem as the workbench's setup (absolute paths). */
+function draftOf(problem: TrainProblem): TrainProblemDraft {
+  if (!('command' in problem.blackBox))
+    throw new TrainProblemError(
+      'blackBox: the workbench trains through an executable; a module black box (and the oracle) runs with `evobox train`',
+    );
+  const { data, model, blackBox, trainer } = problem;
+  return {
+    name: problem.name,
+    data: {
+      file: data.file,
+      inputs: data.inputs,
+      targets: data.targets,
+      ...('fraction' in data.validation ? { validation: { fraction: data.validation.fraction } } : {}),
+    },
+    model: { hidden: model.hidden, activation: model.activation, outputs: model.outputs.map((o) => o.name) },
+    blackBox: {
+      command: blackBox.command,
+      protocol: blackBox.protocol,
+      ...(blackBox.batch || blackBox.batchSize !== undefined ? { batch: true } : {}),
+    },
+    trainer: { name: trainer.name, batchSize: trainer.batchSize, options: trainer.options },
+    budget: problem.budget,
+    validateEvery: problem.validateEvery,
+    checkpointEvery: problem.checkpointEvery,
+    seed: problem.seed,
+    workers: problem.workers,
+  };
 }
 
 export class TrainService {
@@ -117,6 +154,10 @@ export class TrainService {
       case 'train:export': {
         const { runDir, format } = parseRequest(channel, payload);
         return this.exportModel(resolve(runDir), format);
+      }
+      case 'train:open': {
+        const { path } = parseRequest(channel, payload);
+        return draftOf(loadTrainProblem(resolve(path)));
       }
       default: {
         const unknown: never = channel;

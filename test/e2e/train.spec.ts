@@ -158,9 +158,20 @@ test('trains on the rotation example with live loss and prediction charts', asyn
   expect((await py).suggestedFilename()).toMatch(/-model\.py$/);
 });
 
-test('a second trainer, then both compared in History', async ({ page }) => {
+test('a second trainer from the examples list, then both compared in History', async ({ page }) => {
   await page.goto(server.url);
-  await setUp(page, 'es', 60);
+  // The example's problem file fills the workbench; only the trainer and budget change.
+  await page.getByRole('button', { name: 'Open example train-rotation', exact: true }).click();
+  await expect(page.getByLabel('Data file')).toHaveValue(join(example, 'data.csv'));
+  await expect(page.getByLabel('Executable')).toHaveValue(join(example, 'rotate.py'));
+  await expect(page.getByLabel('Hidden sizes')).toHaveValue('16');
+  await expect(page.getByLabel('option learningRate')).toHaveValue('0.02');
+  await expect(page.getByTestId('train-preview').locator('tbody tr')).toHaveCount(8);
+  await page.getByLabel('Hidden sizes').fill('8');
+  await page.getByLabel('Trainer', { exact: true }).selectOption('es');
+  await page.getByLabel('Minibatch size').fill('16');
+  await page.getByLabel('Steps', { exact: true }).fill('60');
+  await page.getByLabel('Validate every').fill('10');
   await page.getByRole('button', { name: 'Start training' }).click();
   await expect(page.getByTestId('train-run')).toHaveAttribute('data-status', 'completed', {
     timeout: 60_000,

@@ -154,6 +154,22 @@ describe('train channels', () => {
     await instance.dispose();
   });
 
+  it('opens a training problem file as the workbench setup, and lists it as a train example', async () => {
+    const { instance } = backend();
+    const opened = await instance.invoke('train:open', { path: join(example, 'problem.json') });
+    expect(opened).toMatchObject({
+      name: 'train-rotation',
+      data: { file: join(example, 'data.csv'), inputs: ['x1', 'x2'], targets: ['y1', 'y2'] },
+      blackBox: { command: join(example, 'rotate.py'), protocol: 'line' },
+      trainer: { name: 'fd-backprop', batchSize: 32, options: { learningRate: 0.02 } },
+    });
+    await expect(
+      instance.invoke('train:open', { path: join(example, 'oracle.problem.json') }),
+    ).rejects.toThrow(/blackBox: the workbench trains through an executable/);
+    const examples = await instance.invoke('examples:list', {});
+    expect(examples.find((e) => e.name === 'train-rotation')).toMatchObject({ kind: 'train' });
+  });
+
   it('refuses to control a run that is not running', async () => {
     const { instance } = backend();
     await expect(instance.invoke('train:control', { runDir: scratch(), action: 'pause' })).rejects.toThrow(

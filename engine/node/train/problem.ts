@@ -61,6 +61,8 @@ const moduleBlackBox = z
 const trainProblemFile = z
   .object({
     name: z.string().min(1).default('train'),
+    /** One line for the GUI's examples list. */
+    description: z.string().optional(),
     data: z
       .object({
         file: z.string().min(1),

@@ -156,6 +156,35 @@ export class TrainState {
     }
   }
 
+  /** Fills the setup from an `evobox train` problem file (the examples list's "Open"). */
+  async openFile(path: string): Promise<void> {
+    try {
+      const draft = await this.app.api.invoke('train:open', { path });
+      await this.pickData(draft.data.file);
+      this.inputs = [...draft.data.inputs];
+      this.targets = [...draft.data.targets];
+      this.validationFraction = draft.data.validation?.fraction ?? this.validationFraction;
+      this.command = draft.blackBox.command;
+      this.protocol = draft.blackBox.protocol ?? 'line';
+      this.batch = Boolean(draft.blackBox.batch);
+      this.modelKind = draft.model.hidden.length ? 'mlp' : 'linear';
+      this.hiddenText = draft.model.hidden.join(', ') || '16';
+      this.activation = draft.model.activation ?? 'tanh';
+      this.outputsText = draft.model.outputs.join(', ');
+      this.batchSize = draft.trainer.batchSize ?? this.batchSize;
+      this.steps = draft.budget.steps ?? this.steps;
+      this.validateEvery = draft.validateEvery ?? this.validateEvery;
+      this.seed = draft.seed ?? this.seed;
+      this.name = draft.name ?? this.name;
+      this.trainers = await this.app.api.invoke('train:trainers', { dimension: this.weightCount });
+      this.trainerId = draft.trainer.name;
+      this.optionFields = initialFields(this.trainer?.options ?? [], draft.trainer.options ?? {});
+      this.shown = true;
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
   toggle(list: 'inputs' | 'targets', column: string): void {
     const other = list === 'inputs' ? 'targets' : 'inputs';
     if (this[list].includes(column)) this[list] = this[list].filter((c) => c !== column);

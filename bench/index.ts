@@ -26,6 +26,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   'c-cmaes': async () => (await import('./c-cmaes')).cCmaes,
   distributed: async () => (await import('./distributed')).distributedBench,
   train: async () => (await import('./train')).trainBench,
+  'train-batch': async () => (await import('./train-batch')).trainBatchBench,
   // The evaluation engineer's table of every objective kind; run by name only.
   protocols: async () => ({
     name: 'protocols',

@@ -61,7 +61,10 @@ export function batchAnswersOf(
   const all = (error: string) => Array.from({ length: items }, () => ({ error }));
   if (failedCall(result)) return all(result.error ?? 'failed');
   const rows = result.extras?.y;
-  if (!Array.isArray(rows) || (rows.length > 0 && !rows.some((row) => Array.isArray(row) || row === null)))
+  if (
+    !Array.isArray(rows) ||
+    (rows.length > 0 && !rows.some((row) => row === null || typeof row === 'object'))
+  )
     return all(
       `F answered a batch of ${items} with ${JSON.stringify(rows ?? result.fitness)?.slice(0, 80)}, expected {"y": [[...], ...]} with one row per item`,
     );
@@ -96,7 +99,6 @@ function objectiveOf(config: BlackBoxConfig): ObjectiveConfig {
   };
 }
 
-/** y from an evaluation result, or the reason there is none. */
 /**
  * A vector answer has fitness NaN, which JSON (a distributed executor's transport) turns into
  * null: an answer with `y` and no error is an answer, whatever its fitness became.
@@ -105,6 +107,7 @@ function failedCall(result: EvaluationResult): boolean {
   return result.error !== undefined || (result.fitness === null && !Array.isArray(result.extras?.y));
 }
 
+/** y from an evaluation result, or the reason there is none. */
 function answerOf(result: EvaluationResult, m: number): { y: Float64Array } | { error: string } {
   if (failedCall(result)) return { error: result.error ?? 'failed' };
   const y = result.extras?.y;

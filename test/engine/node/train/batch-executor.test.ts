@@ -82,6 +82,13 @@ describe('batchAnswersOf', () => {
     ]);
   });
 
+  it('reads a batch whose every item failed as per-item failures', () => {
+    expect(batchAnswersOf(ok([{ error: 'a' }, { error: 'b' }]), 2, 2)).toEqual([
+      { error: 'batch item 0: a' },
+      { error: 'batch item 1: b' },
+    ]);
+  });
+
   it('fails every item of an answer with the wrong number of rows, or of a failed request', () => {
     expect(batchAnswersOf(ok([[1, 2]]), 3, 2)).toEqual(
       Array(3).fill({ error: 'F answered 1 rows for a batch of 3 (expected one row per item)' }),

@@ -24,6 +24,7 @@ import { buildDraft, checkSettings, settingsFromDraft, type RunSettingsText } fr
 import { defaultFieldValue, type OptionFieldValue } from '../lib/option-form';
 import { checkRows, emptyRow, rowFromSpec, type ParameterRowText } from '../lib/parameter-rows';
 import { RunSeries } from '../lib/run-series';
+import { executorOf } from '../lib/executor-choice';
 import { RunState, type RunContext } from './run-state.svelte';
 
 export type ViewName = 'open' | 'problem' | 'strategy' | 'run' | 'history';
@@ -395,6 +396,7 @@ export class AppState {
       parameters: draft.parameters ?? [],
       budget: draft.budget ?? {},
       direction: draft.objective.direction === 'maximize' ? 'maximize' : 'minimize',
+      executor: executorOf(draft),
     };
   }
 

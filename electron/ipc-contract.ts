@@ -376,6 +376,11 @@ export interface EvaluationPage {
   parameterNames: string[];
   extraNames: string[];
   rows: EvaluationRow[];
+  /**
+   * Present while the journal is still being read (a long one, first opened): `total` and
+   * `matched` count the rows read so far; ask again for the rest.
+   */
+  reading?: { bytesRead: number; bytes: number };
 }
 
 /** How to evaluate one record again by hand. */

@@ -216,7 +216,10 @@ export class Backend {
       case 'runs:read': {
         const { runDir, maxPoints } = parseRequest(channel, payload);
         const dir = resolve(runDir);
-        return readRun(dir, maxPoints ?? 5000, this.runs.get(dir)?.handle.status);
+        // The journal through the evaluations cache (read in slices, shared with the table);
+        // a folder whose problem no longer loads is read directly.
+        const journal = await this.evaluations.summary(dir).catch(() => undefined);
+        return readRun(dir, maxPoints ?? 5000, this.runs.get(dir)?.handle.status, journal);
       }
       case 'run:export': {
         const { runDir, format } = parseRequest(channel, payload);

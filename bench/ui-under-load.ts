@@ -241,7 +241,14 @@ async function runTableScenario(browser: Browser, serverUrl: string, settings: B
     });
     return await measureTableScroll(page, settings.quick);
   } catch (error) {
-    return { firstPageMs: null, rowsMatched: 0, wheel: null, drag: null, problem: (error as Error).message };
+    return {
+      firstPageMs: null,
+      allRowsMs: null,
+      rowsMatched: 0,
+      wheel: null,
+      drag: null,
+      problem: (error as Error).message,
+    };
   } finally {
     await within('closing the page', 20_000, page.close()).catch(() => undefined);
   }
@@ -251,7 +258,8 @@ function reportTable(report: Report, t: TableScrollResult): void {
   report.text(
     `The evaluations table with ${formatCount(tableRows)} rows: a run of a noisy 4-D sphere (CMA-ES, λ = 200, ` +
       `IPOP restarts) written by the engine in ${(t.generateMs / 1000).toFixed(1)} s, opened from History in a 1400×950 window. ` +
-      'First page: from the click on Open to the first row drawn in the table. Wheel: scrollTop +120 px every frame; ' +
+      'First page: from the click on Open to the first row drawn in the table; all rows: until the table holds every row ' +
+      '(the journal read to its end; scrolling is measured after that). Wheel: scrollTop +120 px every frame; ' +
       'drag: the scroll bar pulled from top to bottom over the phase. Rows filled: frames whose visible rows all had their values (not "…").',
   );
   report.text();
@@ -263,20 +271,29 @@ function reportTable(report: Report, t: TableScrollResult): void {
           formatCount(p.rowsTravelled),
         ]
       : ['–', '–', '–'];
-  const first = t.firstPageMs === null ? '–' : `${(t.firstPageMs / 1000).toFixed(2)} s`;
+  const seconds = (ms: number | null) => (ms === null ? '–' : `${(ms / 1000).toFixed(2)} s`);
+  const first = seconds(t.firstPageMs);
   report.table(
     [
       'scroll',
       'rows in the table',
       'first page shown',
+      'all rows in',
       'frame rate',
       'frames with rows filled',
       'rows travelled',
       'problem',
     ],
     [
-      ['wheel', formatCount(t.rowsMatched), first, ...phase(t.wheel), t.problem ?? ''],
-      ['drag the scroll bar', formatCount(t.rowsMatched), first, ...phase(t.drag), t.problem ?? ''],
+      ['wheel', formatCount(t.rowsMatched), first, seconds(t.allRowsMs), ...phase(t.wheel), t.problem ?? ''],
+      [
+        'drag the scroll bar',
+        formatCount(t.rowsMatched),
+        first,
+        seconds(t.allRowsMs),
+        ...phase(t.drag),
+        t.problem ?? '',
+      ],
     ],
   );
   for (const [name, p] of [
@@ -295,7 +312,7 @@ function reportTable(report: Report, t: TableScrollResult): void {
   }
   report.target({
     target: `evaluations table: first page of ${formatCount(tableRows)} rows shown (time from Open; printed only)`,
-    measured: first,
+    measured: `${first} (every row in after ${seconds(t.allRowsMs)})`,
     status: 'not checked',
     reason: 'the issue names no target; reported so it can be watched',
   });
@@ -448,7 +465,15 @@ export const uiUnderLoad: Benchmark = {
         report.text();
       }
       const table: TableScrollResult = generateProblem
-        ? { generateMs, firstPageMs: null, rowsMatched: 0, wheel: null, drag: null, problem: generateProblem }
+        ? {
+            generateMs,
+            firstPageMs: null,
+            allRowsMs: null,
+            rowsMatched: 0,
+            wheel: null,
+            drag: null,
+            problem: generateProblem,
+          }
         : { generateMs, ...(await runTableScenario(browser, server.url, settings)) };
       reportTable(report, table);
     } catch (error) {

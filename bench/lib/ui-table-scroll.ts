@@ -48,6 +48,8 @@ export interface TableScrollResult {
   generateMs: number;
   /** Open click → first row drawn in the evaluations table. */
   firstPageMs: number | null;
+  /** Open click → the table holds every row (the journal read to its end). */
+  allRowsMs: number | null;
   rowsMatched: number;
   wheel: ScrollPhase | null;
   drag: ScrollPhase | null;
@@ -56,17 +58,22 @@ export interface TableScrollResult {
 
 const grid = '[role=grid][aria-label="evaluations table"]';
 
-/** Records performance.now() of the next click on an "Open run …" button and of the first table row after it. */
-const watchFirstPageScript = `(() => {
-  const watch = { clickedAt: null, firstRowAt: null };
+/**
+ * Records performance.now() of the next click on an "Open run …" button, of the first table
+ * row drawn after it, and of the moment the table holds all `rows`.
+ */
+const watchFirstPageScript = (rows: number) => `(() => {
+  const watch = { clickedAt: null, firstRowAt: null, allRowsAt: null };
   window.__benchFirstPage = watch;
   document.addEventListener('click', (event) => {
     const button = event.target && event.target.closest ? event.target.closest('button') : null;
     if (!button || !(button.getAttribute('aria-label') || '').startsWith('Open run ')) return;
     watch.clickedAt = event.timeStamp;
     const poll = () => {
-      if (document.querySelector('${grid} [data-index]')) watch.firstRowAt = performance.now();
-      else if (performance.now() - event.timeStamp < 120000) requestAnimationFrame(poll);
+      if (watch.firstRowAt === null && document.querySelector('${grid} [data-index]')) watch.firstRowAt = performance.now();
+      const table = document.querySelector('${grid}');
+      if (table && table.getAttribute('data-matched') === '${rows}') watch.allRowsAt = performance.now();
+      else if (performance.now() - event.timeStamp < 170000) requestAnimationFrame(poll);
     };
     requestAnimationFrame(poll);
   }, true);
@@ -119,6 +126,7 @@ export async function measureTableScroll(
 ): Promise<Omit<TableScrollResult, 'generateMs'>> {
   const result: Omit<TableScrollResult, 'generateMs'> = {
     firstPageMs: null,
+    allRowsMs: null,
     rowsMatched: 0,
     wheel: null,
     drag: null,
@@ -129,7 +137,7 @@ export async function measureTableScroll(
       await page.getByRole('button', { name: 'History', exact: true }).click();
       await page.getByRole('button', { name: /^Open run .*table-1m/ }).waitFor();
     });
-    await page.evaluate(watchFirstPageScript);
+    await page.evaluate(watchFirstPageScript(tableRows));
     await page.getByRole('button', { name: /^Open run .*table-1m/ }).click();
     await step(
       'the first page of rows',

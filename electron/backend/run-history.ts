@@ -138,6 +138,8 @@ export interface JournalSummary {
   curve: RunCurve;
   failures: FailureInfo[];
   failed: number;
+  /** Set when only part of the journal was read yet. */
+  reading?: { bytesRead: number; bytes: number };
 }
 
 export const maxFailuresListed = 200;
@@ -201,7 +203,7 @@ export function readRun(
   const folder = openRunFolder(runDir);
   const problem = folder.problemJson<ProblemDraft>();
   const maximize = problem?.objective?.direction === 'maximize';
-  const { curve, failures, failed } = journal ?? summarizeJournal(folder, maximize);
+  const { curve, failures, failed, reading } = journal ?? summarizeJournal(folder, maximize);
   const best = lenient(() => folder.best());
   return {
     summary: summarize(folder, active),
@@ -210,5 +212,6 @@ export function readRun(
     curve: decimateCurve(curve, maxPoints, maximize),
     failures,
     failedEvaluations: failed,
+    ...(reading ? { reading } : {}),
   };
 }

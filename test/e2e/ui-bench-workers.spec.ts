@@ -1,8 +1,10 @@
 /**
- * The Workers panel follows the run shown, not the editor's draft: a past distributed run
- * shows its own queue (from its problem.json) whatever problem is open in the editor, and a
- * past local run shows none even when the draft is distributed. Nothing listens on the Redis
- * ports used: the panel names the run's queue and says Redis is unreachable.
+ * Past runs opened from History (issue 12's loose ends):
+ * - the Workers panel follows the run shown, not the editor's draft: a past distributed run
+ *   shows its own queue (from its problem.json) whatever problem is open in the editor, and a
+ *   past local run shows none even when the draft is distributed. Nothing listens on the
+ *   Redis ports used: the panel names the run's queue and says Redis is unreachable;
+ * - a long run is shown from the first rows of its journal and completed once it is read.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,26 +35,30 @@ function problem(name: string, executor?: Record<string, unknown>) {
 }
 
 /** A finished run folder of `problem` in the server's runs folder, in the engine's own format. */
-function writePastRun(runsDir: string, folderName: string, content: Record<string, unknown>): void {
+function writePastRun(runsDir: string, folderName: string, content: Record<string, unknown>, rows = 4): void {
   const folder = RunFolderWriter.create(join(runsDir, folderName), true);
   folder.writeProblem(content);
   folder.writeMeta({ evoboxVersion: 'test', createdAt: new Date().toISOString(), baseDir: dir });
   const journal = folder.openJournal();
-  for (let index = 0; index < 4; index++)
+  // Fitness falls with the index, so the best so far is the last row's: the curve is whole
+  // only if every row was read.
+  for (let index = 0; index < rows; index++) {
     journal.append({
       index,
-      generation: 0,
-      params: { a: index / 8, b: 0 },
-      fitness: (index / 8) ** 2,
+      generation: Math.floor(index / 10),
+      params: { a: index / rows, b: 0 },
+      fitness: rows - index,
       ms: 1,
       worker: 0,
     });
+    if (index % 10_000 === 9_999) journal.flush();
+  }
   journal.close();
-  folder.writeBest({ params: { a: 0, b: 0 }, fitness: 0, index: 0, evaluations: 4 });
+  folder.writeBest({ params: { a: 0, b: 0 }, fitness: 1, index: rows - 1, evaluations: rows });
   folder.writeResult({
     runDir: folder.dir,
     stopReason: 'budget-evaluations',
-    evaluations: 4,
+    evaluations: rows,
     failedEvaluations: 0,
     elapsedMs: 10,
     best: { params: { a: 0, b: 0 }, fitness: 0 },
@@ -122,4 +128,21 @@ test('a past local run shows no Workers panel while the draft is distributed', a
   await expect(page.getByTestId('run-dir')).toHaveText(/past-local$/);
   await expect(page.locator('figure[aria-label="Fitness"]')).toBeVisible();
   await expect(page.getByRole('region', { name: 'Workers' })).toHaveCount(0);
+});
+
+test('a long past run shows its first rows at once and every row once its journal is read', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await openApp(page);
+  const rows = 200_000; // ≈ 25 MB of journal: seconds to read on a busy machine
+  writePastRun(await runsDirOf(page), '20200101-000002-past-long', problem('past-long'), rows);
+  await openFromHistory(page, '20200101-000002-past-long');
+  const table = page.getByRole('grid', { name: 'evaluations table' });
+  await expect(table.locator('[data-row="0"]')).toHaveAttribute('data-index', '0');
+  // Completed: the table holds every row, and the chart's curve reaches the last one.
+  await expect(table).toHaveAttribute('data-matched', String(rows), { timeout: 150_000 });
+  const chart = page.locator('figure[aria-label="Fitness"]');
+  await expect(chart).toHaveAttribute('data-last-x', String(rows), { timeout: 30_000 });
+  await expect(page.getByTestId('evaluations-count')).toHaveText(/^200,000 of 200,000 shown · 0 failed$/);
 });

@@ -133,8 +133,15 @@ export class RunEvaluations {
    * The journal's curve and failures for runs:read, from the cached columns: opening a run
    * reads its journal once, in slices, for the chart and the table alike.
    */
-  async summary(runDir: string): Promise<JournalSummary> {
-    const { problem, columns } = await this.open(runDir);
+  async summary(runDir: string, waitMs = Infinity): Promise<JournalSummary> {
+    const run = this.entry(runDir);
+    const reading = this.read(runDir, run);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const done = await (Number.isFinite(waitMs)
+      ? Promise.race([reading, new Promise<null>((wake) => (timer = setTimeout(() => wake(null), waitMs)))])
+      : reading);
+    clearTimeout(timer);
+    const { problem, columns } = done ?? run;
     const builder = new CurveBuilder(problem.objective.direction === 'maximize');
     const failures: FailureInfo[] = [];
     const journal = join(runDir, runFiles.journal);
@@ -151,7 +158,14 @@ export class RunEvaluations {
         });
       }
     }
-    return { curve: builder.finish(), failures, failed: columns.failed };
+    return {
+      curve: builder.finish(),
+      failures,
+      failed: columns.failed,
+      ...(done
+        ? {}
+        : { reading: { bytesRead: columns.bytes, bytes: Math.max(run.journalBytes, columns.bytes) } }),
+    };
   }
 
   async detail(runDir: string, row: number): Promise<EvaluationDetail> {

@@ -154,6 +154,24 @@ describe('RunEvaluations', () => {
     expect(viaColumns.curve.bestSoFar).toEqual([0.25, 0.1]);
   });
 
+  it('summarises part of a long journal when asked not to wait, and all of it once read', async () => {
+    writeRun({ builtin: 'sphere' });
+    const rows = 30_000;
+    const lines: string[] = [];
+    for (let i = 0; i < rows; i++) lines.push(record(i, 0, 1, rows - i));
+    writeFileSync(join(dir, 'journal.jsonl'), lines.join(''));
+    const store = new RunEvaluations({ sliceMs: 0 });
+    const partial = await store.summary(dir, 0);
+    expect(partial.reading).toBeDefined();
+    const shown = partial.curve.evaluations.at(-1)!;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(rows);
+    expect(partial.curve.bestSoFar.at(-1)).toBe(rows - shown + 1); // the rows read so far, exactly
+    const whole = await store.summary(dir);
+    expect(whole.reading).toBeUndefined();
+    expect(readRun(dir, 100, undefined, whole)).toEqual(readRun(dir, 100));
+  });
+
   it('gives a row in full with the command line that evaluates it again', async () => {
     writeRun({
       command: '/usr/bin/python3',

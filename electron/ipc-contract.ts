@@ -207,7 +207,12 @@ export const requestSchemas = {
   'runs:list': empty,
   /** One run's curve, best, problem and failures, read from its folder. */
   'runs:read': z
-    .object({ runDir: path, maxPoints: z.number().int().min(10).max(100_000).optional() })
+    .object({
+      runDir: path,
+      maxPoints: z.number().int().min(10).max(100_000).optional(),
+      /** Answer within a moment with what is read so far (marked `reading`) rather than wait for a long journal. */
+      partial: z.boolean().optional(),
+    })
     .strict(),
   'run:export': z.object({ runDir: path, format: z.enum(exportFormats) }).strict(),
   /** A distributed executor's queue depth and workers (the Run view's Workers panel). */
@@ -378,6 +383,11 @@ export interface RunDetail {
   curve: RunCurve;
   failures: FailureInfo[];
   failedEvaluations: number;
+  /**
+   * Present when `partial` was asked for and the journal (a long one, first opened) is still
+   * being read: the curve and failures are those of the rows read so far; ask again.
+   */
+  reading?: { bytesRead: number; bytes: number };
 }
 
 /** One run in the backend's registry of live runs. */
@@ -445,6 +455,11 @@ export interface EvaluationPage {
   parameterNames: string[];
   extraNames: string[];
   rows: EvaluationRow[];
+  /**
+   * Present while the journal is still being read (a long one, first opened): `total` and
+   * `matched` count the rows read so far; ask again for the rest.
+   */
+  reading?: { bytesRead: number; bytes: number };
 }
 
 /** How to evaluate one record again by hand. */

@@ -71,43 +71,99 @@ function median(values: number[]): number | null {
 }
 
 /**
- * Per-generation series from journal records in index order: evaluations so far, best so
- * far (in the problem's direction), the generation's best and median. Duplicate indices
- * (a record written twice around a crash) count once.
+ * Per-generation series from journal rows in index order, fed one row at a time: evaluations
+ * so far, best so far (in the problem's direction), the generation's best and median.
+ * Duplicate indices (a record written twice around a crash) count once.
  */
-export function curveFromRecords(records: readonly JournalRecord[], maximize: boolean): RunCurve {
-  const curve: RunCurve = { evaluations: [], bestSoFar: [], generationMin: [], generationMedian: [] };
-  const seen = new Set<number>();
-  let best: number | null = null;
-  let generation: number | null = null;
-  let values: number[] = [];
-  let count = 0;
-  const better = (a: number, b: number) => (maximize ? a > b : a < b);
-  const close = () => {
-    if (generation === null) return;
-    curve.evaluations.push(count);
-    curve.bestSoFar.push(best);
-    const sorted = values.length ? values.reduce((a, b) => (better(a, b) ? a : b)) : null;
-    curve.generationMin.push(sorted);
-    curve.generationMedian.push(median(values));
+export class CurveBuilder {
+  private readonly curve: RunCurve = {
+    evaluations: [],
+    bestSoFar: [],
+    generationMin: [],
+    generationMedian: [],
   };
-  for (const record of records) {
-    if (seen.has(record.index)) continue;
-    seen.add(record.index);
-    if (record.generation !== generation) {
-      close();
-      generation = record.generation;
-      values = [];
+  private readonly seen = new Set<number>();
+  private best: number | null = null;
+  private generation: number | null = null;
+  private values: number[] = [];
+  private count = 0;
+
+  constructor(private readonly maximize: boolean) {}
+
+  private better(a: number, b: number): boolean {
+    return this.maximize ? a > b : a < b;
+  }
+
+  private close(): void {
+    if (this.generation === null) return;
+    this.curve.evaluations.push(this.count);
+    this.curve.bestSoFar.push(this.best);
+    const values = this.values;
+    this.curve.generationMin.push(
+      values.length ? values.reduce((a, b) => (this.better(a, b) ? a : b)) : null,
+    );
+    this.curve.generationMedian.push(median(values));
+  }
+
+  add(index: number, generation: number, fitness: number | null): void {
+    if (this.seen.has(index)) return;
+    this.seen.add(index);
+    if (generation !== this.generation) {
+      this.close();
+      this.generation = generation;
+      this.values = [];
     }
-    count++;
-    const fitness = record.fitness;
+    this.count++;
     if (fitness !== null && Number.isFinite(fitness)) {
-      values.push(fitness);
-      if (best === null || better(fitness, best)) best = fitness;
+      this.values.push(fitness);
+      if (this.best === null || this.better(fitness, this.best)) this.best = fitness;
     }
   }
-  close();
-  return curve;
+
+  finish(): RunCurve {
+    this.close();
+    this.generation = null;
+    return this.curve;
+  }
+}
+
+export function curveFromRecords(records: readonly JournalRecord[], maximize: boolean): RunCurve {
+  const builder = new CurveBuilder(maximize);
+  for (const record of records) builder.add(record.index, record.generation, record.fitness);
+  return builder.finish();
+}
+
+/** What readRun takes from the journal: its whole curve and its failures (the first 200 in full). */
+export interface JournalSummary {
+  curve: RunCurve;
+  failures: FailureInfo[];
+  failed: number;
+  /** Set when only part of the journal was read yet. */
+  reading?: { bytesRead: number; bytes: number };
+}
+
+export const maxFailuresListed = 200;
+
+/** Reads the journal in one go (the evaluations cache reads it in slices: RunEvaluations.summary). */
+function summarizeJournal(folder: RunFolderReader, maximize: boolean): JournalSummary {
+  const builder = new CurveBuilder(maximize);
+  const failures: FailureInfo[] = [];
+  let failed = 0;
+  folder.journal((record) => {
+    builder.add(record.index, record.generation, record.fitness);
+    if (record.fitness === null || record.error) {
+      failed++;
+      if (failures.length < maxFailuresListed) {
+        failures.push({
+          index: record.index,
+          error: record.error ?? 'no fitness',
+          ...(record.stderrTail ? { stderrTail: record.stderrTail } : {}),
+          params: record.params,
+        });
+      }
+    }
+  });
+  return { curve: builder.finish(), failures, failed };
 }
 
 /** Keeps at most `maxPoints` generations: the last of each bucket, with the bucket's best generation value. */
@@ -132,36 +188,30 @@ export function decimateCurve(curve: RunCurve, maxPoints: number, maximize: bool
   return out;
 }
 
-export function readRun(runDir: string, maxPoints: number, active?: RunStatus): RunDetail {
+/**
+ * One run for the Run view. `journal`: its journal already summarised (by the evaluations
+ * cache, which reads a long journal without holding the thread); else it is read here.
+ */
+export function readRun(
+  runDir: string,
+  maxPoints: number,
+  active?: RunStatus,
+  journal?: JournalSummary,
+): RunDetail {
   if (!isRunDir(runDir))
     throw new Error(`${runDir} is not a run folder (no ${runFiles.problem} / ${runFiles.meta})`);
   const folder = openRunFolder(runDir);
   const problem = folder.problemJson<ProblemDraft>();
   const maximize = problem?.objective?.direction === 'maximize';
-  const records: JournalRecord[] = [];
-  const failures: FailureInfo[] = [];
-  let failed = 0;
-  folder.journal((record) => {
-    records.push(record);
-    if (record.fitness === null || record.error) {
-      failed++;
-      if (failures.length < 200) {
-        failures.push({
-          index: record.index,
-          error: record.error ?? 'no fitness',
-          ...(record.stderrTail ? { stderrTail: record.stderrTail } : {}),
-          params: record.params,
-        });
-      }
-    }
-  });
+  const { curve, failures, failed, reading } = journal ?? summarizeJournal(folder, maximize);
   const best = lenient(() => folder.best());
   return {
     summary: summarize(folder, active),
     problem,
     best: best ? { params: best.params, fitness: best.fitness } : null,
-    curve: decimateCurve(curveFromRecords(records, maximize), maxPoints, maximize),
+    curve: decimateCurve(curve, maxPoints, maximize),
     failures,
     failedEvaluations: failed,
+    ...(reading ? { reading } : {}),
   };
 }

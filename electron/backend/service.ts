@@ -78,6 +78,9 @@ const directionOf = (problem: ProblemDraft | null): 'minimize' | 'maximize' =>
 /** Generations of a resumed run's earlier sessions a page is sent when it attaches. */
 const earlierCurvePoints = 1000;
 
+/** How long runs:read with `partial` waits for a long journal before answering with part of it. */
+const partialAnswerMs = 400;
+
 export class Backend {
   /** The source of truth for live runs: every page attaches through it. */
   private readonly runs = new LiveRunRegistry();
@@ -217,9 +220,14 @@ export class Backend {
         parseRequest(channel, payload);
         return listRuns(this.runsDir, this.runs.statuses());
       case 'runs:read': {
-        const { runDir, maxPoints } = parseRequest(channel, payload);
+        const { runDir, maxPoints, partial } = parseRequest(channel, payload);
         const dir = resolve(runDir);
-        return readRun(dir, maxPoints ?? 5000, this.runs.get(dir)?.handle.status);
+        // The journal through the evaluations cache (read in slices, shared with the table);
+        // a folder whose problem no longer loads is read directly.
+        const journal = await this.evaluations
+          .summary(dir, partial ? partialAnswerMs : Infinity)
+          .catch(() => undefined);
+        return readRun(dir, maxPoints ?? 5000, this.runs.get(dir)?.handle.status, journal);
       }
       case 'run:export': {
         const { runDir, format } = parseRequest(channel, payload);

@@ -24,6 +24,7 @@ import { buildDraft, checkSettings, settingsFromDraft, type RunSettingsText } fr
 import { defaultFieldValue, type OptionFieldValue } from '../lib/option-form';
 import { checkRows, emptyRow, rowFromSpec, type ParameterRowText } from '../lib/parameter-rows';
 import { RunSeries } from '../lib/run-series';
+import { executorOf } from '../lib/executor-choice';
 import { RunState, type RunContext } from './run-state.svelte';
 
 export type ViewName = 'open' | 'problem' | 'strategy' | 'run' | 'history';
@@ -226,8 +227,10 @@ export class AppState {
         this.attachLive(attachment, how.loadProblem);
         return true;
       }
-      const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 5000 });
+      // A long journal: the run is shown from its first rows, and completed once it is read.
+      const detail = await this.api.invoke('runs:read', { runDir, maxPoints: 5000, partial: true });
       this.showDetail(runDir, detail, how.loadProblem);
+      if (detail.reading) void this.completeDetail(runDir);
       return true;
     } catch (error) {
       if (!how.quiet) this.fail(error);
@@ -395,6 +398,7 @@ export class AppState {
       parameters: draft.parameters ?? [],
       budget: draft.budget ?? {},
       direction: draft.objective.direction === 'maximize' ? 'maximize' : 'minimize',
+      executor: executorOf(draft),
     };
   }
 
@@ -497,7 +501,30 @@ export class AppState {
     }
   }
 
-  private showDetail(runDir: string, detail: RunDetail, loadProblem: boolean): void {
+  /**
+   * The past run shown was read from part of its journal: reads it again until the whole
+   * journal is in, then shows it whole (the view stays where the user is).
+   */
+  private async completeDetail(runDir: string): Promise<void> {
+    for (let attempt = 0; attempt < 1200; attempt++) {
+      await new Promise((wake) => setTimeout(wake, 500));
+      const shown = this.run;
+      if (!shown || shown.runDir !== runDir || shown.live) return;
+      let detail: RunDetail;
+      try {
+        detail = await this.api.invoke('runs:read', { runDir, maxPoints: 5000, partial: true });
+      } catch {
+        continue; // the connection dropped: reconnected() shows the run again
+      }
+      if (this.run !== shown) return;
+      if (!detail.reading) {
+        this.showDetail(runDir, detail, false, false);
+        return;
+      }
+    }
+  }
+
+  private showDetail(runDir: string, detail: RunDetail, loadProblem: boolean, switchView = true): void {
     const draft = detail.problem ?? { name: detail.summary.name, objective: {} };
     const run = new RunState(runDir, this.contextOf(draft), false, RunSeries.fromCurve(detail.curve));
     run.status = detail.summary.status;
@@ -515,7 +542,7 @@ export class AppState {
     }
     this.attach(run);
     if (loadProblem && detail.problem) this.loadRunProblem(runDir, detail.problem);
-    this.view = 'run';
+    if (switchView) this.view = 'run';
   }
 
   /** History → Resume: an interrupted run goes on where its folder says it was. */

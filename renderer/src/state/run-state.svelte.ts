@@ -6,6 +6,7 @@
  */
 import type { ParameterRow, RunStatus, RunStatusEvent } from '../../../electron/ipc-contract';
 import { RunSeries } from '../lib/run-series';
+import type { ExecutorChoice } from '../lib/executor-choice';
 
 export interface RunContext {
   name: string;
@@ -13,6 +14,8 @@ export interface RunContext {
   parameters: ParameterRow[];
   budget: { evaluations?: number; seconds?: number; target?: number };
   direction: 'minimize' | 'maximize';
+  /** Where the run's evaluations go, from its own problem (not the editor's draft). */
+  executor: ExecutorChoice;
 }
 
 export class RunState {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RunEvaluations } from '../../../electron/backend/evaluations/run-evaluations';
+import { readRun } from '../../../electron/backend/run-history';
 import {
   mergeOrders,
   sortNumericRows,
@@ -100,6 +101,75 @@ describe('RunEvaluations', () => {
     const sorted = await store.page(dir, 0, 10, { column: 'fitness' });
     expect(sorted.total).toBe(4);
     expect(sorted.rows.map((r) => r.index)).toEqual([3, 1, 2, 0]);
+  });
+
+  it('answers the first page of a long journal before reading all of it, and shares one read between requests', async () => {
+    writeRun({ builtin: 'sphere' });
+    const rows = 30_000; // ≈ 4 MB: several slices of one 1 MB chunk each
+    const lines: string[] = [];
+    for (let i = 0; i < rows; i++) lines.push(record(i, i / rows, 1, rows - i));
+    writeFileSync(join(dir, 'journal.jsonl'), lines.join(''));
+    const store = new RunEvaluations({ sliceMs: 0 });
+    const first = await store.page(dir, 0, 50);
+    expect(first.rows.map((r) => r.index)).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(first.reading).toBeDefined();
+    expect(first.total).toBeLessThan(rows);
+    expect(first.reading!.bytesRead).toBeLessThan(first.reading!.bytes);
+    // A sorted page needs every row: it waits for the read under way (not a second one).
+    const [sorted, again] = await Promise.all([
+      store.page(dir, 0, 3, { column: 'fitness' }),
+      store.page(dir, 0, 3, { column: 'fitness' }),
+    ]);
+    expect(sorted.total).toBe(rows);
+    expect(sorted.rows.map((r) => r.index)).toEqual([rows - 1, rows - 2, rows - 3]);
+    expect(again).toEqual(sorted);
+    const complete = await store.page(dir, rows - 2, 10);
+    expect(complete.reading).toBeUndefined();
+    expect(complete.rows.map((r) => r.index)).toEqual([rows - 2, rows - 1]);
+  });
+
+  it('summarises the journal for runs:read exactly as reading it directly does', async () => {
+    writeRun({ builtin: 'sphere' });
+    const lines = [
+      record(0, 1, 2, 5),
+      record(1, -1, 3, 2),
+      record(2, 3, 9, null, { error: 'exit code 1', stderrTail: 'Traceback' }),
+      record(3, 0.5, 1, 0.25),
+      record(4, -4, 8, 9),
+      record(4, -4, 8, 9), // written twice around a crash: counted once
+      record(5, 2, 2, null, { error: 'timeout' }),
+      record(6, 1, 1, 0.1),
+    ];
+    writeFileSync(join(dir, 'journal.jsonl'), lines.join(''));
+    const direct = readRun(dir, 100);
+    const viaColumns = readRun(dir, 100, undefined, await new RunEvaluations().summary(dir));
+    expect(viaColumns).toEqual(direct);
+    expect(viaColumns.failedEvaluations).toBe(2);
+    expect(viaColumns.failures[0]).toEqual({
+      index: 2,
+      error: 'exit code 1',
+      stderrTail: 'Traceback',
+      params: { a: 3, b: 9 },
+    });
+    expect(viaColumns.curve.bestSoFar).toEqual([0.25, 0.1]);
+  });
+
+  it('summarises part of a long journal when asked not to wait, and all of it once read', async () => {
+    writeRun({ builtin: 'sphere' });
+    const rows = 30_000;
+    const lines: string[] = [];
+    for (let i = 0; i < rows; i++) lines.push(record(i, 0, 1, rows - i));
+    writeFileSync(join(dir, 'journal.jsonl'), lines.join(''));
+    const store = new RunEvaluations({ sliceMs: 0 });
+    const partial = await store.summary(dir, 0);
+    expect(partial.reading).toBeDefined();
+    const shown = partial.curve.evaluations.at(-1)!;
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(rows);
+    expect(partial.curve.bestSoFar.at(-1)).toBe(rows - shown + 1); // the rows read so far, exactly
+    const whole = await store.summary(dir);
+    expect(whole.reading).toBeUndefined();
+    expect(readRun(dir, 100, undefined, whole)).toEqual(readRun(dir, 100));
   });
 
   it('gives a row in full with the command line that evaluates it again', async () => {

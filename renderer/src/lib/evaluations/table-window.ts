@@ -61,17 +61,23 @@ export interface LoadedWindow<Row> {
 }
 
 /**
- * The slice to fetch for a visible range, or null when the loaded one covers it. Fetches
- * `overscan` rows either side so small scrolls need no request.
+ * The slice to fetch for a visible range, or null when the loaded one covers it with
+ * `margin` rows to spare on either side (where there are rows): fetching before the view
+ * reaches the edge keeps a steady scroll filled. Fetches `overscan` rows either side so
+ * small scrolls need no request.
  */
 export function windowToFetch<Row>(
   range: VisibleRange,
   loaded: LoadedWindow<Row> | null,
   matched: number,
   overscan = 60,
+  margin = 0,
 ): { offset: number; limit: number } | null {
   const end = Math.min(matched, range.start + range.count);
-  if (loaded && range.start >= loaded.offset && end <= loaded.offset + loaded.rows.length) return null;
+  if (loaded) {
+    const need = { from: Math.max(0, range.start - margin), to: Math.min(matched, end + margin) };
+    if (need.from >= loaded.offset && need.to <= loaded.offset + loaded.rows.length) return null;
+  }
   const offset = Math.max(0, range.start - overscan);
   return { offset, limit: Math.min(matched, end + overscan) - offset };
 }

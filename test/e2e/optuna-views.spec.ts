@@ -189,6 +189,8 @@ test('the analysis views draw the run’s evaluations, and brushing selects them
   await showTab(page, 'Contour');
   const contour = page.locator('figure[aria-label="Contour"]');
   await expect(contour).toHaveAttribute('data-x', 'x1');
+  // Estimated off the page's thread, so a click on Pause never waits for it.
+  await expect(contour).toHaveAttribute('data-computed-in', 'worker');
   await expect(contour).toHaveAttribute('data-points', String(ok.length));
   await expect(contour).toHaveAttribute('data-failed', String(failed));
   const y = (await contour.getAttribute('data-y'))!;

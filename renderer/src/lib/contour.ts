@@ -9,7 +9,8 @@
 import { fitRange } from './axes';
 import type { AnalysisData, PlotColumn } from './analysis-sample';
 import type { Range } from './landscape';
-import { estimateLandscape, summarizeCells, type LandscapeEstimate } from './landscape-estimate';
+import { runAnalysisTask, type SurfaceTask } from './analysis-worker';
+import { summarizeCells, type LandscapeEstimate } from './landscape-estimate';
 
 export interface Contour {
   x: PlotColumn;
@@ -41,36 +42,57 @@ export function defaultContourPair(
   return [order[0].k, order[1].k];
 }
 
-export function contour(data: AnalysisData, i: number, j: number, grid = 40): Contour {
+/** The contour's surface task (the heavy part: analysis-worker runs it off the page). */
+export function contourSurfaceTask(data: AnalysisData, i: number, j: number, grid = 40): SurfaceTask {
   const x = data.parameters[i];
   const y = data.parameters[j];
-  const xRange = fitRange(x.values, 0.04);
-  const yRange = fitRange(y.values, 0.04);
   const points: number[][] = [];
   const fitness: (number | null)[] = [];
-  const ok: number[] = [];
-  const failed: number[] = [];
   for (let r = 0; r < data.rows; r++) {
     if (!Number.isFinite(x.values[r]) || !Number.isFinite(y.values[r])) continue;
     points.push([x.values[r], y.values[r]]);
     const f = data.fitness.values[r];
     fitness.push(Number.isFinite(f) ? f : null);
-    (Number.isFinite(f) ? ok : failed).push(r);
   }
-  const estimate = estimateLandscape(points, fitness, 0, 1, xRange, yRange, { nx: grid, ny: grid });
+  return {
+    kind: 'surface',
+    points,
+    fitness,
+    xRange: fitRange(x.values, 0.04),
+    yRange: fitRange(y.values, 0.04),
+    grid,
+  };
+}
+
+/** The view from the data and its surface (estimated by `contourSurfaceTask`'s task). */
+export function assembleContour(
+  data: AnalysisData,
+  i: number,
+  j: number,
+  task: SurfaceTask,
+  estimate: LandscapeEstimate,
+): Contour {
+  const x = data.parameters[i];
+  const y = data.parameters[j];
+  const ok: number[] = [];
+  const failed: number[] = [];
+  for (let r = 0; r < data.rows; r++) {
+    if (!Number.isFinite(x.values[r]) || !Number.isFinite(y.values[r])) continue;
+    (Number.isFinite(data.fitness.values[r]) ? ok : failed).push(r);
+  }
   const summary = summarizeCells(
     estimate.values,
     estimate.failed,
-    grid,
-    grid,
+    estimate.nx,
+    estimate.ny,
     (c) => c,
     (r) => r,
   );
   return {
     x,
     y,
-    xRange,
-    yRange,
+    xRange: task.xRange,
+    yRange: task.yRange,
     estimate,
     counts: summary.counts,
     xs: Float64Array.from(ok, (r) => x.values[r]),
@@ -79,4 +101,10 @@ export function contour(data: AnalysisData, i: number, j: number, grid = 40): Co
     failedXs: Float64Array.from(failed, (r) => x.values[r]),
     failedYs: Float64Array.from(failed, (r) => y.values[r]),
   };
+}
+
+/** The whole contour on the calling thread (tests; the view uses the worker). */
+export function contour(data: AnalysisData, i: number, j: number, grid = 40): Contour {
+  const task = contourSurfaceTask(data, i, j, grid);
+  return assembleContour(data, i, j, task, runAnalysisTask(task));
 }

@@ -81,7 +81,9 @@ describe('seeded traces stay byte-identical', () => {
     expect({ journal: trace.journal, generations: trace.generations, events: trace.events }).toEqual({
       journal: '79d249bc22728525',
       generations: 'db6ebc73ee420496',
-      events: '50859177111ed3c4',
+      // Above 64 parameters the events' stdDevs are the strategy's σ·√C_ii, no longer √(σ²C)_ii
+      // (which built the n² matrix for its diagonal): the same to 12 digits, other last bits.
+      events: '9956e461f55a7703',
     });
   });
 

@@ -1,0 +1,274 @@
+/**
+ * End to end: what a user waits for, as whole processes timed from outside (spawn to exit),
+ * against references measured in the same rounds (issue 17):
+ * - start-up: `evobox --help` against a bare `node -e 0`;
+ * - the run loop: `evobox run` of the 100-D built-in ellipsoid, 30 000 evaluations, journal
+ *   on, minus the start-up, against the plain JSON-journal floor (bench/end-to-end-floor.mjs:
+ *   the same 30 000 journal lines with JSON.stringify and one write per generation, minus
+ *   `node -e 0`);
+ * - the same function as a JavaScript module objective (bench/fixtures/ellipsoid-100.mjs),
+ *   run − start-up, against pycma's ask-evaluate-tell loop in process (PYCMA_PATH), with
+ *   bounds [−5, 5] and without;
+ * - the time from spawning `evobox run` to the objective's first call.
+ * Each round runs every command once, in turn; ratios are taken round by round and their
+ * median is reported, so a machine shared with other work moves both sides of a ratio.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { Benchmark } from './lib/benchmark';
+import { formatRatio, median } from './lib/format';
+import { checkPycma, runPycmaDriver } from './lib/pycma';
+import type { Report } from './lib/report';
+import type { BenchSettings } from './lib/settings';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const launcher = join(root, 'bin', 'evobox.mjs');
+const floorScript = fileURLToPath(new URL('./end-to-end-floor.mjs', import.meta.url));
+const ellipsoidModule = fileURLToPath(new URL('./fixtures/ellipsoid-100.mjs', import.meta.url));
+const firstEvaluationModule = fileURLToPath(new URL('./fixtures/first-evaluation.mjs', import.meta.url));
+
+const dimension = 100;
+const evaluations = 30_000;
+/** CMA-ES's default population at n = 100 (4 + ⌊3 ln n⌋), as the runner's journal batches. */
+const population = 4 + Math.floor(3 * Math.log(dimension));
+/** Start and σ₀ in parameter units, the same for evobox (σ₀ = 0.2 of the range) and pycma. */
+const start = 1;
+const boundedSigma = 2;
+const unboundedSigma = 0.2;
+
+interface Timed {
+  ms: number;
+  stderr: string;
+}
+
+/** Runs a command to its exit; wall milliseconds from spawn to exit. Rejects when it fails. */
+function timeProcess(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env, cwd: tmpdir() });
+    let stderr = '';
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => (stderr = (stderr + chunk).slice(-4000)));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      const ms = performance.now() - started;
+      if (code === 0) resolve({ ms, stderr });
+      else reject(new Error(`${[command, ...args].join(' ')} exited with ${code}: ${stderr.trim()}`));
+    });
+  });
+}
+
+function problem(name: string, objective: Record<string, unknown>, bounded: boolean, budget: number) {
+  return {
+    name,
+    objective,
+    parameters: Array.from({ length: dimension }, (_, i) =>
+      bounded ? { name: `x${i}`, lower: -5, upper: 5, init: start } : { name: `x${i}`, init: start },
+    ),
+    strategy: { name: 'cma-es', options: { stepSize: bounded ? boundedSigma / 10 : unboundedSigma } },
+    budget: { evaluations: budget },
+    seed: 1,
+    workers: 1,
+  };
+}
+
+async function buildIsFresh(): Promise<boolean> {
+  const state = pathToFileURL(join(root, 'scripts', 'node-build-state.mjs')).href;
+  const { nodeBuildIsFresh } = (await import(state)) as { nodeBuildIsFresh(root: string): boolean };
+  return nodeBuildIsFresh(root);
+}
+
+interface Round {
+  node: number;
+  help: number;
+  floor: number;
+  builtin: number;
+  moduleBounded: number;
+  moduleUnbounded: number;
+  firstEvaluation: number;
+  pycmaBounded: number | null;
+  pycmaUnbounded: number | null;
+}
+
+async function pycmaSeconds(pycmaPath: string, bounded: boolean): Promise<number> {
+  let seconds = Number.NaN;
+  await runPycmaDriver<{ seconds: number; evaluations: number }>(
+    pycmaPath,
+    {
+      mode: 'end-to-end',
+      dimension,
+      evaluations,
+      x0: start,
+      sigma0: bounded ? boundedSigma : unboundedSigma,
+      bounds: bounded ? [-5, 5] : null,
+    },
+    (record) => {
+      if (record.evaluations !== evaluations)
+        throw new Error(`pycma did ${record.evaluations} evaluations, not ${evaluations}`);
+      seconds = record.seconds;
+    },
+  );
+  return seconds * 1000;
+}
+
+async function oneRound(work: string, k: number, pycmaPath: string | null): Promise<Round> {
+  const node = process.execPath;
+  const evobox = (...args: string[]) => timeProcess(node, [launcher, ...args]);
+  const run = async (file: string, env?: NodeJS.ProcessEnv) => {
+    const out = join(work, `run-${k}-${file.replace(/\W/g, '-')}`);
+    const timed = await timeProcess(
+      node,
+      [launcher, 'run', join(work, file), '--out', out, '--no-progress'],
+      env,
+    );
+    rmSync(out, { recursive: true, force: true });
+    return timed.ms;
+  };
+  const bare = (await timeProcess(node, ['-e', '0'])).ms;
+  const help = (await evobox('--help')).ms;
+  const journal = join(work, `floor-${k}.jsonl`);
+  const floor = (
+    await timeProcess(node, [floorScript, journal, `${dimension}`, `${evaluations}`, `${population}`])
+  ).ms;
+  rmSync(journal, { force: true });
+  const builtin = await run('builtin.json');
+  const moduleBounded = await run('module.json');
+  const moduleUnbounded = await run('module-unbounded.json');
+  const marker = join(work, `first-${k}.txt`);
+  const spawned = Date.now();
+  await run('first.json', { ...process.env, EVOBOX_BENCH_FIRST_EVALUATION: marker });
+  const firstEvaluation = Number(readFileSync(marker, 'utf8')) - spawned;
+  return {
+    node: bare,
+    help,
+    floor,
+    builtin,
+    moduleBounded,
+    moduleUnbounded,
+    firstEvaluation,
+    pycmaBounded: pycmaPath ? await pycmaSeconds(pycmaPath, true) : null,
+    pycmaUnbounded: pycmaPath ? await pycmaSeconds(pycmaPath, false) : null,
+  };
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function summarise(rounds: Round[], report: Report, pycmaNote: string): void {
+  const med = (f: (r: Round) => number) => median(rounds.map(f));
+  const loop = (r: Round) => r.builtin - r.help;
+  const floor = (r: Round) => r.floor - r.node;
+  const rows: (string | number)[][] = [
+    ['node -e 0', seconds(med((r) => r.node)), ''],
+    ['evobox --help', seconds(med((r) => r.help)), `${formatRatio(med((r) => r.help / r.node))} node -e 0`],
+    ['journal floor (30 000 lines) − node -e 0', seconds(med(floor)), ''],
+    [
+      'evobox run, built-in ellipsoid − start-up',
+      seconds(med(loop)),
+      `${formatRatio(med((r) => loop(r) / floor(r)))} floor`,
+    ],
+    ['evobox run, module objective, bounds − start-up', seconds(med((r) => r.moduleBounded - r.help)), ''],
+    [
+      'evobox run, module objective, no bounds − start-up',
+      seconds(med((r) => r.moduleUnbounded - r.help)),
+      '',
+    ],
+    ['first evaluation after spawn (module objective)', seconds(med((r) => r.firstEvaluation)), ''],
+  ];
+  const withPycma = rounds.every((r) => r.pycmaBounded !== null && r.pycmaUnbounded !== null);
+  if (withPycma) {
+    rows.push(
+      ['pycma in process, bounds', seconds(med((r) => r.pycmaBounded!)), ''],
+      ['pycma in process, no bounds', seconds(med((r) => r.pycmaUnbounded!)), ''],
+    );
+  }
+  report.text(
+    `100-D ellipsoid (condition 1e6), CMA-ES, λ = ${population}, ${evaluations} evaluations, x0 = ${start}, ` +
+      `σ₀ = ${boundedSigma} with bounds [−5, 5] (${unboundedSigma} without), one worker; wall time of whole processes, ` +
+      `median of ${rounds.length} rounds (ratios: median of the per-round ratios). ${pycmaNote}`,
+  );
+  report.text();
+  report.table(['measured', 'median', 'ratio'], rows);
+
+  const helpRatio = med((r) => r.help / r.node);
+  report.check(
+    '`evobox --help` ≤ 4× `node -e 0`',
+    formatRatio(helpRatio),
+    helpRatio <= 4,
+    'start-up too slow',
+  );
+  const loopRatio = med((r) => loop(r) / floor(r));
+  report.check(
+    'run − start-up ≤ 1.5× the JSON-journal floor (goal 1.2×)',
+    formatRatio(loopRatio),
+    loopRatio <= 1.5,
+    'the run loop costs more than the journal',
+  );
+  const first = med((r) => r.firstEvaluation);
+  report.check(
+    'first evaluation ≤ 0.3 s after start',
+    seconds(first),
+    first <= 300,
+    'start of a run too slow',
+  );
+  for (const bounded of [true, false]) {
+    const target = `module objective${bounded ? ', bounds' : ', no bounds'}: run − start-up ≤ 0.2× pycma in process`;
+    if (!withPycma) {
+      report.target({ target, measured: '–', status: 'skipped', reason: pycmaNote });
+      continue;
+    }
+    const ratio = med((r) =>
+      bounded
+        ? (r.moduleBounded - r.help) / r.pycmaBounded!
+        : (r.moduleUnbounded - r.help) / r.pycmaUnbounded!,
+    );
+    report.check(target, formatRatio(ratio), ratio <= 0.2, 'slower than a fifth of pycma');
+  }
+}
+
+export const endToEnd: Benchmark = {
+  name: 'end-to-end',
+  description:
+    'whole evobox processes: start-up, the run loop vs the JSON-journal floor, a module objective vs pycma, first evaluation',
+  async run(settings: BenchSettings, report: Report) {
+    const fresh = await buildIsFresh();
+    report.text(
+      fresh
+        ? 'evobox ran from its build (out/node/).'
+        : '**The build in out/node/ is missing or older than the sources: evobox ran through tsx. Run `npm run build:node` first.**',
+    );
+    const pycma = await checkPycma(settings);
+    const pycmaNote = pycma.ok
+      ? `pycma ${pycma.versions.pycma} (numpy ${pycma.versions.numpy}, one BLAS thread), its loop timed inside Python.`
+      : `pycma not run: ${pycma.reason}.`;
+    const work = mkdtempSync(join(tmpdir(), 'evobox-end-to-end-'));
+    try {
+      const write = (file: string, json: unknown) => writeFileSync(join(work, file), JSON.stringify(json));
+      write('builtin.json', problem('ellipsoid-builtin', { builtin: 'ellipsoid' }, true, evaluations));
+      write('module.json', problem('ellipsoid-module', { module: ellipsoidModule }, true, evaluations));
+      write(
+        'module-unbounded.json',
+        problem('ellipsoid-free', { module: ellipsoidModule }, false, evaluations),
+      );
+      write('first.json', {
+        name: 'first-evaluation',
+        objective: { module: firstEvaluationModule },
+        parameters: [{ name: 'x', lower: -1, upper: 1 }],
+        budget: { evaluations: 1 },
+        seed: 1,
+        workers: 1,
+      });
+      const count = settings.quick ? 1 : 3;
+      const rounds: Round[] = [];
+      for (let k = 0; k < count; k++) {
+        rounds.push(await oneRound(work, k, pycma.ok ? settings.pycmaPath : null));
+        process.stderr.write(`end-to-end: round ${k + 1} of ${count} done\n`);
+      }
+      summarise(rounds, report, pycmaNote);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  },
+};

@@ -87,12 +87,13 @@ export function contiguousChunks<T>(items: readonly T[], parts: number): T[][] {
   return chunks;
 }
 
-function stripJob(job: EvaluationJob): EvaluationJob {
-  // Only index and params cross to the thread (x is informational, params are what objectives see).
+function stripJob(job: EvaluationJob, keepX: boolean): EvaluationJob {
+  // Only index and params cross to the thread (x is informational, params are what objectives
+  // see): x only for a built-in given no parameter names, which reads it as its vector.
   return {
     index: job.index,
     params: job.params,
-    ...(job.x ? { x: Array.from(job.x) } : {}),
+    ...(keepX && job.x ? { x: Array.from(job.x) } : {}),
     ...(job.batch ? { batch: job.batch } : {}),
   };
 }
@@ -213,14 +214,17 @@ class PoolEvaluator implements Evaluator {
     const { objective, settings } = this;
     if (this.dispatch === 'per-evaluation') return jobs.map((job) => [job]);
     if (this.moduleTimeoutMs !== undefined) return jobs.map((job) => [job]);
-    // Modules: a few chunks per thread balance uneven evaluation times.
-    const parts = isModuleObjective(objective) ? 4 * settings.workers : settings.workers;
+    // Modules: a few chunks per thread balance uneven evaluation times; one thread has nothing
+    // to balance, and every chunk is a message round trip.
+    const parts =
+      isModuleObjective(objective) && settings.workers > 1 ? 4 * settings.workers : settings.workers;
     return contiguousChunks(jobs, parts);
   }
 
   async evaluate(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
     if (this.closing) throw new Error('evaluator is closed');
-    const chunks = this.split(jobs.map(stripJob));
+    const keepX = this.settings.parameterNames.length === 0;
+    const chunks = this.split(jobs.map((job) => stripJob(job, keepX)));
     const timeoutMs = this.moduleTimeoutMs;
     // The watchdog: a module call past its timeout cannot be interrupted inside its thread (a
     // synchronous loop never yields), so the task is aborted and piscina stops the thread.

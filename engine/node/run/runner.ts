@@ -199,11 +199,11 @@ class Run implements RunHandle {
         }
       });
     }
-    // x is informational (objectives see params) and valid until the next ask: a copy, in
-    // case an executor keeps it; executors that cross threads turn it into an array.
+    // x is informational (objectives see params). It stays valid until the next ask, after
+    // evaluate() has resolved; executors that send it elsewhere copy it (stripJob, bullmq).
     const jobs = candidates
       .filter((_, k) => !records[k])
-      .map((c) => ({ index: c.index, params: c.params, x: c.x.slice() }));
+      .map((c) => ({ index: c.index, params: c.params, x: c.x }));
     if (jobs.length > 0) {
       let results: EvaluationResult[] | null;
       try {

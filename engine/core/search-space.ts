@@ -194,7 +194,7 @@ export class SearchSpace {
     if (this.coordinates.length === 0)
       throw new Error('parameters must contain at least one non-fixed parameter');
     this.coordinateNames = this.coordinates.map((c) => c.spec.name);
-    this.template = paramsTemplate(parameters);
+    this.template = fixedParamsTemplate(parameters);
   }
 
   /** Number of internal coordinates (free parameters). */
@@ -308,19 +308,21 @@ export class SearchSpace {
 const maxTemplateParameters = 128;
 
 /**
- * The template `toParams` copies, or null when a copy would not give the same object as
- * assigning key by key: too many keys, repeated names, names JavaScript orders or treats
- * differently (array indices come first, `__proto__` and other inherited names).
+ * An object with every name (in this order) set to 0, for building params objects by copying
+ * it and assigning the values; or null when a copy would not give the same object as assigning
+ * key by key: too many keys, repeated names, names JavaScript orders or treats differently
+ * (array indices come first, `__proto__` and other inherited names).
  */
-function paramsTemplate(parameters: readonly ParameterSpec[]): ParamValues | null {
-  if (parameters.length > maxTemplateParameters) return null;
-  const names = parameters.map((p) => p.name);
+export function paramsTemplate(names: readonly string[]): ParamValues | null {
+  if (names.length > maxTemplateParameters) return null;
   const plain = (name: string) => /^[A-Za-z_$][\w$.-]*$/.test(name) && !(name in Object.prototype);
   if (new Set(names).size !== names.length || !names.every(plain)) return null;
-  const template = JSON.parse(
-    `{${names.map((name) => `${JSON.stringify(name)}:0`).join(',')}}`,
-  ) as ParamValues;
-  // Fixed values are set on the parsed object (a store keeps its shape): exactly the number given, −0 too.
-  for (const p of parameters) if (p.fixed !== undefined) template[p.name] = p.fixed;
+  return JSON.parse(`{${names.map((name) => `${JSON.stringify(name)}:0`).join(',')}}`) as ParamValues;
+}
+
+/** `paramsTemplate` of the parameters with the fixed ones' values set on it (a store keeps the shape). */
+function fixedParamsTemplate(parameters: readonly ParameterSpec[]): ParamValues | null {
+  const template = paramsTemplate(parameters.map((p) => p.name));
+  if (template) for (const p of parameters) if (p.fixed !== undefined) template[p.name] = p.fixed;
   return template;
 }

@@ -40,6 +40,7 @@ import {
 } from './types';
 import type { WorkerInit, WorkerTask } from './worker';
 import { WorkerControl } from './worker-control';
+import { packJobs } from './packed-jobs';
 
 export type { Evaluator, EvaluatorOptions } from './types';
 
@@ -253,7 +254,11 @@ class PoolEvaluator implements Evaluator {
           aborts.set(chunk[0].index, abort);
           signal = abort.signal;
         }
-        return this.piscina.run({ kind: 'evaluate', jobs: chunk }, { signal }).then(
+        const packed = packJobs(chunk, this.settings.parameterNames);
+        const task: WorkerTask = packed
+          ? { kind: 'evaluate-packed', ...packed }
+          : { kind: 'evaluate', jobs: chunk };
+        return this.piscina.run(task, { signal }).then(
           (results) => results ?? [],
           (error: Error): EvaluationResult[] =>
             chunk.map((job) =>

@@ -5,7 +5,7 @@
  * - the run loop: `evobox run` of the 100-D built-in ellipsoid, 30 000 evaluations, journal
  *   on, minus the start-up, against the plain JSON-journal floor (bench/end-to-end-floor.mjs:
  *   the same 30 000 journal lines with JSON.stringify and one write per generation, minus
- *   `node -e 0`);
+ *   `node -e 0`), and against the stricter floor whose params objects keep fast properties;
  * - the same function as a JavaScript module objective (bench/fixtures/ellipsoid-100.mjs),
  *   run − start-up, against pycma's ask-evaluate-tell loop in process (PYCMA_PATH), with
  *   bounds [−5, 5] and without;
@@ -85,6 +85,7 @@ interface Round {
   node: number;
   help: number;
   floor: number;
+  strictFloor: number;
   builtin: number;
   moduleBounded: number;
   moduleUnbounded: number;
@@ -130,10 +131,14 @@ async function oneRound(work: string, k: number, pycmaPath: string | null): Prom
   const bare = (await timeProcess(node, ['-e', '0'])).ms;
   const help = (await evobox('--help')).ms;
   const journal = join(work, `floor-${k}.jsonl`);
-  const floor = (
-    await timeProcess(node, [floorScript, journal, `${dimension}`, `${evaluations}`, `${population}`])
-  ).ms;
-  rmSync(journal, { force: true });
+  const writeFloor = async (objects: 'plain' | 'template') => {
+    const args = [floorScript, journal, `${dimension}`, `${evaluations}`, `${population}`, objects];
+    const timed = await timeProcess(node, args);
+    rmSync(journal, { force: true });
+    return timed.ms;
+  };
+  const floor = await writeFloor('plain');
+  const strictFloor = await writeFloor('template');
   const builtin = await run('builtin.json');
   const moduleBounded = await run('module.json');
   const moduleUnbounded = await run('module-unbounded.json');
@@ -145,6 +150,7 @@ async function oneRound(work: string, k: number, pycmaPath: string | null): Prom
     node: bare,
     help,
     floor,
+    strictFloor,
     builtin,
     moduleBounded,
     moduleUnbounded,
@@ -160,14 +166,16 @@ function summarise(rounds: Round[], report: Report, pycmaNote: string): void {
   const med = (f: (r: Round) => number) => median(rounds.map(f));
   const loop = (r: Round) => r.builtin - r.help;
   const floor = (r: Round) => r.floor - r.node;
+  const strictFloor = (r: Round) => r.strictFloor - r.node;
   const rows: (string | number)[][] = [
     ['node -e 0', seconds(med((r) => r.node)), ''],
     ['evobox --help', seconds(med((r) => r.help)), `${formatRatio(med((r) => r.help / r.node))} node -e 0`],
-    ['journal floor (30 000 lines) − node -e 0', seconds(med(floor)), ''],
+    ['journal floor (30 000 lines, params built key by key) − node -e 0', seconds(med(floor)), ''],
+    ['strict journal floor (params with fast properties) − node -e 0', seconds(med(strictFloor)), ''],
     [
       'evobox run, built-in ellipsoid − start-up',
       seconds(med(loop)),
-      `${formatRatio(med((r) => loop(r) / floor(r)))} floor`,
+      `${formatRatio(med((r) => loop(r) / floor(r)))} floor, ${formatRatio(med((r) => loop(r) / strictFloor(r)))} strict floor`,
     ],
     ['evobox run, module objective, bounds − start-up', seconds(med((r) => r.moduleBounded - r.help)), ''],
     [

@@ -13,8 +13,8 @@ This is evobox code, not pycma's: it imports `cma` from the checkout named by PY
          the budget), evaluations used, best f.
   {"mode": "end-to-end", "dimension": 100, "evaluations": 30000, "x0": 1, "sigma0": 2,
    "bounds": [-5, 5] or null}
-      -> one JSON line: seconds of pycma's ask-evaluate-tell loop on the ellipsoid in
-         process (imports excluded), the evaluations done, the population; for
+      -> one JSON line: seconds (wall and CPU) of pycma's ask-evaluate-tell loop on the
+         ellipsoid in process (imports excluded), the evaluations done, the population; for
          bench/end-to-end.ts, which sets them beside a whole `evobox run`.
 
   {"mode": "bbob", "dimension": 5, "functions": [1, 2], "instances": [1, 2, 3, 4, 5], "repeats": 1,
@@ -200,6 +200,7 @@ def end_to_end(request):
     if request.get("bounds"):
         options["bounds"] = list(request["bounds"])
     started = time.perf_counter()
+    cpu_started = time.process_time()
     es = cma.CMAEvolutionStrategy(n * [float(request["x0"])], float(request["sigma0"]), options)
     evaluations = 0
     while evaluations < budget:
@@ -210,7 +211,8 @@ def end_to_end(request):
         if len(candidates) == es.sp.popsize:
             es.tell(candidates, fitness)
     seconds = time.perf_counter() - started
-    return {"seconds": seconds, "evaluations": evaluations, "popsize": es.sp.popsize}
+    cpu = time.process_time() - cpu_started
+    return {"seconds": seconds, "cpu": cpu, "evaluations": evaluations, "popsize": es.sp.popsize}
 
 
 def main():

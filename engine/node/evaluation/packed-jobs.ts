@@ -24,9 +24,13 @@ function hasNames(params: ParamValues, names: readonly string[]): boolean {
   return true;
 }
 
-/** The jobs packed, or null when some job's params are not exactly `names` (then send the objects). */
+/**
+ * The jobs packed, or null when some job carries more than index and params (a batch) or its
+ * params are not exactly `names`: then the objects are sent as they are.
+ */
 export function packJobs(jobs: readonly EvaluationJob[], names: readonly string[]): PackedJobs | null {
-  if (names.length === 0 || !jobs.every((job) => hasNames(job.params, names))) return null;
+  if (names.length === 0) return null;
+  if (!jobs.every((job) => job.batch === undefined && hasNames(job.params, names))) return null;
   const n = names.length;
   const values = new Float64Array(jobs.length * n);
   jobs.forEach((job, j) => {

@@ -29,6 +29,7 @@ describe('packed jobs (params as one Float64Array across threads)', () => {
     expect(packJobs([{ index: 0, params: { a: 1, b: 2, c: 3 } }], names)).toBeNull();
     expect(packJobs([{ index: 0, params: { a: 1, b: '2' as unknown as number } }], names)).toBeNull();
     expect(packJobs([{ index: 0, params: { a: 1, b: 2 } }], [])).toBeNull();
+    expect(packJobs([{ index: 0, params: { a: 1, b: 2 }, batch: [{ a: 1, b: 2 }] }], names)).toBeNull();
     expect(packJobs([{ index: 0, params: { a: 1, b: 2 } }], names)?.values).toEqual(Float64Array.of(1, 2));
   });
 });

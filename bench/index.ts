@@ -27,6 +27,7 @@ const benchmarks: Record<string, () => Promise<Benchmark>> = {
   distributed: async () => (await import('./distributed')).distributedBench,
   train: async () => (await import('./train')).trainBench,
   'train-batch': async () => (await import('./train-batch')).trainBatchBench,
+  'end-to-end': async () => (await import('./end-to-end')).endToEnd,
   // The evaluation engineer's table of every objective kind; run by name only.
   protocols: async () => ({
     name: 'protocols',

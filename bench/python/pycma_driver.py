@@ -11,6 +11,11 @@ This is evobox code, not pycma's: it imports `cma` from the checkout named by PY
     "seeds": [1, 2], "budget": 100000, "target": 1e-8}], "rotations": {"10": [...]}}
       -> one JSON line per run: evaluations to the first f < target (null if never within
          the budget), evaluations used, best f.
+  {"mode": "end-to-end", "dimension": 100, "evaluations": 30000, "x0": 1, "sigma0": 2,
+   "bounds": [-5, 5] or null}
+      -> one JSON line: seconds (wall and CPU) of pycma's ask-evaluate-tell loop on the
+         ellipsoid in process (imports excluded), the evaluations done, the population; for
+         bench/end-to-end.ts, which sets them beside a whole `evobox run`.
 
   {"mode": "bbob", "dimension": 5, "functions": [1, 2], "instances": [1, 2, 3, 4, 5], "repeats": 1,
     "budget_factor": 2000, "target": 1e-8, "seed": 7000000}
@@ -187,12 +192,37 @@ def bbob_runs(request):
                                   "best": float(result[1])}), flush=True)
 
 
+def end_to_end(request):
+    n = request["dimension"]
+    budget = request["evaluations"]
+    f = make_function("ellipsoid", n, {})
+    options = {"seed": 1, "verbose": -9, "maxfevals": budget}
+    if request.get("bounds"):
+        options["bounds"] = list(request["bounds"])
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    es = cma.CMAEvolutionStrategy(n * [float(request["x0"])], float(request["sigma0"]), options)
+    evaluations = 0
+    while evaluations < budget:
+        candidates = es.ask()
+        candidates = candidates[: budget - evaluations]
+        fitness = [f(x) for x in candidates]
+        evaluations += len(candidates)
+        if len(candidates) == es.sp.popsize:
+            es.tell(candidates, fitness)
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
+    return {"seconds": seconds, "cpu": cpu, "evaluations": evaluations, "popsize": es.sp.popsize}
+
+
 def main():
     request = json.loads(sys.stdin.read())
     if request["mode"] == "version":
         print(json.dumps({"pycma": cma.__version__, "numpy": np.__version__, "python": sys.version.split()[0]}))
     elif request["mode"] == "overhead":
         print(json.dumps(overhead(request)))
+    elif request["mode"] == "end-to-end":
+        print(json.dumps(end_to_end(request)))
     elif request["mode"] == "quality":
         rotations = request.get("rotations", {})
         for case in request["cases"]:

@@ -10,7 +10,7 @@
  */
 import { createRng, restoreRng, type Rng, type RngState } from './rng';
 import type { SearchSpace, ParamValues } from './search-space';
-import { resolveOptions, type OptionValue, type Strategy, type Metrics } from './strategy';
+import { resolveOptions, type Distribution, type OptionValue, type Strategy, type Metrics } from './strategy';
 import { localStopReasons, type StopCriteria } from './stop';
 
 export type Direction = 'minimize' | 'maximize';
@@ -164,6 +164,16 @@ export class Optimizer {
   private readonly coordinateScales: Float64Array;
   /** pycma's tolflatfitness default: 1, plus 30 per unit fraction of integer parameters (+ 2 when any). */
   private readonly defaultTolFlatFitness: number;
+  /**
+   * The pending generation's candidates as `ask` returned them: `tell` and repeated asks reuse
+   * them instead of mapping every vector to named parameters again. Derived, not state.
+   */
+  private asked: Candidate[] | null = null;
+  /**
+   * The current strategy state's distribution: tol-x, the generation log and the run's events
+   * all read it after a tell. Dropped whenever the strategy state changes (see `setStrategyState`).
+   */
+  private cachedDistribution: Distribution | null = null;
 
   private constructor(config: OptimizerConfig, state: OptimizerState | null) {
     this.strategy = config.strategy;
@@ -237,7 +247,7 @@ export class Optimizer {
       },
       stopReason: null,
     };
-    this.state.strategyState = this.initStrategy(options, this.start);
+    this.setStrategyState(this.initStrategy(options, this.start));
   }
 
   static create(config: OptimizerConfig): Optimizer {
@@ -294,9 +304,19 @@ export class Optimizer {
     this.stoppedAt ??= this.now();
   }
 
-  /** The strategy's current search distribution (internal coordinates), for plots. */
-  distribution() {
-    return this.strategy.distribution(this.state.strategyState);
+  /**
+   * The strategy's current search distribution (internal coordinates), for plots. Computed
+   * once per strategy state; the same object until the next ask or tell (its arrays may then
+   * be reused by the strategy: copy what is kept longer).
+   */
+  distribution(): Distribution {
+    this.cachedDistribution ??= this.strategy.distribution(this.state.strategyState);
+    return this.cachedDistribution;
+  }
+
+  private setStrategyState(state: unknown): void {
+    this.state.strategyState = state;
+    this.cachedDistribution = null;
   }
 
   /** Plain-data snapshot for a checkpoint (encode with the state codec). */
@@ -333,22 +353,25 @@ export class Optimizer {
       const spare = this.spare;
       this.spare = undefined;
       const { candidates, state } = this.strategy.ask(this.rng, this.state.strategyState, spare);
-      this.state.strategyState = state;
+      this.setStrategyState(state);
+      this.asked = null;
       this.state.pending = {
         generation: this.state.generation,
         firstIndex: this.state.evaluations,
         candidates,
       };
     }
+    if (this.asked) return this.asked;
     const { generation, firstIndex, candidates } = this.state.pending;
     const remaining =
       this.stop.maxEvaluations !== undefined ? this.stop.maxEvaluations - firstIndex : candidates.length;
-    return candidates.slice(0, Math.max(0, Math.min(candidates.length, remaining))).map((x, k) => ({
+    this.asked = candidates.slice(0, Math.max(0, Math.min(candidates.length, remaining))).map((x, k) => ({
       index: firstIndex + k,
       generation,
       x,
       params: this.space.toParams(x),
     }));
+    return this.asked;
   }
 
   /**
@@ -402,6 +425,7 @@ export class Optimizer {
 
     const cutShort = asked.length < pending.candidates.length;
     this.state.pending = null;
+    this.asked = null;
     this.spare = pending.candidates;
     this.state.generation += 1;
     if (!cutShort) {
@@ -409,7 +433,7 @@ export class Optimizer {
       const fitness = Float64Array.from(internal, (v) => (v === null ? substitute : v));
       const told = this.strategy.tell(this.state.strategyState, pending.candidates, fitness, this.spareState);
       this.spareState = this.state.strategyState;
-      this.state.strategyState = told.state;
+      this.setStrategyState(told.state);
       summary.metrics = told.metrics;
     }
     if (valid.length) {
@@ -479,7 +503,7 @@ export class Optimizer {
   /** pycma's tolx, in the parameters' own units: every σ·√C_ii and every σ·|p_c,i| below tolX. */
   private belowTolX(): boolean {
     const n = this.space.dimension;
-    const distribution = this.strategy.distribution(this.state.strategyState);
+    const distribution = this.distribution();
     const stds =
       distribution.stdDevs ??
       (distribution.covariance
@@ -512,8 +536,14 @@ export class Optimizer {
 
     const localGenerations = s.generation - s.localStartGeneration;
     if (valid.length && s.recentBest.length >= historyLength && localGenerations >= historyLength) {
-      const all = [...s.recentBest, ...valid];
-      if (Math.max(...all) - Math.min(...all) < (stop.tolFun ?? 1e-11)) return 'tol-fun';
+      let high = Number.NEGATIVE_INFINITY;
+      let low = Number.POSITIVE_INFINITY;
+      for (const values of [s.recentBest, valid])
+        for (const v of values) {
+          if (v > high) high = v;
+          if (v < low) low = v;
+        }
+      if (high - low < (stop.tolFun ?? 1e-11)) return 'tol-fun';
     }
     if (this.belowTolX()) return 'tol-x';
     if (this.stagnated(lambda)) return 'stagnation';
@@ -558,7 +588,7 @@ export class Optimizer {
     }
     options[populationOption] = population;
     const start = this.space.randomStart(() => this.rng.uniform(), this.start);
-    s.strategyState = this.initStrategy(options, start);
+    this.setStrategyState(this.initStrategy(options, start));
     s.recentBest = [];
     s.localBest = Number.POSITIVE_INFINITY;
     s.localImprovedAt = s.generation;

@@ -5,7 +5,8 @@
  * these before anything runs.
  */
 import { protocolCatalog } from './protocols';
-import { ProblemError, type CommandObjective } from './schema';
+import { ProblemError } from './problem-error';
+import type { CommandObjective } from './schema';
 
 export const placeholderPattern = /\{([A-Za-z_][A-Za-z0-9_.-]*)\}/g;
 

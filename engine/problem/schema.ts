@@ -9,6 +9,7 @@
  *
  * Every error names its field (`parameters[2].lower: expected a finite number`).
  */
+import { ProblemError } from './problem-error';
 import { z } from 'zod';
 import type { Direction } from '../core/optimizer';
 import { boundaryMaps, type BoundaryMap } from '../core/search-space';
@@ -340,12 +341,7 @@ export const problemDefaults = { strategy: 'cma-es', seed: 1, workers: 1 } as co
 
 /* ------------------------------------------------------------------ errors */
 
-export class ProblemError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ProblemError';
-  }
-}
+export { ProblemError };
 
 /** `['parameters', 2, 'lower']` → `parameters[2].lower`. */
 export function fieldPath(path: readonly PropertyKey[]): string {

@@ -16,7 +16,7 @@ import { exportFormats, exportRun, type ExportFormat } from '../run/export';
 import { probeProblem } from '../run/probe';
 import { BudgetError } from '../run/budget';
 import { prepareOptimizer, resumeRun, startRun, ResumeError } from '../run/runner';
-import type { RunHandle, RunResult } from '../run/types';
+import type { GenerationEvent, RunHandle, RunResult } from '../run/types';
 import { evoboxVersion } from '../version';
 import { createProgress } from './progress';
 import { defaultStopGraceSeconds, handleSignals } from './signals';
@@ -171,7 +171,7 @@ async function runCommand(problemPath: string, flags: RunFlags): Promise<number>
     runDir: flags.out,
     runsDir: flags.runsDir,
     problemFile: problemPath,
-    onGeneration: (event) => progress.update(event),
+    ...(progress.listens ? { onGeneration: (event: GenerationEvent) => progress.update(event) } : {}),
   }).catch((error: unknown) => {
     // The run could not start (a full disk…): under --json still one JSON object on stdout.
     progress.stop();
@@ -206,7 +206,7 @@ async function resumeCommand(runDir: string, flags: ResumeFlags): Promise<number
       : undefined;
   const handle = await resumeRun(runDir, {
     executor: flags.executor,
-    onGeneration: (event) => progress.update(event),
+    ...(progress.listens ? { onGeneration: (event: GenerationEvent) => progress.update(event) } : {}),
     onNotice: notice,
     ...(flags.acceptMissingEvaluations ? { acceptMissingEvaluations: true } : {}),
     ...(budget ? { budget } : {}),

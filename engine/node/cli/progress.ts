@@ -3,6 +3,8 @@ import cliProgress from 'cli-progress';
 import type { GenerationEvent } from '../run/types';
 
 export interface ProgressView {
+  /** False when nothing is drawn: the run then builds no generation events at all. */
+  readonly listens: boolean;
   update(event: GenerationEvent): void;
   stop(): void;
 }
@@ -15,7 +17,7 @@ function formatFitness(value: number | null | undefined): string {
 }
 
 export function createProgress(total: number | undefined, enabled: boolean): ProgressView {
-  if (!enabled) return { update() {}, stop() {} };
+  if (!enabled) return { listens: false, update() {}, stop() {} };
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
@@ -30,6 +32,7 @@ export function createProgress(total: number | undefined, enabled: boolean): Pro
   bar.start(total ?? 0, 0, { best: '—', failed: 0, generation: 0, rate: 0 });
   let last = 0;
   return {
+    listens: true,
     update(event) {
       const now = Date.now();
       if (now - last < 100 && !event.stopReason) return;

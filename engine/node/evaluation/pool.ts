@@ -40,6 +40,7 @@ import {
 } from './types';
 import type { WorkerInit, WorkerTask } from './worker';
 import { WorkerControl } from './worker-control';
+import { packJobs } from './packed-jobs';
 
 export type { Evaluator, EvaluatorOptions } from './types';
 
@@ -87,12 +88,13 @@ export function contiguousChunks<T>(items: readonly T[], parts: number): T[][] {
   return chunks;
 }
 
-function stripJob(job: EvaluationJob): EvaluationJob {
-  // Only index and params cross to the thread (x is informational, params are what objectives see).
+function stripJob(job: EvaluationJob, keepX: boolean): EvaluationJob {
+  // Only index and params cross to the thread (x is informational, params are what objectives
+  // see): x only for a built-in given no parameter names, which reads it as its vector.
   return {
     index: job.index,
     params: job.params,
-    ...(job.x ? { x: Array.from(job.x) } : {}),
+    ...(keepX && job.x ? { x: Array.from(job.x) } : {}),
     ...(job.batch ? { batch: job.batch } : {}),
   };
 }
@@ -213,14 +215,17 @@ class PoolEvaluator implements Evaluator {
     const { objective, settings } = this;
     if (this.dispatch === 'per-evaluation') return jobs.map((job) => [job]);
     if (this.moduleTimeoutMs !== undefined) return jobs.map((job) => [job]);
-    // Modules: a few chunks per thread balance uneven evaluation times.
-    const parts = isModuleObjective(objective) ? 4 * settings.workers : settings.workers;
+    // Modules: a few chunks per thread balance uneven evaluation times; one thread has nothing
+    // to balance, and every chunk is a message round trip.
+    const parts =
+      isModuleObjective(objective) && settings.workers > 1 ? 4 * settings.workers : settings.workers;
     return contiguousChunks(jobs, parts);
   }
 
   async evaluate(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
     if (this.closing) throw new Error('evaluator is closed');
-    const chunks = this.split(jobs.map(stripJob));
+    const keepX = this.settings.parameterNames.length === 0;
+    const chunks = this.split(jobs.map((job) => stripJob(job, keepX)));
     const timeoutMs = this.moduleTimeoutMs;
     // The watchdog: a module call past its timeout cannot be interrupted inside its thread (a
     // synchronous loop never yields), so the task is aborted and piscina stops the thread.
@@ -249,7 +254,11 @@ class PoolEvaluator implements Evaluator {
           aborts.set(chunk[0].index, abort);
           signal = abort.signal;
         }
-        return this.piscina.run({ kind: 'evaluate', jobs: chunk }, { signal }).then(
+        const packed = packJobs(chunk, this.settings.parameterNames);
+        const task: WorkerTask = packed
+          ? { kind: 'evaluate-packed', ...packed }
+          : { kind: 'evaluate', jobs: chunk };
+        return this.piscina.run(task, { signal }).then(
           (results) => results ?? [],
           (error: Error): EvaluationResult[] =>
             chunk.map((job) =>

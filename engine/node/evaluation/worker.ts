@@ -4,6 +4,7 @@
  */
 import { workerData } from 'piscina';
 import { createObjectiveRunner, type ObjectiveRunner, type RunnerSettings } from './objective-runner';
+import { jobUnpacker, type PackedJobs } from './packed-jobs';
 import type { EvaluationJob, EvaluationResult, ObjectiveConfig } from './types';
 import { WorkerControl } from './worker-control';
 
@@ -13,12 +14,16 @@ export interface WorkerInit {
   control: SharedArrayBuffer;
 }
 
-export type WorkerTask = { kind: 'evaluate'; jobs: EvaluationJob[] } | { kind: 'shutdown'; threads: number };
+export type WorkerTask =
+  | { kind: 'evaluate'; jobs: EvaluationJob[] }
+  | ({ kind: 'evaluate-packed' } & PackedJobs)
+  | { kind: 'shutdown'; threads: number };
 
 const init = workerData as WorkerInit;
 const control = new WorkerControl(init.control);
 const workerId = control.claimWorkerId();
 let runner: ObjectiveRunner | undefined;
+const unpack = jobUnpacker(init.settings.parameterNames);
 
 function getRunner(): ObjectiveRunner {
   runner ??= createObjectiveRunner(init.objective, init.settings, workerId, {
@@ -31,6 +36,7 @@ function getRunner(): ObjectiveRunner {
 
 export default async function handle(task: WorkerTask): Promise<EvaluationResult[] | null> {
   if (task.kind === 'evaluate') return getRunner().evaluate(task.jobs);
+  if (task.kind === 'evaluate-packed') return getRunner().evaluate(unpack(task));
   await runner?.close();
   runner = undefined;
   control.arriveAndWait(task.threads, 5000);

@@ -54,6 +54,24 @@ export function axisLengthsOf(distribution: Distribution): number[] | null {
   return null;
 }
 
+/** The longest and shortest principal axis, as the ends of `axisLengthsOf`'s sorted lengths, without sorting. */
+function axisExtremesOf(distribution: Distribution): number[] | null {
+  const sorted = () => {
+    const lengths = axisLengthsOf(distribution);
+    return lengths && lengths.length > 0 ? [lengths[0], lengths[lengths.length - 1]] : lengths;
+  };
+  const direct = distribution.axisLengths ?? (distribution.covariance ? undefined : distribution.stdDevs);
+  if (!direct || direct.length === 0) return sorted();
+  let longest = direct[0];
+  let shortest = direct[0];
+  for (const v of direct) {
+    if (Number.isNaN(v)) return sorted(); // where a NaN lands in the sort decides the ratio
+    if (v > longest) longest = v;
+    if (v < shortest) shortest = v;
+  }
+  return [longest, shortest];
+}
+
 /**
  * One generation's line. `toUser` maps the internal mean to the problem's parameters (bounds,
  * log scales, integers undone), so the mean panel reads in the user's units; the spreads
@@ -66,11 +84,14 @@ export function generationLine(
 ): GenerationLine {
   const n = distribution.mean.length;
   const nullable = (v: number) => (Number.isFinite(v) ? v : null);
-  const lengths = axisLengthsOf(distribution);
+  const vectors = keepsVectors(summary.generation, n);
+  // Sorted lengths only for a line that carries them; the ratio needs just the extremes.
+  const lengths = vectors ? axisLengthsOf(distribution) : null;
+  const extremes = lengths ? [lengths[0], lengths[lengths.length - 1]] : axisExtremesOf(distribution);
   const metricRatio = summary.metrics.axisRatio;
   const axisRatio =
-    lengths && lengths.length > 0 && lengths[lengths.length - 1] > 0
-      ? lengths[0] / lengths[lengths.length - 1]
+    extremes && extremes.length > 0 && extremes[1] > 0
+      ? extremes[0] / extremes[1]
       : Number.isFinite(metricRatio)
         ? metricRatio
         : null;
@@ -83,7 +104,7 @@ export function generationLine(
     stepSize: round(distribution.stepSize),
     axisRatio: axisRatio === null ? null : round(axisRatio),
   };
-  if (keepsVectors(summary.generation, n)) {
+  if (vectors) {
     const stdDevs =
       distribution.stdDevs ??
       (distribution.covariance

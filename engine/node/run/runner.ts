@@ -187,19 +187,23 @@ class Run implements RunHandle {
    */
   private async evaluate(candidates: ReturnType<Optimizer['ask']>): Promise<(JournalRecord | null)[]> {
     this.pendingFrom = this.journal.bytes;
-    const records: (JournalRecord | null | undefined)[] = candidates.map((c) => {
-      const line = this.replay.records.get(c.index);
-      const cached = line === undefined ? undefined : parseJournalLine(line, this.replay.rows ?? undefined);
-      if (cached && JSON.stringify(cached.params) === JSON.stringify(c.params)) {
-        this.replay.records.delete(c.index);
-        this.pendingFrom = this.replay.from; // this generation's lines begin back there
-        return cached;
-      }
-      return undefined;
-    });
+    const records: (JournalRecord | null | undefined)[] = new Array<undefined>(candidates.length);
+    if (this.replay.records.size > 0) {
+      candidates.forEach((c, k) => {
+        const line = this.replay.records.get(c.index);
+        const cached = line === undefined ? undefined : parseJournalLine(line, this.replay.rows ?? undefined);
+        if (cached && JSON.stringify(cached.params) === JSON.stringify(c.params)) {
+          this.replay.records.delete(c.index);
+          this.pendingFrom = this.replay.from; // this generation's lines begin back there
+          records[k] = cached;
+        }
+      });
+    }
+    // x is informational (objectives see params). It stays valid until the next ask, after
+    // evaluate() has resolved; executors that send it elsewhere copy it (stripJob, bullmq).
     const jobs = candidates
       .filter((_, k) => !records[k])
-      .map((c) => ({ index: c.index, params: c.params, x: Array.from(c.x) }));
+      .map((c) => ({ index: c.index, params: c.params, x: c.x }));
     if (jobs.length > 0) {
       let results: EvaluationResult[] | null;
       try {
@@ -377,22 +381,23 @@ class Run implements RunHandle {
         this.forgetReplayBelow(this.optimizer.evaluations);
         this.journal.flush();
         this.generationLog.append(
-          generationLine(summary, this.optimizer.distribution(), (x: Float64Array) => {
-            const params = this.optimizer.space.toParams(x);
-            return this.optimizer.space.freeNames.map((name) => params[name]);
-          }),
+          generationLine(summary, this.optimizer.distribution(), (x: Float64Array) =>
+            this.optimizer.space.toFreeValues(x),
+          ),
         );
         this.writeBest(false);
         // Every few seconds, often enough that a resume replays a bounded number of journal
         // lines, and rarely enough that writing them stays ≤ 5 % of the run (checkpoint-policy.ts).
         if (this.checkpoints.due(Date.now(), this.optimizer.evaluations)) this.checkpoint();
-        this.callbacks.onGeneration?.(
-          this.event(
-            summary,
-            records,
-            candidates.map((c) => c.x),
-          ),
-        );
+        // The event copies samples and the distribution: built only for a listener.
+        if (this.callbacks.onGeneration)
+          this.callbacks.onGeneration(
+            this.event(
+              summary,
+              records,
+              candidates.map((c) => c.x),
+            ),
+          );
       }
     } catch (caught) {
       const err = caught as NodeJS.ErrnoException;

@@ -13,7 +13,12 @@
  */
 import { z } from 'zod';
 import { exportFormats, type RunStatus } from '../engine/core/run-status';
-import type { GenerationRecord, QueueStatus, WorkerHeartbeat } from '../engine/core/run-records';
+import type {
+  GenerationRecord,
+  QueueStatus,
+  TrainStepRecord,
+  WorkerHeartbeat,
+} from '../engine/core/run-records';
 import type { StrategyInfo } from '../engine/core/strategy-info';
 import type { ProblemCatalog } from '../engine/problem/catalog';
 import {
@@ -656,18 +661,8 @@ export type TrainerInfo = StrategyInfo & { needsGradient: boolean };
 
 export type TrainRunStatus = 'running' | 'paused' | 'stopped' | 'completed' | 'failed' | 'interrupted';
 
-/** One journal line of a training run (engine/node/train/run-files.ts). */
-export interface TrainJournalLine {
-  step: number;
-  trainLoss: number | null;
-  validationLoss?: number | null;
-  fCalls: number;
-  failures: number;
-  validationCalls: number;
-  dropped: number;
-  ms: number;
-  failure?: string;
-}
+/** One journal line of a training run. */
+export type TrainJournalLine = TrainStepRecord;
 
 export interface TrainRunSummary {
   runDir: string;

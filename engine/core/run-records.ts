@@ -53,3 +53,19 @@ export interface QueueStatus {
   workers: WorkerHeartbeat[];
   readAt: number;
 }
+
+/** One journal line of a training run (`evobox train`, engine/node/train/run-files.ts). */
+export interface TrainStepRecord {
+  step: number;
+  trainLoss: number | null;
+  validationLoss?: number | null;
+  fCalls: number;
+  failures: number;
+  validationCalls: number;
+  dropped: number;
+  /** The trainer's own metrics; the GUI does not need them, so they may be left out there. */
+  metrics?: Record<string, number | null>;
+  ms: number;
+  /** The first failure's reason in this step, if any. */
+  failure?: string;
+}

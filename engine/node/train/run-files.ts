@@ -10,6 +10,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TrainStepRecord } from '../../core/run-records';
 
 export const trainFiles = {
   problem: 'train.json',
@@ -41,19 +42,8 @@ export function isTrainRun(runDir: string): boolean {
   return existsSync(join(runDir, trainFiles.problem));
 }
 
-export interface JournalLine {
-  step: number;
-  trainLoss: number | null;
-  validationLoss?: number | null;
-  fCalls: number;
-  failures: number;
-  validationCalls: number;
-  dropped: number;
-  metrics: Record<string, number | null>;
-  ms: number;
-  /** The first failure's reason in this step, if any. */
-  failure?: string;
-}
+/** A journal line as the trainer writes it: with its metrics. */
+export type JournalLine = TrainStepRecord & { metrics: Record<string, number | null> };
 
 export function readJournal(runDir: string): JournalLine[] {
   const path = join(runDir, trainFiles.journal);

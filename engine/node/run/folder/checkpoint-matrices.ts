@@ -5,19 +5,10 @@
  * the checkpoint.json and checkpoint.prev.json a crash leaves behind always find theirs;
  * side files neither names are removed after the JSON is in place.
  */
-import {
-  closeSync,
-  fstatSync,
-  fsyncSync,
-  openSync,
-  readSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, readdirSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BinarySource } from '../../../core/state-codec';
+import { writeAtomically } from './state-file';
 
 const sideFilePattern = /^checkpoint-[0-9a-z-]+\.f64$/;
 let sequence = 0;
@@ -30,28 +21,16 @@ export function newMatricesFile(): string {
 
 /** Writes `arrays` back to back as little-endian float64s, atomically; returns the float64 count. */
 export function writeMatrices(dir: string, file: string, arrays: readonly Float64Array[]): number {
-  const path = join(dir, file);
-  const temporary = `${path}.tmp`;
   let count = 0;
-  try {
-    const fd = openSync(temporary, 'w');
-    try {
-      for (const array of arrays) {
-        // The array's own bytes: no copy, whatever buffer (WebAssembly memory too) it views.
-        const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-        for (let written = 0; written < bytes.length;)
-          written += writeSync(fd, bytes, written, bytes.length - written);
-        count += array.length;
-      }
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+  writeAtomically(join(dir, file), (fd) => {
+    for (const array of arrays) {
+      // The array's own bytes: no copy, whatever buffer (WebAssembly memory too) it views.
+      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+      for (let written = 0; written < bytes.length;)
+        written += writeSync(fd, bytes, written, bytes.length - written);
+      count += array.length;
     }
-    renameSync(temporary, path);
-  } catch (error) {
-    rmSync(temporary, { force: true });
-    throw error;
-  }
+  });
   return count;
 }
 
@@ -105,7 +84,8 @@ export function openMatrices(
 /** Removes side files (and their temporaries) that no checkpoint in `keep` names. */
 export function removeUnusedMatrices(dir: string, keep: ReadonlySet<string>): void {
   for (const name of readdirSync(dir)) {
-    const base = name.endsWith('.tmp') ? name.slice(0, -4) : name;
+    // A temporary a crash left behind (writeAtomically's `<file>.tmp-<pid>`) goes too.
+    const base = name.replace(/\.tmp(-\d+)?$/, '');
     if (sideFilePattern.test(base) && !keep.has(name)) rmSync(join(dir, name), { force: true });
   }
 }

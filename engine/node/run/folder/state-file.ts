@@ -33,18 +33,26 @@ export function writeJsonAtomic(path: string, value: unknown): void {
       { cause: error },
     );
   }
+  writeAtomically(path, (fd) => writeSync(fd, text));
+}
+
+/**
+ * Writes `path` through a temporary file: `write` fills it, then fsync and rename. A reader
+ * sees the old file or the whole new one; a failed write (a full disk) leaves the old file
+ * and removes the half-written temporary.
+ */
+export function writeAtomically(path: string, write: (fd: number) => void): void {
   const temporary = `${path}.tmp-${process.pid}`;
   try {
     const fd = openSync(temporary, 'w');
     try {
-      writeSync(fd, text);
+      write(fd);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(temporary, path);
   } catch (error) {
-    // A full disk fails the write: the old file stays, the half-written temporary goes.
     rmSync(temporary, { force: true });
     throw error;
   }

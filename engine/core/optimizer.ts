@@ -300,8 +300,9 @@ export class Optimizer {
    * Ends this session's clock: the final checkpoint and the result then report the same
    * elapsed time, so a run continued later never starts from less than the result said.
    */
-  stopClock(): void {
-    this.stoppedAt ??= this.now();
+  stopClock(includeThisSession = true): void {
+    // A finished run reopened (to rebuild its result) adds no time: includeThisSession false.
+    this.stoppedAt ??= includeThisSession ? this.now() : this.sessionStart;
   }
 
   /**

@@ -709,6 +709,7 @@ export async function resumeRun(runDirGiven: string, options: ResumeOptions = {}
     const optimizer = saved ? Optimizer.restore(config, saved.state) : Optimizer.create(config);
     if (options.budget) optimizer.clearStop(budgetStopReasons);
     if (optimizer.stopReason && optimizer.stopReason !== 'stopped-by-user') {
+      optimizer.stopClock(false);
       const result = finishedResult(folder, optimizer, notice);
       folder.release();
       return {

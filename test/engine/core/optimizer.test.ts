@@ -339,5 +339,13 @@ describe('Optimizer', () => {
     );
     now = 5100;
     expect(resumed.elapsedMs).toBe(800);
+    // Reopened only to read its result: no time passes.
+    const reopened = Optimizer.restore(
+      { strategy: probeStrategy, space, seed: 1, now: () => now },
+      opt.snapshot(),
+    );
+    now = 6000;
+    reopened.stopClock(false);
+    expect(reopened.elapsedMs).toBe(700);
   });
 });

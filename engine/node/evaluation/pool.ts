@@ -225,7 +225,7 @@ class PoolEvaluator implements Evaluator {
   async evaluate(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
     if (this.closing) throw new Error('evaluator is closed');
     const keepX = this.settings.parameterNames.length === 0;
-    const chunks = this.split(jobs.map((job) => stripJob(job, keepX)));
+    const chunks = this.split(jobs);
     const timeoutMs = this.moduleTimeoutMs;
     // The watchdog: a module call past its timeout cannot be interrupted inside its thread (a
     // synchronous loop never yields), so the task is aborted and piscina stops the thread.
@@ -257,8 +257,10 @@ class PoolEvaluator implements Evaluator {
         const packed = packJobs(chunk, this.settings.parameterNames);
         const task: WorkerTask = packed
           ? { kind: 'evaluate-packed', ...packed }
-          : { kind: 'evaluate', jobs: chunk };
-        return this.piscina.run(task, { signal }).then(
+          : { kind: 'evaluate', jobs: chunk.map((job) => stripJob(job, keepX)) };
+        // The packed values are this chunk's own buffer: moved to the thread, not copied.
+        const transferList = packed ? [packed.values.buffer as ArrayBuffer] : undefined;
+        return this.piscina.run(task, { signal, transferList }).then(
           (results) => results ?? [],
           (error: Error): EvaluationResult[] =>
             chunk.map((job) =>

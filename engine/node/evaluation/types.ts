@@ -53,6 +53,12 @@ export interface EvaluationJob {
   /** Global evaluation index (the `{id}` placeholder and the JSON request id). */
   index: number;
   params: ParamValues;
+  /**
+   * `params`' values in the evaluator's `parameterNames` order, when the caller has them as
+   * numbers (the run loop does): evaluators that need only the numbers (packed module chunks,
+   * built-ins) read these and leave `params` unread, which the run loop builds on first read.
+   */
+  values?: ArrayLike<number>;
   /** Internal coordinates; informational, objectives receive `params`. */
   x?: ArrayLike<number>;
   /**

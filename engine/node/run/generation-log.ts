@@ -12,6 +12,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import type { GenerationSummary } from '../../core/optimizer';
 import { jacobiEigenvalues } from '../../core/jacobi-eigenvalues';
+import { sortedDescending, toNumberArray } from '../../core/number-arrays';
 import type { GenerationRecord } from '../../core/run-records';
 import type { Distribution } from '../../core/strategy';
 
@@ -43,9 +44,8 @@ function round(value: number): number {
 /** Principal axes' lengths (descending): the strategy's own, else from C or the stdDevs. */
 export function axisLengthsOf(distribution: Distribution): number[] | null {
   const n = distribution.mean.length;
-  if (distribution.axisLengths) return Array.from(distribution.axisLengths).sort((a, b) => b - a);
-  if (distribution.stdDevs && !distribution.covariance)
-    return Array.from(distribution.stdDevs).sort((a, b) => b - a);
+  if (distribution.axisLengths) return sortedDescending(distribution.axisLengths);
+  if (distribution.stdDevs && !distribution.covariance) return sortedDescending(distribution.stdDevs);
   if (distribution.covariance && n <= eigenDimension) {
     return jacobiEigenvalues(distribution.covariance, n)
       .map((v) => Math.sqrt(Math.max(0, v)))
@@ -110,8 +110,8 @@ export function generationLine(
       (distribution.covariance
         ? Array.from({ length: n }, (_, i) => Math.sqrt(Math.max(0, distribution.covariance![i * n + i])))
         : undefined);
-    line.mean = (toUser ? toUser(distribution.mean) : Array.from(distribution.mean)).map(round);
-    if (stdDevs) line.stdDevs = Array.from(stdDevs, round);
+    line.mean = toUser ? toUser(distribution.mean).map(round) : toNumberArray(distribution.mean, round);
+    if (stdDevs) line.stdDevs = toNumberArray(stdDevs, round);
     if (lengths) line.axisLengths = lengths.map(round);
   }
   return line;

@@ -13,11 +13,12 @@ import {
   type GenerationSummary,
   type OptimizerState,
 } from '../../core/optimizer';
+import { toNumberArray } from '../../core/number-arrays';
 import { SearchSpace } from '../../core/search-space';
 import { BinarySink, encodeState } from '../../core/state-codec';
 import { getStrategy } from '../../strategies/registry';
 import { createExecutor, type Executor, type ExecutorConfig } from '../executors/index';
-import type { EvaluationResult, ObjectiveConfig } from '../evaluation/types';
+import type { EvaluationJob, EvaluationResult, ObjectiveConfig } from '../evaluation/types';
 import { problemToJson, type Problem } from '../problem/schema';
 import { evoboxVersion } from '../version';
 import {
@@ -201,9 +202,18 @@ class Run implements RunHandle {
     }
     // x is informational (objectives see params). It stays valid until the next ask, after
     // evaluate() has resolved; executors that send it elsewhere copy it (stripJob, bullmq).
-    const jobs = candidates
+    // params is the candidate's own, built when an executor first reads it: one that needs
+    // only the numbers takes `values` (packed module chunks, built-ins).
+    const jobs: EvaluationJob[] = candidates
       .filter((_, k) => !records[k])
-      .map((c) => ({ index: c.index, params: c.params, x: c.x }));
+      .map((c) => ({
+        index: c.index,
+        get params() {
+          return c.params;
+        },
+        values: c.values,
+        x: c.x,
+      }));
     if (jobs.length > 0) {
       let results: EvaluationResult[] | null;
       try {
@@ -224,7 +234,10 @@ class Run implements RunHandle {
         const record: JournalRecord = {
           index: c.index,
           generation: c.generation,
-          params: c.params,
+          // Read by a JSON journal line, a failure's event, a replay: not by a binary row.
+          get params() {
+            return c.params;
+          },
           fitness: result.fitness,
           ms: Math.round(result.ms * 1000) / 1000,
           worker: result.worker,
@@ -235,7 +248,7 @@ class Run implements RunHandle {
         if (result.host) record.host = result.host;
         if (result.stdoutTail) record.stdoutTail = result.stdoutTail;
         records[k] = record;
-        this.journal.append(record);
+        this.journal.append(record, c.values);
       });
     }
     return records as (JournalRecord | null)[];
@@ -302,11 +315,11 @@ class Run implements RunHandle {
   ): GenerationEvent {
     const distribution = this.optimizer.distribution();
     const n = distribution.mean.length;
-    let stdDevs = distribution.stdDevs ? Array.from(distribution.stdDevs) : undefined;
+    let stdDevs = distribution.stdDevs ? toNumberArray(distribution.stdDevs) : undefined;
     // n first: `covariance` may be a getter that builds σ²C (n² numbers) when read.
     const covariance =
       n <= maxCovarianceDimension && distribution.covariance
-        ? Array.from(distribution.covariance)
+        ? toNumberArray(distribution.covariance)
         : undefined;
     if (!stdDevs && !covariance && distribution.covariance) {
       stdDevs = Array.from({ length: n }, (_, i) => Math.sqrt(distribution.covariance![i * n + i]));
@@ -322,7 +335,7 @@ class Run implements RunHandle {
       median: Number.isNaN(summary.median) ? null : summary.median,
       best: best ? { params: best.params, fitness: best.fitness, index: best.index } : null,
       metrics: summary.metrics,
-      samples: samples.map((x) => Array.from(x)),
+      samples: samples.map((x) => toNumberArray(x)),
       sampleFitness: records.map((r) => r.fitness),
       failures: records
         .filter((r) => r.error)
@@ -333,7 +346,7 @@ class Run implements RunHandle {
           params: r.params,
         })),
       distribution: {
-        mean: Array.from(distribution.mean),
+        mean: toNumberArray(distribution.mean),
         covariance,
         stdDevs,
         stepSize: distribution.stepSize,

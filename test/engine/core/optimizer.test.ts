@@ -76,6 +76,29 @@ describe('Optimizer', () => {
     expect(opt.best!.fitness).toBe(bestSeen);
   });
 
+  it("keeps a generation's first best when it beats the best so far, with that candidate's x and params", () => {
+    for (const direction of ['minimize', 'maximize'] as const) {
+      const opt = Optimizer.create({ strategy: probeStrategy, space, seed: 1, direction });
+      const sign = direction === 'minimize' ? 1 : -1;
+      const first = opt.ask();
+      opt.tell([3, 2, 2, 5].map((f) => ({ fitness: sign * f })));
+      expect(opt.best).toMatchObject({ index: 1, fitness: sign * 2, params: first[1].params });
+      expect(Array.from(opt.best!.x)).toEqual(Array.from(first[1].x));
+      expect(opt.best!.params).toEqual(space.toParams(first[1].x));
+      opt.ask();
+      opt.tell([{ fitness: sign * 2 }, { fitness: null }, { fitness: sign * 4 }, { fitness: sign * 2 }]);
+      expect(opt.best!.index).toBe(1); // a tie does not replace it
+      const third = opt.ask();
+      opt.tell([4, 1.5, 0.5, 0.5].map((f) => ({ fitness: sign * f })));
+      expect(opt.best).toMatchObject({
+        index: 10,
+        generation: 2,
+        fitness: sign * 0.5,
+        params: third[2].params,
+      });
+    }
+  });
+
   it('cuts the last generation short so the evaluation budget is never exceeded', () => {
     const opt = Optimizer.create({ strategy: probeStrategy, space, seed: 1, stop: { maxEvaluations: 10 } });
     expect(opt.ask()).toHaveLength(4);

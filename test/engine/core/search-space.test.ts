@@ -198,6 +198,52 @@ describe('SearchSpace', () => {
     expect(space.toParams([0.25, -7])).toEqual({ a: 0.25, mode: 3, b: -7 });
   });
 
+  for (const [n, kinds] of [
+    [5, 'mixed'],
+    [300, 'mixed'],
+    [7, 'bounded linear'],
+    [300, 'bounded linear'],
+  ] as const) {
+    it(`gives toParams' values as numbers and names them into the same object (n = ${n}, ${kinds}, ${n > 128 ? 'no template' : 'template'})`, () => {
+      const space = new SearchSpace(
+        Array.from({ length: n }, (_, i) =>
+          kinds === 'bounded linear'
+            ? { name: `p${i}`, lower: -1 - i, upper: 2 + i * i }
+            : i % 5 === 1
+              ? { name: `p${i}`, fixed: i === 1 ? -0 : i / 7 }
+              : i % 5 === 2
+                ? { name: `p${i}`, lower: 1e-3, upper: 10, scale: 'log' as const }
+                : i % 5 === 3
+                  ? { name: `p${i}`, lower: -4, upper: 9, type: 'integer' as const }
+                  : i % 5 === 4
+                    ? { name: `p${i}` }
+                    : { name: `p${i}`, lower: -5, upper: 5 },
+        ),
+      );
+      fc.assert(
+        fc.property(
+          fc.array(fc.double({ min: -3, max: 3, noNaN: true }), {
+            minLength: space.dimension,
+            maxLength: space.dimension,
+          }),
+          (x) => {
+            const expected = space.toParams(x);
+            const values = space.toValues(x);
+            const named = space.paramsOf(values);
+            expect(values).toHaveLength(n);
+            expect(Object.keys(named)).toEqual(Object.keys(expected));
+            expect(JSON.stringify(named)).toBe(JSON.stringify(expected));
+            space.parameters.forEach((p, i) => {
+              expect(Object.is(values[i], expected[p.name])).toBe(true);
+              expect(Object.is(named[p.name], expected[p.name])).toBe(true);
+            });
+          },
+        ),
+        { numRuns: n > 100 ? 20 : 100, seed: 17 },
+      );
+    });
+  }
+
   it('starts at init, else the middle of the range', () => {
     const space = new SearchSpace([
       { name: 'a', lower: 0, upper: 10, init: 2 },

@@ -54,14 +54,25 @@ export class JournalWriter {
     return this.rows?.rows ?? 0;
   }
 
-  append(record: JournalRecord): void {
+  /**
+   * Buffers one record's line. `values`: its parameters' values in the journal's column order,
+   * when the caller has them as numbers: a binary row is then copied from them and
+   * `record.params` is never read (the run loop builds that object only when something asks).
+   */
+  append(record: JournalRecord, values?: ArrayLike<number>): void {
     if (!this.rows) {
       this.buffer.push(JSON.stringify(record));
       return;
     }
     // `paramsRow` where `params` would be: the line reads the same way, minus the numbers.
-    const { index, generation, params, ...rest } = record;
-    const line: JournalLine = { index, generation, paramsRow: this.rows.append(params), ...rest };
+    // The other fields follow in the record's own order, as a rest spread would give them.
+    const paramsRow =
+      values !== undefined && values.length === this.rows.names.length
+        ? this.rows.appendValues(values)
+        : this.rows.append(record.params);
+    const line: Record<string, unknown> = { index: record.index, generation: record.generation, paramsRow };
+    for (const key of Object.keys(record) as (keyof JournalRecord)[])
+      if (key !== 'index' && key !== 'generation' && key !== 'params') line[key] = record[key];
     this.buffer.push(JSON.stringify(line));
   }
 

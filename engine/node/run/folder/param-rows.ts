@@ -9,7 +9,7 @@
  * reader sees always has its row. A crash can leave rows without lines (or half a row):
  * resume cuts the file back to the rows the journal refers to (`truncateParamRows`).
  */
-import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, ftruncateSync, openSync, readSync, writevSync } from 'node:fs';
 import type { ParamValues } from '../../../core/search-space';
 
 /** Runs with at least this many parameters journal them as binary rows (see docs/run-folder-format.md). */
@@ -56,12 +56,21 @@ export class ParamRowsWriter {
     return this.rows++;
   }
 
+  /**
+   * `append` for values already in the file's column order, without name look-ups. A
+   * Float64Array is written as it is, not copied: it must not change before the next flush.
+   */
+  appendValues(values: ArrayLike<number>): number {
+    this.pending.push(values instanceof Float64Array ? values : Float64Array.from(values));
+    return this.rows++;
+  }
+
   flush(): void {
     if (this.pending.length === 0) return;
-    const data = Buffer.allocUnsafe(this.pending.length * this.rowBytes);
-    this.pending.forEach((row, k) => data.set(new Uint8Array(row.buffer), k * this.rowBytes));
+    // One gathering write of the rows where they are (a generation at n = 10 000 is 2.5 MB).
+    const rows = this.pending.map((row) => new Uint8Array(row.buffer, row.byteOffset, this.rowBytes));
     this.pending = [];
-    writeSync(this.fd, data);
+    writevSync(this.fd, rows);
   }
 
   sync(): void {

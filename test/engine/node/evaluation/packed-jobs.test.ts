@@ -22,6 +22,33 @@ describe('packed jobs (params as one Float64Array across threads)', () => {
     });
   }
 
+  it('packs jobs that carry their values without reading their params, the same doubles as from params', () => {
+    const names = ['a', 'b', 'c'];
+    const params = [
+      { a: -0, b: 1.5, c: 1e-300 },
+      { a: 2, b: -3, c: 7 },
+    ];
+    const unread = params.map((p, j) => ({
+      index: j,
+      values: Float64Array.from(names, (name) => p[name as keyof typeof p]),
+      get params(): Record<string, number> {
+        throw new Error('params read');
+      },
+    }));
+    const packed = packJobs(unread, names);
+    expect(packed).toEqual(
+      packJobs(
+        params.map((p, j) => ({ index: j, params: p })),
+        names,
+      ),
+    );
+    expect(Object.is(packed!.values[0], -0)).toBe(true);
+    // Values of another length than the names: the params objects decide, as without values.
+    expect(packJobs([{ index: 0, params: { a: 1, b: 2, c: 3 }, values: [1, 2] }], names)?.values).toEqual(
+      Float64Array.of(1, 2, 3),
+    );
+  });
+
   it('declines jobs whose params are not exactly the names, in order, all numbers', () => {
     const names = ['a', 'b'];
     expect(packJobs([{ index: 0, params: { b: 1, a: 2 } }], names)).toBeNull();

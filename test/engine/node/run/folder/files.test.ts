@@ -10,6 +10,7 @@ import {
   writeJsonAtomic,
   type JournalRecord,
 } from '../../../../../engine/node/run/folder';
+import { ParamRowsWriter } from '../../../../../engine/node/run/folder/param-rows';
 
 const scratch = scratchDirectories('evobox-');
 
@@ -51,6 +52,47 @@ describe('journal', () => {
     const reopened = new JournalWriter(path);
     expect(reopened.bytes).toBe(statSync(path).size);
     reopened.close();
+  });
+
+  it('writes the same line and row from values as from params, and then never reads params', () => {
+    const names = ['a', 'b', 'c'];
+    const written = (withValues: boolean) => {
+      const dir = scratch('evobox-journal-');
+      const writer = new JournalWriter(
+        join(dir, 'journal.jsonl'),
+        new ParamRowsWriter(join(dir, 'params.f64'), names),
+      );
+      for (let i = 0; i < 3; i++) {
+        const params = { a: i === 0 ? -0 : i / 3, b: -i, c: 1e-300 * i };
+        const values = Float64Array.from(names, (name) => params[name as keyof typeof params]);
+        const line: JournalRecord = {
+          index: i,
+          generation: 1,
+          get params(): Record<string, number> {
+            if (withValues) throw new Error('params read');
+            return params;
+          },
+          fitness: i === 1 ? null : i,
+          ms: 1.5,
+          worker: 0,
+          ...(i === 1 ? { error: 'failed', stderrTail: 'tail' } : { extras: { loss: i } }),
+        };
+        writer.append(line, withValues ? values : undefined);
+      }
+      writer.close();
+      return [
+        readFileSync(join(dir, 'journal.jsonl'), 'utf8'),
+        readFileSync(join(dir, 'params.f64')),
+      ] as const;
+    };
+    const [fromValues, rowsFromValues] = written(true);
+    const [fromParams, rowsFromParams] = written(false);
+    expect(fromValues).toBe(fromParams);
+    expect(fromValues.split('\n')[1]).toBe(
+      '{"index":1,"generation":1,"paramsRow":1,"fitness":null,"ms":1.5,"worker":0,"error":"failed","stderrTail":"tail"}',
+    );
+    expect(rowsFromValues.equals(rowsFromParams)).toBe(true);
+    expect(rowsFromValues.length).toBe(3 * 3 * 8);
   });
 
   it('skips a damaged line inside the journal and keeps reading after it', () => {

@@ -115,6 +115,8 @@ interface Round {
   builtin: Timed;
   moduleBounded: Timed;
   moduleUnbounded: Timed;
+  inlineBounded: Timed;
+  inlineUnbounded: Timed;
   /** Wall milliseconds from spawning `evobox run` to the objective's first call. */
   firstEvaluation: number;
   pycmaBounded: Timed | null;
@@ -169,6 +171,8 @@ async function oneRound(work: string, k: number, pycmaPath: string | null): Prom
   const builtin = await run('builtin.json');
   const moduleBounded = await run('module.json');
   const moduleUnbounded = await run('module-unbounded.json');
+  const inlineBounded = await run('inline.json');
+  const inlineUnbounded = await run('inline-unbounded.json');
   const marker = join(work, `first-${k}.txt`);
   const spawned = Date.now();
   await run('first.json', { ...process.env, EVOBOX_BENCH_FIRST_EVALUATION: marker });
@@ -181,6 +185,8 @@ async function oneRound(work: string, k: number, pycmaPath: string | null): Prom
     builtin,
     moduleBounded,
     moduleUnbounded,
+    inlineBounded,
+    inlineUnbounded,
     firstEvaluation,
     pycmaBounded: pycmaPath ? await timePycma(pycmaPath, true) : null,
     pycmaUnbounded: pycmaPath ? await timePycma(pycmaPath, false) : null,
@@ -199,6 +205,8 @@ function summarise(rounds: Round[], report: Report, pycmaNote: string): void {
     strictFloor: (r: Round) => r.strictFloor[clock] - r.node[clock],
     moduleBounded: (r: Round) => r.moduleBounded[clock] - r.help[clock],
     moduleUnbounded: (r: Round) => r.moduleUnbounded[clock] - r.help[clock],
+    inlineBounded: (r: Round) => r.inlineBounded[clock] - r.help[clock],
+    inlineUnbounded: (r: Round) => r.inlineUnbounded[clock] - r.help[clock],
   });
   const withPycma = rounds.every((r) => r.pycmaBounded !== null && r.pycmaUnbounded !== null);
   const row = (
@@ -228,19 +236,14 @@ function summarise(rounds: Round[], report: Report, pycmaNote: string): void {
         `${formatRatio(med((r) => of(c).loop(r) / of(c).floor(r)))} floor, ` +
         `${formatRatio(med((r) => of(c).loop(r) / of(c).strictFloor(r)))} strict floor`,
     ),
-    row(
-      'evobox run, module objective, bounds − start-up',
-      (c) => of(c).moduleBounded,
-      withPycma
-        ? (c) => `${formatRatio(med((r) => of(c).moduleBounded(r) / r.pycmaBounded![c]))} pycma`
-        : undefined,
-    ),
-    row(
-      'evobox run, module objective, no bounds − start-up',
-      (c) => of(c).moduleUnbounded,
-      withPycma
-        ? (c) => `${formatRatio(med((r) => of(c).moduleUnbounded(r) / r.pycmaUnbounded![c]))} pycma`
-        : undefined,
+    ...moduleCases.map(({ label, key, bounded }) =>
+      row(
+        `evobox run, ${label} − start-up`,
+        (c) => of(c)[key],
+        withPycma
+          ? (c) => `${formatRatio(med((r) => of(c)[key](r) / pycmaOf(r, bounded)[c]))} pycma`
+          : undefined,
+      ),
     ),
   ];
   if (withPycma) {
@@ -288,18 +291,26 @@ function summarise(rounds: Round[], report: Report, pycmaNote: string): void {
     first <= 300,
     'start of a run too slow',
   );
-  for (const bounded of [true, false]) {
-    const target = `module objective${bounded ? ', bounds' : ', no bounds'}: run − start-up ≤ 0.2× pycma in process`;
+  for (const { label, key, bounded } of moduleCases) {
+    const target = `${label}: run − start-up ≤ 0.2× pycma in process`;
     if (!withPycma) {
       report.target({ target, measured: '–', status: 'skipped', reason: pycmaNote });
       continue;
     }
-    const ratio = med((r) =>
-      bounded ? cpu.moduleBounded(r) / r.pycmaBounded!.cpu : cpu.moduleUnbounded(r) / r.pycmaUnbounded!.cpu,
-    );
+    const ratio = med((r) => cpu[key](r) / pycmaOf(r, bounded).cpu);
     report.check(target, formatRatio(ratio), ratio <= 0.2, 'slower than a fifth of pycma');
   }
 }
+
+/** The module-objective runs compared with pycma: in a worker thread (the default) and inline. */
+const moduleCases = [
+  { label: 'module objective, bounds', key: 'moduleBounded', bounded: true },
+  { label: 'module objective, no bounds', key: 'moduleUnbounded', bounded: false },
+  { label: 'module objective inline, bounds', key: 'inlineBounded', bounded: true },
+  { label: 'module objective inline, no bounds', key: 'inlineUnbounded', bounded: false },
+] as const;
+
+const pycmaOf = (r: Round, bounded: boolean): Timed => (bounded ? r.pycmaBounded! : r.pycmaUnbounded!);
 
 export const endToEnd: Benchmark = {
   name: 'end-to-end',
@@ -325,6 +336,9 @@ export const endToEnd: Benchmark = {
         'module-unbounded.json',
         problem('ellipsoid-free', { module: ellipsoidModule }, false, evaluations),
       );
+      const inline = { module: ellipsoidModule, inline: true };
+      write('inline.json', problem('ellipsoid-inline', inline, true, evaluations));
+      write('inline-unbounded.json', problem('ellipsoid-inline-free', inline, false, evaluations));
       write('first.json', {
         name: 'first-evaluation',
         objective: { module: firstEvaluationModule },

@@ -120,6 +120,14 @@ export const moduleObjectiveSchema = z
      * and replaced (a hung synchronous loop cannot be interrupted any other way). No limit when unset.
      */
     timeoutSeconds: z.number().positive().optional(),
+    /**
+     * Calls the module on the run's own thread instead of a worker thread: no copying of
+     * candidates and results between threads, which for a cheap objective is most of a
+     * generation (pycma's `es.optimize(f)` calls f in process too). Needs `workers: 1` and no
+     * `timeoutSeconds` (a hung call cannot be stopped on the run's thread, and a crash of the
+     * module is a crash of the run). Default false.
+     */
+    inline: z.boolean().optional(),
   })
   .strict();
 

@@ -93,6 +93,19 @@ function checkBuiltinDimension(objective: Objective, parameters: readonly Parame
   }
 }
 
+/** An inline module runs on the run's thread: one evaluation at a time, and none can be cut short. */
+function checkInlineModule(objective: Objective, workers: number): void {
+  if (!('module' in objective) || !objective.inline) return;
+  if (workers !== 1)
+    throw new ProblemError(
+      `objective.inline: runs one evaluation at a time on the run's thread, so it needs workers: 1 (got ${workers})`,
+    );
+  if (objective.timeoutSeconds !== undefined)
+    throw new ProblemError(
+      "objective.inline: a call on the run's thread cannot be stopped, so it cannot have objective.timeoutSeconds",
+    );
+}
+
 /**
  * Validates a parsed problem object with every rule that needs no file system, and applies
  * the defaults. Throws ProblemError with field-named messages (one per line).
@@ -103,6 +116,7 @@ export function checkProblem(json: unknown): ProblemModel {
   const parameters = file.parameters ?? defaultParameters(objective);
   checkParameters(parameters, file.boundary);
   checkBuiltinDimension(objective, parameters);
+  checkInlineModule(objective, file.workers ?? problemDefaults.workers);
   if ('command' in objective)
     checkArgPlaceholders(
       objective,

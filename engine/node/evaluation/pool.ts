@@ -116,6 +116,36 @@ class InProcessEvaluator implements Evaluator {
 }
 
 /**
+ * A module objective asked to run `inline`: called on this thread, one evaluation after the
+ * other, with nothing copied to or from a worker thread. The module is imported at the first
+ * evaluation, as a worker thread would.
+ */
+class InlineModuleEvaluator implements Evaluator {
+  readonly workers = 1;
+  private closed = false;
+
+  constructor(private readonly runner: ObjectiveRunner) {}
+
+  async evaluate(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
+    if (this.closed) throw new Error('evaluator is closed');
+    const results: EvaluationResult[] = [];
+    for (const job of jobs) {
+      // Closed by a stop while an async objective awaited: what has not started does not start.
+      if (this.closed) results.push({ fitness: null, error: inlineCancelled, ms: 0, worker: 0 });
+      else results.push(...(await this.runner.evaluate([job])));
+    }
+    return results;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.runner.close();
+  }
+}
+
+const inlineCancelled = 'cancelled: the run stopped before this evaluation started';
+
+/**
  * A per-worker-session protocol (`line`) with one worker, driven from the calling thread: the
  * child process does the work and this side only writes requests and reads replies, so a
  * worker thread would add nothing but the copying of every job and result across threads
@@ -349,6 +379,10 @@ export async function createEvaluator(
     if (workers <= 1) return new InProcessEvaluator(runner);
   } else if (isModuleObjective(objective)) {
     if (!existsSync(objective.module)) throw new Error(`objective.module ${objective.module} does not exist`);
+    if (objective.inline) {
+      if (workers > 1) throw new Error(`objective.inline needs workers: 1 (got ${workers})`);
+      return new InlineModuleEvaluator(createObjectiveRunner(objective, settings, 0));
+    }
   } else if (isExecutableObjective(objective)) {
     dispatch = prepareExecutable(objective, settings).protocol.dispatch;
   } else {

@@ -122,3 +122,24 @@ describe('bounds at the edge of the doubles', () => {
     ).not.toThrow();
   });
 });
+
+describe('objective.inline', () => {
+  const module = { module: '/m.mjs', inline: true };
+  const problem = (objective: Record<string, unknown>, workers?: number) => ({
+    ...withParameters([{ name: 'a', lower: 0, upper: 1 }], objective),
+    ...(workers !== undefined ? { workers } : {}),
+  });
+
+  it('is accepted with one worker (the default)', () => {
+    expect(checkProblem(problem(module)).objective).toEqual(module);
+    expect(checkProblem(problem(module, 1)).workers).toBe(1);
+  });
+
+  it('is refused with more workers or a timeout, naming the field', () => {
+    expect(() => checkProblem(problem(module, 2))).toThrow('objective.inline: runs one evaluation at a time');
+    expect(() => checkProblem(problem({ ...module, timeoutSeconds: 1 }))).toThrow(
+      'objective.inline: a call on the run',
+    );
+    expect(() => checkProblem(problem({ ...module, inline: 'yes' }))).toThrow('objective.inline');
+  });
+});

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { prepareExecutable } from '../../../../engine/node/evaluation/executable-setup';
 import { contiguousChunks, createEvaluator } from '../../../../engine/node/evaluation/pool';
@@ -135,6 +136,24 @@ describe('evaluation pool', () => {
     const valuesAndErrors = (results: EvaluationResult[]) => results.map((r) => [r.fitness, r.error]);
     expect(valuesAndErrors(two)).toEqual(valuesAndErrors(one));
     expect(two.every((r) => r.worker >= 0 && r.worker < 2)).toBe(true);
+  });
+
+  it('inline module objectives run on the calling thread, with the same results as in a thread', async () => {
+    const module = join(fixtures, 'objective.mjs');
+    const jobs = [1, 2, 3, 5, 13, 0].map((x, index) => ({ index, params: { x, y: -2 } }));
+    const inline = await evaluateWith({ module, inline: true }, jobs, 1);
+    const threaded = await evaluateWith({ module }, jobs, 1);
+    expect(outcome(inline)).toEqual(outcome(threaded));
+    expect(inline[4].error).toBe('objective threw: unlucky x');
+
+    const where = { module: join(fixtures, 'thread-id.mjs') };
+    const [here] = await evaluateWith({ ...where, inline: true }, grid(1), 1);
+    const [there] = await evaluateWith(where, grid(1), 1);
+    expect(here.extras?.threadId).toBe(threadId);
+    expect(there.extras?.threadId).not.toBe(threadId);
+    await expect(createEvaluator({ ...where, inline: true }, options(2))).rejects.toThrow(
+      'objective.inline needs workers: 1 (got 2)',
+    );
   });
 
   it('module objectives: a TypeScript module in a thread, a named export, a broken export name', async () => {

@@ -105,6 +105,19 @@ describe('seeded traces stay byte-identical', () => {
     });
   });
 
+  it('a module objective inline writes the same journal as in a worker thread', async () => {
+    const module = { ...mixed, name: 'module', objective: { module: 'weighted-squares.mjs' } };
+    const threaded = await traced(module);
+    const inline = await traced({ ...module, objective: { ...module.objective, inline: true } });
+    expect(inline.result.evaluations).toBe(2500);
+    expect(inline.result.best?.fitness).toBe(threaded.result.best?.fitness);
+    expect({ journal: inline.journal, generations: inline.generations, events: inline.events }).toEqual({
+      journal: threaded.journal,
+      generations: threaded.generations,
+      events: threaded.events,
+    });
+  });
+
   it('sep-CMA-ES, maximised, stopped at a target', async () => {
     const trace = await traced({
       ...mixed,

@@ -35,7 +35,7 @@ const cases: Case[] = [
   { dimension: 100, generations: 1_500 },
 ];
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 /** The target at n = 10: evobox at most this many times c-cmaes's time per generation. */
 const TARGET_RATIO = 1.5;
 

@@ -71,19 +71,48 @@ export interface CmaEsState {
 }
 
 /**
- * How long B and D may lag behind C. The tutorial's MATLAB code recomputes them every
- * 0.1/(n·(c1+cμ)) generations (pycma too) and Hansen's `purecma.py` every 0.5/(n·(c1+cμ))
- * ("such that eig takes 2 times the time of tell in ≥ 20-D"): C may change by about 0.5/n of
- * itself in between. That keeps eig at a fixed share of a generation with LAPACK; this
- * hand-written solver is about twice as slow as LAPACK, so from n = 40 on we also let C change
- * by up to 2 %. Measured (rotated ellipsoid, evaluations to 1e-8, seeds 1–3 / 1–2): n = 50,
- * every 1 / 7 / 14 / 28 generations: median 77 027 / 77 662 / 76 862 / 79 451; n = 100, every
- * 2 / 13 / 26 / 39: 305 468 / 312 457 / 314 836 / 314 252 — a lag of 2 % (26 generations at
- * n = 100, 200 at n = 1000) costs about 1–3 % more evaluations than recomputing every
- * generation, and the amortised eig drops from most of a generation's time to a fifth.
+ * How long B and D may lag behind C, as the share of itself C may have changed by in between
+ * (each generation moves C by about c1 + cμ of itself).
+ *
+ * pycma (option `updatecovwait`, default 1/(10·n·(c1+cμ)) iterations, passed to
+ * `GaussFullSampler(lazy_update_gap=…)`) and c-cmaes (`updatecov`, the same 1/(10·n·c_cov))
+ * allow 0.1/n: every generation up to n ≈ 30. pycma can afford that because LAPACK's eigh is
+ * cheap next to its Python overhead; c-cmaes cannot, and caps the eigendecomposition at 20 % of
+ * its CPU time (`maxTimeFractionForEigendecompostion`), so its effective interval is set by the
+ * clock, not by the rule, and is not reproducible. Hansen's `purecma.py` allows 0.5/n ("such that eig takes 2 times the time of
+ * tell in ≥ 20-D"). We take the latest of three deterministic gaps:
+ *
+ * - 0.5/n (purecma, LAZY_GAP_FACTOR), rounded up: the rule up to issue 17;
+ * - 2 % of C (LAZY_GAP_MAX_CHANGE), rounded up, from n = 40 on: this hand-written solver is
+ *   about twice as slow as LAPACK. Measured (rotated ellipsoid, evaluations to 1e-8, seeds
+ *   1–3 / 1–2): n = 50, every 1 / 7 / 14 / 28 generations: median 77 027 / 77 662 / 76 862 /
+ *   79 451; n = 100, every 2 / 13 / 26 / 39: 305 468 / 312 457 / 314 836 / 314 252;
+ * - min(2/n, 20 %) (SMALL_N_GAP_FACTOR, SMALL_N_MAX_CHANGE), rounded down, our stand-in for
+ *   c-cmaes's time cap at 8 ≲ n ≲ 100 (issue 17): every 5 generations at n = 10, 7 at n = 20,
+ *   13 at n = 50. Below n ≈ 8 it never wins. The 20 % cap is a hard one: with a stale
+ *   C^{-1/2}, the active update's normalisation (Eq. (46)) can overshoot and C loses positive
+ *   definiteness — n = 5 rotated ellipsoid, 40 seeds, solved 40/40 when C changes by ≤ 29 %
+ *   (every 3), 37/40 at 38 % (every 4), 1/40 at 57 % (every 6). At n = 10 (100 seeds, to 1e-8)
+ *   every 2 / 4 / 5 / 6: rotated ellipsoid 100/100 each, ERT 3 992 / 3 920 / 3 926 / 3 894;
+ *   Rosenbrock 88 / 87 / 94 / 86 of 100, ERT 6 067 / 6 221 / 5 620 / 6 359 (its local optimum
+ *   is what fails, not the lag); n = 20 (30 seeds), every 2 / 8: ellipsoid ERT 12 866 / 12 678,
+ *   Rosenbrock 26 / 28 of 30.
+ *
+ * The `eigenInterval` option forces any interval (2 was the automatic one at n ≤ 20 before).
  */
 const LAZY_GAP_FACTOR = 0.5;
 const LAZY_GAP_MAX_CHANGE = 0.02;
+const SMALL_N_GAP_FACTOR = 2;
+const SMALL_N_MAX_CHANGE = 0.2;
+
+/** The automatic eigendecomposition interval in generations (see LAZY_GAP_FACTOR). */
+export function automaticEigenInterval(parameters: CmaParameters): number {
+  const n = parameters.dimension;
+  const rate = parameters.c1 + parameters.cMu;
+  const purecmaGap = Math.ceil(Math.max(LAZY_GAP_FACTOR / n, LAZY_GAP_MAX_CHANGE) / rate);
+  const smallNGap = Math.floor(Math.min(SMALL_N_GAP_FACTOR / n, SMALL_N_MAX_CHANGE) / rate);
+  return Math.max(1, purecmaGap, smallNGap);
+}
 
 const options = {
   populationSize: populationSizeOption,
@@ -98,7 +127,7 @@ const options = {
     min: 0,
     integer: true,
     description:
-      'generations between eigendecompositions of C (an O(n³) step); 0 = automatic: ⌈max(0.5/n, 0.02)/(c1+cμ)⌉, i.e. whenever C may have changed by 0.5/n (Hansen’s purecma) or 2 % of itself, whichever is later',
+      'generations between eigendecompositions of C (an O(n³) step); 0 = automatic: the latest of ⌈max(0.5/n, 0.02)/(c1+cμ)⌉ and ⌊min(2/n, 0.2)/(c1+cμ)⌋, i.e. once C may have changed by 0.5/n (Hansen’s purecma) or 2 % of itself, or as late as it changes by at most 2/n and 20 % (5 generations at n = 10, 7 at n = 20; pycma’s updatecovwait would be every generation there)',
   },
 } satisfies Record<string, OptionSpec>;
 
@@ -193,13 +222,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       active: opts.activeCma,
       covarianceRateScale: 1,
     });
-    const eigenInterval =
-      opts.eigenInterval > 0
-        ? opts.eigenInterval
-        : Math.max(
-            1,
-            Math.ceil(Math.max(LAZY_GAP_FACTOR / n, LAZY_GAP_MAX_CHANGE) / (parameters.c1 + parameters.cMu)),
-          );
+    const eigenInterval = opts.eigenInterval > 0 ? opts.eigenInterval : automaticEigenInterval(parameters);
     const floor = context?.stdDevFloor ? Float64Array.from(context.stdDevFloor) : null;
     const covariance = identity(n);
     let decomposition: Decomposition = {

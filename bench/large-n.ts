@@ -165,8 +165,8 @@ export const largeN: Benchmark = {
       report.text(
         'Memory columns: peak RSS − baseline is what the run added to the process; of the peaks sampled after each ' +
           'generation, ArrayBuffers are the Float64Arrays (CMA-ES keeps C and B, and recycles a spare state), and external ' +
-          'minus ArrayBuffers is mostly the WebAssembly memory (its resident B and the two C regions the update ' +
-          'alternates between). Checkpoint time is what checkpoint.json records (journal fsync, encoding, side file, JSON).',
+          'minus ArrayBuffers is mostly the WebAssembly memory (its resident B and the C region the update works in ' +
+          'place). Checkpoint time is what checkpoint.json records (journal fsync, encoding, side file, JSON).',
       );
       report.text();
       report.check(

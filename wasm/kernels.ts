@@ -380,9 +380,11 @@ export function sampleFromBasis(
 
 /**
  * out = decay·C + Σ_k a_k b_kᵀ, where every term is symmetric; `a` and `b` hold `count` vectors
- * of length n one after another, `out` must not alias `c`. Computed on and below the diagonal
- * in tiles of two rows by four columns (four f64x2 sums over all k in registers), then the
- * lower triangle is mirrored onto the upper one, so the result is exactly symmetric.
+ * of length n one after another. Computed on and below the diagonal in tiles of two rows by
+ * four columns (four f64x2 sums over all k in registers), then the lower triangle is mirrored
+ * onto the upper one, so the result is exactly symmetric. Each entry of `out` is written once,
+ * from the entry of `c` at the same place read just before, so `out` may be `c` (in place);
+ * `a` and `b` must not overlap either.
  */
 export function symmetricDecayAndOuterProducts(
   n: i32,

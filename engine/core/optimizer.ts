@@ -52,19 +52,23 @@ export interface Candidate {
 
 /** A candidate whose params object is built from its values when first read, then kept. */
 class AskedCandidate implements Candidate {
-  private named: ParamValues | undefined;
+  // Private slots, not properties: a candidate's own keys stay index, generation, x, values.
+  #named: ParamValues | undefined;
+  readonly #space: SearchSpace;
 
   constructor(
     readonly index: number,
     readonly generation: number,
     readonly x: Float64Array,
     readonly values: Float64Array,
-    private readonly space: SearchSpace,
-  ) {}
+    space: SearchSpace,
+  ) {
+    this.#space = space;
+  }
 
   get params(): ParamValues {
-    this.named ??= this.space.paramsOf(this.values);
-    return this.named;
+    this.#named ??= this.#space.paramsOf(this.values);
+    return this.#named;
   }
 }
 

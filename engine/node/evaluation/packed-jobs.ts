@@ -44,13 +44,16 @@ export function packJobs(jobs: readonly EvaluationJob[], names: readonly string[
 }
 
 /** Builds unpackers for one set of names (the template is made once per thread). */
-export function jobUnpacker(names: readonly string[]): (packed: PackedJobs) => EvaluationJob[] {
+export function jobUnpacker(names: readonly string[]): ((packed: PackedJobs) => EvaluationJob[]) & {
+  /** Job j of the chunk alone, its params object built now. */
+  one(packed: PackedJobs, j: number): EvaluationJob;
+} {
   const template = paramsTemplate(names);
   const n = names.length;
-  return ({ indices, values }) =>
-    indices.map((index, j) => {
-      const params: ParamValues = template ? { ...template } : {};
-      for (let i = 0; i < n; i++) params[names[i]] = values[j * n + i];
-      return { index, params };
-    });
+  const one = ({ indices, values }: PackedJobs, j: number): EvaluationJob => {
+    const params: ParamValues = template ? { ...template } : {};
+    for (let i = 0; i < n; i++) params[names[i]] = values[j * n + i];
+    return { index: indices[j], params };
+  };
+  return Object.assign((packed: PackedJobs) => packed.indices.map((_, j) => one(packed, j)), { one });
 }

@@ -18,12 +18,12 @@ interface Resident {
   offset: number;
 }
 const residentBasis: Resident = { source: null, offset: -1 };
-/** C alternates between two regions: each tell reads one and writes the other. */
-const residentCovariance: Resident & { region: 'cmaCovarianceA' | 'cmaCovarianceB' } = {
-  source: null,
-  offset: -1,
-  region: 'cmaCovarianceA',
-};
+/**
+ * C's one region, updated in place (the kernel reads each entry just before it writes it):
+ * after a tell it holds the new C, which the next tell reads. Two regions that each tell read
+ * one of and wrote the other cost another n² doubles (32 MB at n = 2 000) for nothing.
+ */
+const residentCovariance: Resident = { source: null, offset: -1 };
 
 const scratchBuffer = scratchArena();
 
@@ -37,8 +37,7 @@ const samplingRegions = regionCache((n, lambda) => ({
 }));
 
 const updateRegions = regionCache((n, terms) => ({
-  cmaCovarianceA: n * n,
-  cmaCovarianceB: n * n,
+  cmaCovariance: n * n,
   cmaLeft: terms * n,
   cmaRight: terms * n,
 }));
@@ -146,29 +145,26 @@ export interface CovarianceUpdate {
 }
 
 export function covarianceUpdate(n: number, covariance: Float64Array, terms: number): CovarianceUpdate {
-  // C usually stays in the memory from the last tell.
-  const input = residentCovariance.source === covariance ? residentCovariance.region : 'cmaCovarianceA';
-  const output = input === 'cmaCovarianceA' ? 'cmaCovarianceB' : 'cmaCovarianceA';
   const { views: memory, at } = updateRegions(n, terms);
   return {
     left: memory.cmaLeft,
     right: memory.cmaRight,
     apply(decay, out, adjust) {
-      keepResident(residentCovariance, covariance, memory[input]);
+      // C usually stays in the memory from the last tell: copied in only when it is not.
+      keepResident(residentCovariance, covariance, memory.cmaCovariance);
       wasmKernels().symmetricDecayAndOuterProducts(
         n,
-        at[input],
+        at.cmaCovariance,
         decay,
         at.cmaLeft,
         at.cmaRight,
         terms,
-        at[output],
+        at.cmaCovariance,
       );
-      out.set(memory[output]);
+      out.set(memory.cmaCovariance);
       // An adjustment changes the JS copy only: then the next tell copies C in again.
       residentCovariance.source = adjust(out) ? null : out;
-      residentCovariance.offset = memory[output].byteOffset;
-      residentCovariance.region = output;
+      residentCovariance.offset = memory.cmaCovariance.byteOffset;
       return out;
     },
   };

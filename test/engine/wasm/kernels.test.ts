@@ -57,6 +57,39 @@ describe('WebAssembly kernels against the textbook loops', () => {
     }
   });
 
+  it('symmetricDecayAndOuterProducts in place (out = c) gives the same doubles as into another region', () => {
+    for (const n of sizes) {
+      for (const count of [1, 5, 18]) {
+        const c = randomVector(n * n, 7 * n);
+        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) c[j * n + i] = c[i * n + j];
+        const y = randomVector(count * n, 300 + n);
+        const a = y.map((v, index) => (index % 3) * 0.25 * v - 0.1 * v);
+        const m = inMemory({ c, a, b: y }, { out: n * n });
+        const kernels = wasmKernels();
+        kernels.symmetricDecayAndOuterProducts(
+          n,
+          address(m.c),
+          0.8,
+          address(m.a),
+          address(m.b),
+          count,
+          address(m.out),
+        );
+        kernels.symmetricDecayAndOuterProducts(
+          n,
+          address(m.c),
+          0.8,
+          address(m.a),
+          address(m.b),
+          count,
+          address(m.c),
+        );
+        for (let k = 0; k < n * n; k++)
+          expect(Object.is(m.c[k], m.out[k]), `n=${n} count=${count} [${k}]`).toBe(true);
+      }
+    }
+  });
+
   it('sampleFromBasis = mean + σ·B·s_k for every k', () => {
     for (const n of sizes) {
       for (const count of [1, 3, 4, 6, 17]) {

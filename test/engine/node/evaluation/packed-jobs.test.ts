@@ -12,8 +12,16 @@ describe('packed jobs (params as one Float64Array across threads)', () => {
       }));
       const packed = packJobs(jobs, names);
       expect(packed).not.toBeNull();
-      const rebuilt = jobUnpacker(names)(structuredClone(packed!));
+      const unpack = jobUnpacker(names);
+      const rebuilt = unpack(structuredClone(packed!));
       expect(rebuilt.map((job) => job.index)).toEqual([40, 41, 42]);
+      // One job at a time (module objectives): the same job as the whole chunk's.
+      rebuilt.forEach((job, j) => {
+        const alone = unpack.one(packed!, j);
+        expect(alone.index).toBe(job.index);
+        expect(Object.keys(alone.params)).toEqual(names);
+        expect(JSON.stringify(alone.params)).toBe(JSON.stringify(job.params));
+      });
       rebuilt.forEach((job, j) => {
         expect(Object.keys(job.params)).toEqual(names);
         expect(JSON.stringify(job.params)).toBe(JSON.stringify(jobs[j].params));

@@ -7,7 +7,9 @@ import {
   generationLogFile,
   keepsVectors,
   readGenerationLog,
+  round,
 } from '../../../../engine/node/run/generation-log';
+import fc from 'fast-check';
 import { parseProblem } from '../../../../engine/node/problem/schema';
 import { startRun } from '../../../../engine/node/run/runner';
 
@@ -18,6 +20,33 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('generation log', () => {
+  it('rounds to six significant digits as Number(v.toPrecision(6)) does, to the same double', () => {
+    const same = (v: number) =>
+      Object.is(round(v), Number.isFinite(v) && v !== 0 ? Number(v.toPrecision(6)) : v);
+    fc.assert(fc.property(fc.double(), same), { seed: 3, numRuns: 20_000 });
+    fc.assert(
+      fc.property(
+        fc.double({ min: -40, max: 40, noNaN: true }),
+        fc.double({ min: 1, max: 10, noNaN: true }),
+        (e, m) => same(m * 10 ** Math.round(e)),
+      ),
+      { seed: 4, numRuns: 20_000 },
+    );
+    // Halves and their neighbours in the sixth digit, and powers of ten (where log10 may be off by one).
+    for (let e = -25; e <= 25; e++) {
+      for (const digits of [100_000, 123_456, 999_999]) {
+        for (const tail of [0.5, 0.4999999, 0.5000001, 0, 0.9999999]) {
+          const v = (digits + tail) * 10 ** (e - 5);
+          for (const w of [v, -v, v * (1 + 2 ** -52), v * (1 - 2 ** -52)])
+            expect(same(w), String(w)).toBe(true);
+        }
+      }
+    }
+    for (let e = -300; e <= 300; e++)
+      for (const w of [10 ** e, 10 ** e * (1 - 2 ** -53), 10 ** e * (1 + 2 ** -52)])
+        expect(same(w), String(w)).toBe(true);
+  });
+
   it('thins the vectors of long high-dimensional runs, about 128 lines per doubling', () => {
     expect(Array.from({ length: 5000 }, (_, g) => g).every((g) => keepsVectors(g, 40))).toBe(true);
     const kept = (from: number, to: number) =>

@@ -1,13 +1,16 @@
 /**
  * The process bench/large-n.ts measures, one case per process so its memory is its own:
- *   sep <runDir> <seconds> [plain]  sep-CMA-ES, n = 10 000, a module objective (Σ x²); with
- *                                   `plain` the journal keeps parameters inline (JSON);
+ *   sep <runDir> <seconds> [plain|vector|vector-inline]
+ *                                   sep-CMA-ES, n = 10 000, a module objective (Σ x²); with
+ *                                   `plain` the journal keeps parameters inline (JSON); with
+ *                                   `vector` the module takes a Float64Array (`input: "vector"`),
+ *                                   `vector-inline` also on the run's thread (`inline: true`);
  *   cma <runDir> <seconds> [never]  CMA-ES, n = 2 000, built-in sphere; with `never` no
  *                                   checkpoint before the end (the reference).
  * Prints one JSON line: {"type":"done", baselineRss, maxRss, runMs, result, …}. baselineRss is
  * this process's RSS after loading the engine and a warm-up run of the same case at n = 10,
  * just before the measured run starts: what the measured run adds is maxRss − baselineRss.
- * Usage: node --import tsx bench/large-n-child.ts sep|cma <runDir> <seconds> [plain|never]
+ * Usage: node --import tsx bench/large-n-child.ts sep|cma <runDir> <seconds> [variant]
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,13 +22,23 @@ import type { CheckpointFile } from '../engine/node/run/folder';
 export const sepDimension = 10_000;
 export const cmaDimension = 2_000;
 
-const objectiveModule = fileURLToPath(new URL('./fixtures/sum-of-squares.mjs', import.meta.url));
+const fixture = (file: string) => fileURLToPath(new URL(`./fixtures/${file}`, import.meta.url));
 
-function problemOf(mode: 'sep' | 'cma', dimension: number, seconds: number, never: boolean) {
+function sepObjective(variant: string | undefined) {
+  if (variant !== 'vector' && variant !== 'vector-inline') return { module: fixture('sum-of-squares.mjs') };
+  return {
+    module: fixture('sum-of-squares-vector.mjs'),
+    input: 'vector',
+    ...(variant === 'vector-inline' ? { inline: true } : {}),
+  };
+}
+
+function problemOf(mode: 'sep' | 'cma', dimension: number, seconds: number, variant: string | undefined) {
+  const never = variant === 'never';
   return parseProblem(
     {
       name: `large-n-${mode}`,
-      objective: mode === 'sep' ? { module: objectiveModule } : { builtin: 'sphere' },
+      objective: mode === 'sep' ? sepObjective(variant) : { builtin: 'sphere' },
       parameters: Array.from({ length: dimension }, (_, i) => ({ name: `x${i}`, lower: -5, upper: 5 })),
       strategy: { name: mode === 'sep' ? 'sep-cma-es' : 'cma-es' },
       budget: { evaluations: 100_000_000, seconds },
@@ -46,10 +59,9 @@ function size(path: string): number {
 }
 
 async function main(mode: 'sep' | 'cma', runDir: string, seconds: number, variant: string | undefined) {
-  const never = variant === 'never';
   const binaryParamsFrom = variant === 'plain' ? Number.POSITIVE_INFINITY : undefined;
   // Warm-up: the same code paths at n = 10, so the baseline holds the loaded engine.
-  const warm = await startRun(problemOf(mode, 10, 0.3, never), { runDir: `${runDir}-warm-up` });
+  const warm = await startRun(problemOf(mode, 10, 0.3, variant), { runDir: `${runDir}-warm-up` });
   await warm.done;
   globalThis.gc?.();
   const baselineRss = process.memoryUsage().rss;
@@ -64,14 +76,17 @@ async function main(mode: 'sep' | 'cma', runDir: string, seconds: number, varian
     peaks.external = Math.max(peaks.external, usage.external);
   };
   const started = performance.now();
-  const run = await startRun(problemOf(mode, mode === 'sep' ? sepDimension : cmaDimension, seconds, never), {
-    runDir,
-    binaryParamsFrom,
-    onGeneration: () => {
-      generations++;
-      sample();
+  const run = await startRun(
+    problemOf(mode, mode === 'sep' ? sepDimension : cmaDimension, seconds, variant),
+    {
+      runDir,
+      binaryParamsFrom,
+      onGeneration: () => {
+        generations++;
+        sample();
+      },
     },
-  });
+  );
   const result = await run.done;
   const runMs = performance.now() - started;
   const checkpoint = JSON.parse(readFileSync(join(runDir, 'checkpoint.json'), 'utf8')) as CheckpointFile;
@@ -107,7 +122,9 @@ function readdirSizes(runDir: string): number {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [mode, runDir, seconds, variant] = process.argv.slice(2);
   if ((mode !== 'sep' && mode !== 'cma') || !runDir || !(Number(seconds) > 0)) {
-    process.stderr.write('usage: large-n-child.ts sep|cma <runDir> <seconds> [plain|never]\n');
+    process.stderr.write(
+      'usage: large-n-child.ts sep|cma <runDir> <seconds> [plain|vector|vector-inline|never]\n',
+    );
     process.exitCode = 2;
   } else {
     await main(mode, runDir, Number(seconds), variant);

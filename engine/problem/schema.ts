@@ -128,6 +128,13 @@ export const moduleObjectiveSchema = z
      * module is a crash of the run). Default false.
      */
     inline: z.boolean().optional(),
+    /**
+     * What the function receives: `params` (default), an object of named values, or `vector`,
+     * a Float64Array of every parameter's value in declaration order (its own copy), as pycma
+     * and evosax pass x. With thousands of parameters a vector is far cheaper to build and read
+     * than an object with that many keys.
+     */
+    input: z.enum(['params', 'vector']).optional(),
   })
   .strict();
 

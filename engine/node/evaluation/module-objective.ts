@@ -16,7 +16,19 @@ export interface ModuleObjectiveContext {
   worker: number;
 }
 
-export type ModuleObjectiveFunction = (params: ParamValues, context: ModuleObjectiveContext) => unknown;
+export type ModuleObjectiveFunction = (
+  input: ParamValues | Float64Array,
+  context: ModuleObjectiveContext,
+) => unknown;
+
+/**
+ * What a module with `input: "vector"` receives: the job's values in `names` order, copied (the
+ * objective may write to it; the caller's values are the journal's).
+ */
+export function vectorOf(job: EvaluationJob, names: readonly string[]): Float64Array {
+  if (job.values !== undefined && job.values.length === names.length) return Float64Array.from(job.values);
+  return Float64Array.from(names, (name) => job.params[name]);
+}
 
 /**
  * Imports a module by path. On Node 20 a worker thread gets tsx's require hook but not its
@@ -64,14 +76,17 @@ function plainExtras(extras: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(extras)) as Record<string, unknown>;
 }
 
+/** Calls the module for one job; `vectorNames` set: it takes a vector of those parameters' values. */
 export async function evaluateModuleJob(
   fn: ModuleObjectiveFunction,
   job: EvaluationJob,
   worker: number,
+  vectorNames?: readonly string[],
 ): Promise<EvaluationResult> {
   const started = performance.now();
   try {
-    const parsed = parseResultObject(await fn(job.params, { id: job.index, worker }), 'objective result');
+    const input = vectorNames ? vectorOf(job, vectorNames) : job.params;
+    const parsed = parseResultObject(await fn(input, { id: job.index, worker }), 'objective result');
     const ms = performance.now() - started;
     if ('error' in parsed) return { fitness: null, error: parsed.error, ms, worker };
     return {

@@ -80,6 +80,7 @@ export function createObjectiveRunner(
 
   if (isModuleObjective(objective)) {
     let loaded: Promise<ModuleObjectiveFunction> | undefined;
+    const vectorNames = objective.input === 'vector' ? settings.parameterNames : undefined;
     return {
       async evaluate(jobs) {
         loaded ??= loadModuleObjective(objective);
@@ -93,7 +94,7 @@ export function createObjectiveRunner(
         for (const job of jobs) {
           hooks.onModuleJob?.(job.index);
           try {
-            results.push(await evaluateModuleJob(fn, job, worker));
+            results.push(await evaluateModuleJob(fn, job, worker, vectorNames));
           } finally {
             hooks.onModuleJob?.(null);
           }

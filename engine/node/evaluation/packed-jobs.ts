@@ -47,6 +47,7 @@ export function packJobs(jobs: readonly EvaluationJob[], names: readonly string[
 export function jobUnpacker(names: readonly string[]): ((packed: PackedJobs) => EvaluationJob[]) & {
   /** Job j of the chunk alone, its params object built now. */
   one(packed: PackedJobs, j: number): EvaluationJob;
+  withValues(packed: PackedJobs, j: number): EvaluationJob;
 } {
   const template = paramsTemplate(names);
   const n = names.length;
@@ -55,5 +56,19 @@ export function jobUnpacker(names: readonly string[]): ((packed: PackedJobs) => 
     for (let i = 0; i < n; i++) params[names[i]] = values[j * n + i];
     return { index: indices[j], params };
   };
-  return Object.assign((packed: PackedJobs) => packed.indices.map((_, j) => one(packed, j)), { one });
+  /** Job j with its values (a view into the chunk) and a params object built only if read. */
+  const withValues = (packed: PackedJobs, j: number): EvaluationJob => {
+    let params: ParamValues | undefined;
+    return {
+      index: packed.indices[j],
+      values: packed.values.subarray(j * n, (j + 1) * n),
+      get params() {
+        return (params ??= one(packed, j).params);
+      },
+    };
+  };
+  return Object.assign((packed: PackedJobs) => packed.indices.map((_, j) => one(packed, j)), {
+    one,
+    withValues,
+  });
 }

@@ -142,4 +142,11 @@ describe('objective.inline', () => {
     );
     expect(() => checkProblem(problem({ ...module, inline: 'yes' }))).toThrow('objective.inline');
   });
+
+  it('objective.input is params or vector', () => {
+    expect(checkProblem(problem({ module: '/m.mjs', input: 'vector' })).objective).toMatchObject({
+      input: 'vector',
+    });
+    expect(() => checkProblem(problem({ module: '/m.mjs', input: 'matrix' }))).toThrow('objective.input');
+  });
 });

@@ -156,6 +156,25 @@ describe('evaluation pool', () => {
     );
   });
 
+  it('input "vector": a Float64Array of the values in declaration order, its own copy, in a thread and inline', async () => {
+    const module = join(fixtures, 'vector.mjs');
+    const values = [Float64Array.of(3, -2), Float64Array.of(1, 0)];
+    const jobs = values.map((v, index) => ({ index, params: { x: v[0], y: v[1] }, values: v }));
+    const named = [{ index: 2, params: { x: 0.5, y: 4 } }]; // no values: built from params
+    for (const objective of [
+      { module, input: 'vector' as const },
+      { module, input: 'vector' as const, inline: true },
+    ]) {
+      for (const workers of objective.inline ? [1] : [1, 2]) {
+        const results = await evaluateWith(objective, [...jobs, ...named], workers);
+        expect(results.map((r) => r.fitness)).toEqual([4, 4, 36.25]);
+        expect(results.map((r) => r.extras?.seen)).toEqual([[3, -2], [1, 0], [0.5, 4]]);
+      }
+    }
+    // The objective filled its x with NaN: the caller's values are untouched.
+    expect(values.map((v) => Array.from(v))).toEqual([[3, -2], [1, 0]]);
+  });
+
   it('module objectives: a TypeScript module in a thread, a named export, a broken export name', async () => {
     const job = [{ index: 0, params: { x: 4, y: 1 } }];
     const [typescript] = await evaluateWith({ module: join(fixtures, 'objective.ts') }, job, 1);

@@ -118,6 +118,22 @@ describe('seeded traces stay byte-identical', () => {
     });
   });
 
+  it('a module taking a vector writes the same journal as one taking params, in a thread and inline', async () => {
+    const named = await traced({ ...mixed, name: 'module', objective: { module: 'weighted-squares.mjs' } });
+    for (const inline of [false, true]) {
+      const vector = await traced({
+        ...mixed,
+        name: 'module',
+        objective: { module: 'weighted-squares-vector.mjs', input: 'vector', inline },
+      });
+      expect(vector.result.best?.fitness).toBe(named.result.best?.fitness);
+      expect({ journal: vector.journal, generations: vector.generations }).toEqual({
+        journal: named.journal,
+        generations: named.generations,
+      });
+    }
+  });
+
   it('sep-CMA-ES, maximised, stopped at a target', async () => {
     const trace = await traced({
       ...mixed,

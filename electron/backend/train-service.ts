@@ -23,11 +23,7 @@ import {
 import { describeOption } from '../../engine/core/strategy-info';
 import { readTable } from '../../engine/node/train/data';
 import { modelModuleJs, modelModulePy } from '../../engine/node/train/export-code';
-import {
-  loadTrainProblem,
-  parseTrainProblem,
-  type TrainProblem,
-} from '../../engine/node/train/problem';
+import { loadTrainProblem, parseTrainProblem, type TrainProblem } from '../../engine/node/train/problem';
 import {
   isTrainRun,
   readJournal,

@@ -18,7 +18,11 @@ const bundledPackages = ['zod', 'commander', 'cli-progress', 'seedrandom'];
 
 function packageNames() {
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-  return Object.keys({ ...manifest.dependencies, ...manifest.devDependencies, ...manifest.optionalDependencies });
+  return Object.keys({
+    ...manifest.dependencies,
+    ...manifest.devDependencies,
+    ...manifest.optionalDependencies,
+  });
 }
 
 export async function buildNode({ force = false } = {}) {
@@ -52,7 +56,9 @@ export async function buildNode({ force = false } = {}) {
     // only by some commands (bullmq, the benchmarks' dev dependencies).
     external: packageNames().filter((name) => !bundledPackages.includes(name)),
     // Bundled CommonJS calls require() for Node's modules.
-    banner: { js: "import { createRequire as __evoboxRequire } from 'node:module'; const require = __evoboxRequire(import.meta.url);" },
+    banner: {
+      js: "import { createRequire as __evoboxRequire } from 'node:module'; const require = __evoboxRequire(import.meta.url);",
+    },
     sourcemap: 'linked',
     outExtension: { '.js': '.js' },
     // Chunks beside the entries: the sources find their neighbours by `import.meta.url`

@@ -232,7 +232,9 @@ test('a JS module F trains with the gradient-needing oracle trainer', async ({ p
   // No gradient export named: the engine refuses, naming the field; no run folder is made.
   const banner = page.getByRole('alert');
   await page.getByRole('button', { name: 'Start training' }).click();
-  await expect(banner).toContainText('trainer.name: "oracle" needs a module black box that exports its gradient');
+  await expect(banner).toContainText(
+    'trainer.name: "oracle" needs a module black box that exports its gradient',
+  );
   await banner.getByRole('button', { name: 'Dismiss' }).click();
   // The executor goes into the problem sent: a queue executor is refused for the oracle.
   await page.getByLabel('Gradient export').fill('gradient');

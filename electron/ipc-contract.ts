@@ -22,6 +22,7 @@ import type {
 import type { StrategyInfo } from '../engine/core/strategy-info';
 import type { ProblemCatalog } from '../engine/problem/catalog';
 import {
+  executorChoiceSchema,
   findProtoKey,
   parameterDraftSchema,
   reservedNameMessage,
@@ -94,15 +95,26 @@ export const trainProblemDraftSchema = z
         outputs: z.array(trainColumn).min(1).max(1000),
       })
       .strict(),
-    blackBox: z
-      .object({
-        command: path,
-        protocol: z.enum(['line', 'json-stdin', 'args']).optional(),
-        args: z.array(z.string().max(MAX_PATH)).max(200).optional(),
-        timeoutSeconds: z.number().optional(),
-        batch: z.boolean().optional(),
-      })
-      .strict(),
+    /** An executable F, or a JS module F (whose optional gradient export the `oracle` trainer uses). */
+    blackBox: z.union([
+      z
+        .object({
+          command: path,
+          protocol: z.enum(['line', 'json-stdin', 'args']).optional(),
+          args: z.array(z.string().max(MAX_PATH)).max(200).optional(),
+          timeoutSeconds: z.number().optional(),
+          batch: z.boolean().optional(),
+        })
+        .strict(),
+      z
+        .object({
+          module: path,
+          export: z.string().min(1).max(200).optional(),
+          gradient: z.string().min(1).max(200).optional(),
+          timeoutSeconds: z.number().optional(),
+        })
+        .strict(),
+    ]),
     trainer: z
       .object({
         name: z.string().min(1).max(100),
@@ -117,6 +129,8 @@ export const trainProblemDraftSchema = z
     checkpointEvery: z.number().int().optional(),
     seed: z.number().int().optional(),
     workers: z.number().int().optional(),
+    /** Where F runs, as in an optimisation problem; each executor kind checks its own fields. */
+    executor: executorChoiceSchema.optional(),
   })
   .strict();
 export type TrainProblemDraft = z.infer<typeof trainProblemDraftSchema>;

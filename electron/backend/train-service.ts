@@ -23,12 +23,7 @@ import {
 import { describeOption } from '../../engine/core/strategy-info';
 import { readTable } from '../../engine/node/train/data';
 import { modelModuleJs, modelModulePy } from '../../engine/node/train/export-code';
-import {
-  loadTrainProblem,
-  parseTrainProblem,
-  TrainProblemError,
-  type TrainProblem,
-} from '../../engine/node/train/problem';
+import { loadTrainProblem, parseTrainProblem, type TrainProblem } from '../../engine/node/train/problem';
 import {
   isTrainRun,
   readJournal,
@@ -75,10 +70,6 @@ function readJson<T>(path: string): T | null {
 
 /** A loaded training problem as the workbench's setup (absolute paths). */
 function draftOf(problem: TrainProblem): TrainProblemDraft {
-  if (!('command' in problem.blackBox))
-    throw new TrainProblemError(
-      'blackBox: the workbench trains through an executable; a module black box (and the oracle) runs with `evobox train`',
-    );
   const { data, model, blackBox, trainer } = problem;
   return {
     name: problem.name,
@@ -89,17 +80,25 @@ function draftOf(problem: TrainProblem): TrainProblemDraft {
       ...('fraction' in data.validation ? { validation: { fraction: data.validation.fraction } } : {}),
     },
     model: { hidden: model.hidden, activation: model.activation, outputs: model.outputs.map((o) => o.name) },
-    blackBox: {
-      command: blackBox.command,
-      protocol: blackBox.protocol,
-      ...(blackBox.batch || blackBox.batchSize !== undefined ? { batch: true } : {}),
-    },
+    blackBox:
+      'command' in blackBox
+        ? {
+            command: blackBox.command,
+            protocol: blackBox.protocol,
+            ...(blackBox.batch || blackBox.batchSize !== undefined ? { batch: true } : {}),
+          }
+        : {
+            module: blackBox.module,
+            export: blackBox.export,
+            ...(blackBox.gradient ? { gradient: blackBox.gradient } : {}),
+          },
     trainer: { name: trainer.name, batchSize: trainer.batchSize, options: trainer.options },
     budget: problem.budget,
     validateEvery: problem.validateEvery,
     checkpointEvery: problem.checkpointEvery,
     seed: problem.seed,
     workers: problem.workers,
+    ...(problem.executor ? { executor: problem.executor } : {}),
   };
 }
 

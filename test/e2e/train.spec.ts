@@ -3,12 +3,14 @@
  * stay out of the shared server's History): preview the data and pick X and Y, the black box,
  * the model and the trainer; train with a small budget; the loss chart's drawn data grows and
  * equals the journal, the prediction plots equal predictions.json; the model downloads; two
- * training runs are compared in History.
+ * training runs are compared in History; a JS module F with its gradient trains with the
+ * oracle trainer, the engine's errors (no gradient export, a queue executor) shown on the way.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { formatNumber } from '../../renderer/src/lib/format';
 import { repoRoot } from './env';
 import { screenshot } from './helpers';
 import { startLiveServer, type LiveServer } from './own-server';
@@ -202,4 +204,80 @@ test('a second trainer from the examples list, then both compared in History', a
   await expect(chart).toHaveAttribute('data-log', 'true');
   await compare.scrollIntoViewIfNeeded();
   await screenshot(page, 'train-history');
+});
+
+test('a JS module F trains with the gradient-needing oracle trainer', async ({ page }) => {
+  await page.goto(server.url);
+  const before = runDirs();
+  await page.getByRole('button', { name: 'Train a model…' }).click();
+  await page.getByLabel('Data file').fill(join(example, 'data.csv'));
+  await page.getByRole('button', { name: 'Preview' }).click();
+  await expect(page.getByTestId('train-preview').locator('tbody tr')).toHaveCount(8);
+  const trainer = page.getByLabel('Trainer', { exact: true });
+  // With an executable F the oracle cannot be chosen; with a module F it can.
+  await expect(trainer.locator('option[value="oracle"]')).toBeDisabled();
+  await expect(trainer.locator('option[value="oracle"]')).toContainText('needs a JS module F');
+  await page.getByLabel('F is').selectOption('module');
+  await expect(page.getByLabel('Executable')).toHaveCount(0);
+  await expect(page.getByTestId('train-missing')).toContainText('pick the black box F');
+  await page.getByLabel('Module', { exact: true }).fill(join(example, 'rotate.mjs'));
+  await expect(trainer.locator('option[value="oracle"]')).toBeEnabled();
+  await trainer.selectOption('oracle');
+  await page.getByLabel('Hidden sizes').fill('8');
+  await page.getByLabel('Minibatch size').fill('16');
+  await page.getByLabel('Steps', { exact: true }).fill('120');
+  await page.getByLabel('Validate every').fill('10');
+  await expect(page.getByTestId('train-missing')).toHaveCount(0);
+
+  // No gradient export named: the engine refuses, naming the field; no run folder is made.
+  const banner = page.getByRole('alert');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(banner).toContainText(
+    'trainer.name: "oracle" needs a module black box that exports its gradient',
+  );
+  await banner.getByRole('button', { name: 'Dismiss' }).click();
+  // The executor goes into the problem sent: a queue executor is refused for the oracle.
+  await page.getByLabel('Gradient export').fill('gradient');
+  await page.getByLabel('Evaluations run').selectOption('bullmq');
+  await expect(page.getByLabel('Redis URL')).toHaveValue('redis://127.0.0.1:6379/0');
+  await page.getByLabel('Queue (optional)').fill('train-e2e');
+  await page.getByLabel('Queue (optional)').blur();
+  await expect(page.locator('[data-executor="bullmq"]')).toContainText('--queue train-e2e');
+  await screenshot(page, 'train-module-f');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(banner).toContainText('executor: the oracle trainer calls its gradient in-process');
+  await banner.getByRole('button', { name: 'Dismiss' }).click();
+  expect(runDirs()).toEqual(before);
+
+  await page.getByLabel('Evaluations run').selectOption('local');
+  await expect(page.getByLabel('Redis URL')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Start training' }).click();
+  const run = page.getByTestId('train-run');
+  await expect(run).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
+  await expect(banner).toHaveCount(0);
+  const [runDir] = runDirs().filter((d) => !before.includes(d));
+  expect(runDir).toBeDefined();
+  await expect(run).toContainText('oracle');
+
+  // The run folder records the module F and the oracle; the loss shown is the one it recorded.
+  const problem = JSON.parse(readFileSync(join(runDir, 'train.json'), 'utf8')) as {
+    blackBox: { module?: string; gradient?: string };
+    trainer: { name: string };
+    executor?: unknown;
+  };
+  expect(problem.blackBox).toMatchObject({ module: join(example, 'rotate.mjs'), gradient: 'gradient' });
+  expect(problem.trainer.name).toBe('oracle');
+  const result = JSON.parse(readFileSync(join(runDir, 'result.json'), 'utf8')) as {
+    steps: number;
+    validationLoss: number;
+  };
+  expect(result.steps).toBe(120);
+  const journal = journalOf(runDir);
+  expect(journal).toHaveLength(120);
+  const lastValidated = journal.findLast((l) => l.validationLoss !== undefined && l.validationLoss !== null)!;
+  expect(lastValidated.validationLoss).toBe(result.validationLoss);
+  await expect(page.getByTestId('train-validation-loss')).toHaveText(formatNumber(result.validationLoss));
+  // True gradients learn the rotation: the validation loss falls well below the first one.
+  const first = journal.find((l) => l.validationLoss !== undefined && l.validationLoss !== null)!;
+  expect(result.validationLoss).toBeLessThan(first.validationLoss! / 2);
 });

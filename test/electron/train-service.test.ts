@@ -83,6 +83,43 @@ describe('train IPC validation', () => {
       }),
     ).rejects.toThrow(/model\.hidden\[0\]/);
   });
+
+  it('checks a module black box and an executor: the schema first, then the engine', async () => {
+    const moduleBox = { module: join(example, 'rotate.mjs') };
+    expect(() =>
+      parseRequest('train:start', {
+        problem: draft({ blackBox: { ...moduleBox, protocol: 'line' } as never }),
+        baseDir: example,
+      }),
+    ).toThrow(/train:start: invalid request \(problem\.blackBox/);
+    expect(() =>
+      parseRequest('train:start', { problem: draft({ executor: { kind: '' } }), baseDir: example }),
+    ).toThrow(/train:start: invalid request \(problem\.executor\.kind/);
+    const { instance } = backend();
+    // The oracle needs the gradient export named; the engine says so, naming the field.
+    await expect(
+      instance.invoke('train:start', {
+        problem: draft({ blackBox: moduleBox, trainer: { name: 'oracle', options: {} } }),
+        baseDir: example,
+      }),
+    ).rejects.toThrow(/trainer\.name: "oracle" needs a module black box that exports its gradient/);
+    await expect(
+      instance.invoke('train:start', {
+        problem: draft({ executor: { kind: 'bullmq', redis: 'redis://127.0.0.1:1/0', queue: 7 } }),
+        baseDir: example,
+      }),
+    ).rejects.toThrow(/executor\.queue/);
+    await expect(
+      instance.invoke('train:start', {
+        problem: draft({
+          blackBox: { ...moduleBox, gradient: 'gradient' },
+          trainer: { name: 'oracle', options: {} },
+          executor: { kind: 'bullmq', redis: 'redis://127.0.0.1:1/0' },
+        }),
+        baseDir: example,
+      }),
+    ).rejects.toThrow(/executor: the oracle trainer calls its gradient in-process/);
+  });
 });
 
 describe('train channels', () => {
@@ -163,9 +200,13 @@ describe('train channels', () => {
       blackBox: { command: join(example, 'rotate.py'), protocol: 'line' },
       trainer: { name: 'fd-backprop', batchSize: 32, options: { learningRate: 0.02 } },
     });
-    await expect(
-      instance.invoke('train:open', { path: join(example, 'oracle.problem.json') }),
-    ).rejects.toThrow(/blackBox: the workbench trains through an executable/);
+    // A module black box opens too, with its gradient export (what the oracle needs).
+    const oracle = await instance.invoke('train:open', { path: join(example, 'oracle.problem.json') });
+    expect(oracle).toMatchObject({
+      blackBox: { module: join(example, 'rotate.mjs'), export: 'evaluate', gradient: 'gradient' },
+      trainer: { name: 'oracle' },
+    });
+    expect(oracle).not.toHaveProperty('executor');
     const examples = await instance.invoke('examples:list', {});
     expect(examples.find((e) => e.name === 'train-rotation')).toMatchObject({ kind: 'train' });
   });

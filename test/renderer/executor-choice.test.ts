@@ -1,7 +1,15 @@
 /** The executor picker's reading of a draft, its URL check, and the Workers panel's throughput. */
 import { describe, expect, it } from 'vitest';
 import type { ExecutorStatus } from '../../electron/ipc-contract';
-import { executorOf, redisUrlProblem, throughput } from '../../renderer/src/lib/executor-choice';
+import {
+  chooseKind,
+  defaultRedisUrl,
+  executorField,
+  executorOf,
+  redisUrlProblem,
+  throughput,
+  withField,
+} from '../../renderer/src/lib/executor-choice';
 
 const reading = (readAt: number, done: Record<string, number>, reachable = true): ExecutorStatus => ({
   url: 'redis://h:6379/0',
@@ -38,6 +46,21 @@ describe('executor choice', () => {
         batch: 10,
       },
     );
+  });
+
+  it('edits a choice as the picker does, and puts it in a problem only when not local', () => {
+    const queue = chooseKind({ kind: 'local' }, 'bullmq');
+    expect(queue).toEqual({ kind: 'bullmq', redis: defaultRedisUrl });
+    const named = withField(withField(queue, 'redis', ' redis://h:1/2 '), 'queue', 'train');
+    expect(named).toEqual({ kind: 'bullmq', redis: 'redis://h:1/2', queue: 'train' });
+    // Picking the queue kind again keeps the URL; an emptied optional field is dropped.
+    expect(chooseKind(named, 'bullmq')).toEqual({ kind: 'bullmq', redis: 'redis://h:1/2' });
+    expect(withField(named, 'queue', '  ')).toEqual({ kind: 'bullmq', redis: 'redis://h:1/2' });
+    expect(withField({ kind: 'local' }, 'queue', 'q')).toEqual({ kind: 'local' });
+    expect(chooseKind(named, 'local')).toEqual({ kind: 'local' });
+    expect(executorField({ kind: 'local' })).toEqual({});
+    expect(executorField(named)).toEqual({ executor: named });
+    expect(executorOf(executorField(named))).toEqual(named);
   });
 
   it('flags URLs that are not redis:// or rediss://', () => {

@@ -1,7 +1,7 @@
 /**
- * The executor a problem draft asks for, as the Strategy step's picker edits it, and the
- * Workers panel's throughput from two successive queue readings. Pure functions (tested
- * without a DOM).
+ * The executor a problem asks for, as the picker edits it (the Strategy step's and the Train
+ * workbench's), and the Workers panel's throughput from two successive queue readings. Pure
+ * functions (tested without a DOM).
  */
 import type { ExecutorStatus } from '../../../electron/ipc-contract';
 
@@ -29,6 +29,35 @@ export function executorOf(draft: object | null | undefined): ExecutorChoice {
     };
   }
   return { kind: 'local' };
+}
+
+/** The default Redis URL a newly chosen queue executor starts from. */
+export const defaultRedisUrl = 'redis://127.0.0.1:6379/0';
+
+/** The choice after picking `kind` in the picker (a queue executor keeps its URL). */
+export function chooseKind(current: ExecutorChoice, kind: string): ExecutorChoice {
+  if (kind !== 'bullmq') return { kind: 'local' };
+  return { kind: 'bullmq', redis: current.kind === 'bullmq' ? current.redis : defaultRedisUrl };
+}
+
+/** The choice with one queue field edited; an empty optional field is dropped. */
+export function withField(
+  current: ExecutorChoice,
+  name: 'redis' | 'queue' | 'tag',
+  value: string,
+): ExecutorChoice {
+  if (current.kind !== 'bullmq') return current;
+  const next: BullmqChoice = { ...current };
+  if (value.trim() === '' && name !== 'redis') delete next[name];
+  else next[name] = value.trim();
+  return next;
+}
+
+/** The problem's `executor` field for a choice: none for the local pool (the default). */
+export function executorField(choice: ExecutorChoice): {
+  executor?: { kind: string } & Record<string, unknown>;
+} {
+  return choice.kind === 'local' ? {} : { executor: { ...choice } };
 }
 
 /** What is wrong with a Redis URL typed in the picker, or null (the engine checks the rest). */

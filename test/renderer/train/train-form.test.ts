@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import {
+  blackBoxDraft,
   parameterCount,
   parseHidden,
   predictionPoints,
   residualPoints,
+  trainerProblem,
+  type BlackBoxFields,
 } from '../../../renderer/src/components/train/train-form';
 
 describe('training workbench form helpers', () => {
@@ -34,5 +37,37 @@ describe('training workbench form helpers', () => {
       { x: 1, y: 0.5 },
       { x: 5, y: -1 },
     ]);
+  });
+
+  const fields: BlackBoxFields = {
+    kind: 'command',
+    command: ' /f.py ',
+    protocol: 'json-stdin',
+    batch: true,
+    module: '/f.mjs',
+    exportName: '',
+    gradientName: '',
+  };
+
+  it("builds the problem's blackBox for an executable or a JS module F", () => {
+    expect(blackBoxDraft(fields)).toEqual({ command: '/f.py', protocol: 'json-stdin', batch: true });
+    expect(blackBoxDraft({ ...fields, batch: false })).toEqual({ command: '/f.py', protocol: 'json-stdin' });
+    // Blank export names are left to the engine's defaults (F: `evaluate`, no gradient).
+    expect(blackBoxDraft({ ...fields, kind: 'module' })).toEqual({ module: '/f.mjs' });
+    expect(blackBoxDraft({ ...fields, kind: 'module', exportName: 'f ', gradientName: ' df' })).toEqual({
+      module: '/f.mjs',
+      export: 'f',
+      gradient: 'df',
+    });
+  });
+
+  it('blocks a gradient-needing trainer only for an executable F', () => {
+    const oracle = { id: 'oracle', needsGradient: true };
+    expect(trainerProblem(oracle, 'command')).toBe(
+      'the oracle trainer needs a JS module F with its gradient',
+    );
+    expect(trainerProblem(oracle, 'module')).toBeNull();
+    expect(trainerProblem({ id: 'es', needsGradient: false }, 'command')).toBeNull();
+    expect(trainerProblem(undefined, 'command')).toBeNull();
   });
 });

@@ -14,7 +14,15 @@ import type {
 } from '../../../../electron/ipc-contract';
 import type { AppState } from '../../state/app-state.svelte';
 import { collectOptions, initialFields, type OptionFieldValue } from '../../lib/option-form';
-import { parseHidden, parameterCount } from './train-form';
+import { executorField, executorOf, type ExecutorChoice } from '../../lib/executor-choice';
+import {
+  blackBoxDraft,
+  parseHidden,
+  parameterCount,
+  trainerProblem,
+  type BlackBoxFields,
+  type BlackBoxKind,
+} from './train-form';
 
 /** Column arrays of one training run's journal, as the charts draw them. */
 export class TrainSeries {
@@ -45,9 +53,14 @@ export class TrainState {
   preview = $state<TrainDataPreview | null>(null);
   inputs = $state<string[]>([]);
   targets = $state<string[]>([]);
+  blackBoxKind = $state<BlackBoxKind>('command');
   command = $state('');
   protocol = $state('line');
   batch = $state(false);
+  module = $state('');
+  exportName = $state('');
+  gradientName = $state('');
+  executor = $state<ExecutorChoice>({ kind: 'local' });
   modelKind = $state<'mlp' | 'linear'>('mlp');
   hiddenText = $state('16');
   activation = $state('tanh');
@@ -95,6 +108,18 @@ export class TrainState {
       .filter(Boolean);
   }
 
+  get blackBoxFields(): BlackBoxFields {
+    return {
+      kind: this.blackBoxKind,
+      command: this.command,
+      protocol: this.protocol,
+      batch: this.batch,
+      module: this.module,
+      exportName: this.exportName,
+      gradientName: this.gradientName,
+    };
+  }
+
   get weightCount(): number {
     const hidden = this.hidden;
     if (typeof hidden === 'string') return 1;
@@ -110,7 +135,10 @@ export class TrainState {
     if (!this.preview) return 'pick a data file';
     if (this.inputs.length === 0) return 'choose at least one input column (X)';
     if (this.targets.length === 0) return 'choose at least one target column (Y)';
-    if (!this.command) return 'pick the black box F';
+    if (this.blackBoxKind === 'command' ? !this.command.trim() : !this.module.trim())
+      return 'pick the black box F';
+    const trainerIssue = trainerProblem(this.trainer, this.blackBoxKind);
+    if (trainerIssue) return trainerIssue;
     if (typeof this.hidden === 'string') return `model hidden sizes: ${this.hidden}`;
     if (this.outputs.length === 0) return 'name the model outputs o';
     const errors = Object.entries(this.options.errors);
@@ -164,9 +192,19 @@ export class TrainState {
       this.inputs = [...draft.data.inputs];
       this.targets = [...draft.data.targets];
       this.validationFraction = draft.data.validation?.fraction ?? this.validationFraction;
-      this.command = draft.blackBox.command;
-      this.protocol = draft.blackBox.protocol ?? 'line';
-      this.batch = Boolean(draft.blackBox.batch);
+      const blackBox = draft.blackBox;
+      if ('module' in blackBox) {
+        this.blackBoxKind = 'module';
+        this.module = blackBox.module;
+        this.exportName = blackBox.export ?? '';
+        this.gradientName = blackBox.gradient ?? '';
+      } else {
+        this.blackBoxKind = 'command';
+        this.command = blackBox.command;
+        this.protocol = blackBox.protocol ?? 'line';
+        this.batch = Boolean(blackBox.batch);
+      }
+      this.executor = executorOf(draft);
       this.modelKind = draft.model.hidden.length ? 'mlp' : 'linear';
       this.hiddenText = draft.model.hidden.join(', ') || '16';
       this.activation = draft.model.activation ?? 'tanh';
@@ -209,16 +247,13 @@ export class TrainState {
         activation: this.activation,
         outputs: this.outputs,
       },
-      blackBox: {
-        command: this.command,
-        protocol: this.protocol as 'line',
-        ...(this.batch ? { batch: true } : {}),
-      },
+      blackBox: blackBoxDraft(this.blackBoxFields),
       trainer: { name: this.trainerId, batchSize: this.batchSize, options: this.options.options },
       budget: { steps: this.steps },
       validateEvery: this.validateEvery,
       checkpointEvery: this.validateEvery,
       seed: this.seed,
+      ...executorField(this.executor),
     };
   }
 

@@ -44,7 +44,8 @@ export default async function handle(task: WorkerTask): Promise<EvaluationResult
     // A module that takes a vector gets the chunk's values and no params object at all.
     const job = init.objective.input === 'vector' ? unpack.withValues : unpack.one;
     const results: EvaluationResult[] = [];
-    for (let j = 0; j < task.indices.length; j++) results.push(...(await getRunner().evaluate([job(task, j)])));
+    for (let j = 0; j < task.indices.length; j++)
+      results.push(...(await getRunner().evaluate([job(task, j)])));
     return results;
   }
   await runner?.close();

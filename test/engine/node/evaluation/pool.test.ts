@@ -168,11 +168,18 @@ describe('evaluation pool', () => {
       for (const workers of objective.inline ? [1] : [1, 2]) {
         const results = await evaluateWith(objective, [...jobs, ...named], workers);
         expect(results.map((r) => r.fitness)).toEqual([4, 4, 36.25]);
-        expect(results.map((r) => r.extras?.seen)).toEqual([[3, -2], [1, 0], [0.5, 4]]);
+        expect(results.map((r) => r.extras?.seen)).toEqual([
+          [3, -2],
+          [1, 0],
+          [0.5, 4],
+        ]);
       }
     }
     // The objective filled its x with NaN: the caller's values are untouched.
-    expect(values.map((v) => Array.from(v))).toEqual([[3, -2], [1, 0]]);
+    expect(values.map((v) => Array.from(v))).toEqual([
+      [3, -2],
+      [1, 0],
+    ]);
   });
 
   it('module objectives: a TypeScript module in a thread, a named export, a broken export name', async () => {

@@ -28,6 +28,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const launcher = join(root, 'bin', 'evobox.mjs');
 const floorScript = fileURLToPath(new URL('./end-to-end-floor.mjs', import.meta.url));
 const ellipsoidModule = fileURLToPath(new URL('./fixtures/ellipsoid-100.mjs', import.meta.url));
+const ellipsoidVectorModule = fileURLToPath(new URL('./fixtures/ellipsoid-100-vector.mjs', import.meta.url));
 const firstEvaluationModule = fileURLToPath(new URL('./fixtures/first-evaluation.mjs', import.meta.url));
 
 const dimension = 100;
@@ -117,6 +118,8 @@ interface Round {
   moduleUnbounded: Timed;
   inlineBounded: Timed;
   inlineUnbounded: Timed;
+  vectorBounded: Timed;
+  vectorUnbounded: Timed;
   /** Wall milliseconds from spawning `evobox run` to the objective's first call. */
   firstEvaluation: number;
   pycmaBounded: Timed | null;
@@ -173,6 +176,8 @@ async function oneRound(work: string, k: number, pycmaPath: string | null): Prom
   const moduleUnbounded = await run('module-unbounded.json');
   const inlineBounded = await run('inline.json');
   const inlineUnbounded = await run('inline-unbounded.json');
+  const vectorBounded = await run('vector.json');
+  const vectorUnbounded = await run('vector-unbounded.json');
   const marker = join(work, `first-${k}.txt`);
   const spawned = Date.now();
   await run('first.json', { ...process.env, EVOBOX_BENCH_FIRST_EVALUATION: marker });
@@ -187,6 +192,8 @@ async function oneRound(work: string, k: number, pycmaPath: string | null): Prom
     moduleUnbounded,
     inlineBounded,
     inlineUnbounded,
+    vectorBounded,
+    vectorUnbounded,
     firstEvaluation,
     pycmaBounded: pycmaPath ? await timePycma(pycmaPath, true) : null,
     pycmaUnbounded: pycmaPath ? await timePycma(pycmaPath, false) : null,
@@ -207,6 +214,8 @@ function summarise(rounds: Round[], report: Report, pycmaNote: string): void {
     moduleUnbounded: (r: Round) => r.moduleUnbounded[clock] - r.help[clock],
     inlineBounded: (r: Round) => r.inlineBounded[clock] - r.help[clock],
     inlineUnbounded: (r: Round) => r.inlineUnbounded[clock] - r.help[clock],
+    vectorBounded: (r: Round) => r.vectorBounded[clock] - r.help[clock],
+    vectorUnbounded: (r: Round) => r.vectorUnbounded[clock] - r.help[clock],
   });
   const withPycma = rounds.every((r) => r.pycmaBounded !== null && r.pycmaUnbounded !== null);
   const row = (
@@ -308,6 +317,8 @@ const moduleCases = [
   { label: 'module objective, no bounds', key: 'moduleUnbounded', bounded: false },
   { label: 'module objective inline, bounds', key: 'inlineBounded', bounded: true },
   { label: 'module objective inline, no bounds', key: 'inlineUnbounded', bounded: false },
+  { label: 'module objective inline taking a vector, bounds', key: 'vectorBounded', bounded: true },
+  { label: 'module objective inline taking a vector, no bounds', key: 'vectorUnbounded', bounded: false },
 ] as const;
 
 const pycmaOf = (r: Round, bounded: boolean): Timed => (bounded ? r.pycmaBounded! : r.pycmaUnbounded!);
@@ -339,6 +350,9 @@ export const endToEnd: Benchmark = {
       const inline = { module: ellipsoidModule, inline: true };
       write('inline.json', problem('ellipsoid-inline', inline, true, evaluations));
       write('inline-unbounded.json', problem('ellipsoid-inline-free', inline, false, evaluations));
+      const vector = { module: ellipsoidVectorModule, input: 'vector', inline: true };
+      write('vector.json', problem('ellipsoid-vector', vector, true, evaluations));
+      write('vector-unbounded.json', problem('ellipsoid-vector-free', vector, false, evaluations));
       write('first.json', {
         name: 'first-evaluation',
         objective: { module: firstEvaluationModule },

@@ -114,12 +114,8 @@ interface Round {
   floor: Timed;
   strictFloor: Timed;
   builtin: Timed;
-  moduleBounded: Timed;
-  moduleUnbounded: Timed;
-  inlineBounded: Timed;
-  inlineUnbounded: Timed;
-  vectorBounded: Timed;
-  vectorUnbounded: Timed;
+  /** One run per module case (moduleCases), by key. */
+  modules: Record<ModuleKey, Timed>;
   /** Wall milliseconds from spawning `evobox run` to the objective's first call. */
   firstEvaluation: number;
   pycmaBounded: Timed | null;
@@ -172,12 +168,8 @@ async function oneRound(work: string, k: number, pycmaPath: string | null): Prom
   const floor = await writeFloor('plain');
   const strictFloor = await writeFloor('template');
   const builtin = await run('builtin.json');
-  const moduleBounded = await run('module.json');
-  const moduleUnbounded = await run('module-unbounded.json');
-  const inlineBounded = await run('inline.json');
-  const inlineUnbounded = await run('inline-unbounded.json');
-  const vectorBounded = await run('vector.json');
-  const vectorUnbounded = await run('vector-unbounded.json');
+  const modules = {} as Record<ModuleKey, Timed>;
+  for (const { key } of moduleCases) modules[key] = await run(`${key}.json`);
   const marker = join(work, `first-${k}.txt`);
   const spawned = Date.now();
   await run('first.json', { ...process.env, EVOBOX_BENCH_FIRST_EVALUATION: marker });
@@ -188,12 +180,7 @@ async function oneRound(work: string, k: number, pycmaPath: string | null): Prom
     floor,
     strictFloor,
     builtin,
-    moduleBounded,
-    moduleUnbounded,
-    inlineBounded,
-    inlineUnbounded,
-    vectorBounded,
-    vectorUnbounded,
+    modules,
     firstEvaluation,
     pycmaBounded: pycmaPath ? await timePycma(pycmaPath, true) : null,
     pycmaUnbounded: pycmaPath ? await timePycma(pycmaPath, false) : null,
@@ -210,12 +197,7 @@ function summarise(rounds: Round[], report: Report, pycmaNote: string): void {
     loop: (r: Round) => r.builtin[clock] - r.help[clock],
     floor: (r: Round) => r.floor[clock] - r.node[clock],
     strictFloor: (r: Round) => r.strictFloor[clock] - r.node[clock],
-    moduleBounded: (r: Round) => r.moduleBounded[clock] - r.help[clock],
-    moduleUnbounded: (r: Round) => r.moduleUnbounded[clock] - r.help[clock],
-    inlineBounded: (r: Round) => r.inlineBounded[clock] - r.help[clock],
-    inlineUnbounded: (r: Round) => r.inlineUnbounded[clock] - r.help[clock],
-    vectorBounded: (r: Round) => r.vectorBounded[clock] - r.help[clock],
-    vectorUnbounded: (r: Round) => r.vectorUnbounded[clock] - r.help[clock],
+    module: (key: ModuleKey) => (r: Round) => r.modules[key][clock] - r.help[clock],
   });
   const withPycma = rounds.every((r) => r.pycmaBounded !== null && r.pycmaUnbounded !== null);
   const row = (
@@ -248,9 +230,9 @@ function summarise(rounds: Round[], report: Report, pycmaNote: string): void {
     ...moduleCases.map(({ label, key, bounded }) =>
       row(
         `evobox run, ${label} − start-up`,
-        (c) => of(c)[key],
+        (c) => of(c).module(key),
         withPycma
-          ? (c) => `${formatRatio(med((r) => of(c)[key](r) / pycmaOf(r, bounded)[c]))} pycma`
+          ? (c) => `${formatRatio(med((r) => of(c).module(key)(r) / pycmaOf(r, bounded)[c]))} pycma`
           : undefined,
       ),
     ),
@@ -306,20 +288,35 @@ function summarise(rounds: Round[], report: Report, pycmaNote: string): void {
       report.target({ target, measured: '–', status: 'skipped', reason: pycmaNote });
       continue;
     }
-    const ratio = med((r) => cpu[key](r) / pycmaOf(r, bounded).cpu);
+    const ratio = med((r) => cpu.module(key)(r) / pycmaOf(r, bounded).cpu);
     report.check(target, formatRatio(ratio), ratio <= 0.2, 'slower than a fifth of pycma');
   }
 }
 
-/** The module-objective runs compared with pycma: in a worker thread (the default) and inline. */
-const moduleCases = [
-  { label: 'module objective, bounds', key: 'moduleBounded', bounded: true },
-  { label: 'module objective, no bounds', key: 'moduleUnbounded', bounded: false },
-  { label: 'module objective inline, bounds', key: 'inlineBounded', bounded: true },
-  { label: 'module objective inline, no bounds', key: 'inlineUnbounded', bounded: false },
-  { label: 'module objective inline taking a vector, bounds', key: 'vectorBounded', bounded: true },
-  { label: 'module objective inline taking a vector, no bounds', key: 'vectorUnbounded', bounded: false },
+/**
+ * The module-objective runs compared with pycma: in a worker thread (the default), inline, and
+ * inline taking a vector; each with bounds and without.
+ */
+const moduleObjectives = [
+  { label: 'module objective', key: 'module', objective: { module: ellipsoidModule } },
+  { label: 'module objective inline', key: 'inline', objective: { module: ellipsoidModule, inline: true } },
+  {
+    label: 'module objective inline taking a vector',
+    key: 'vector',
+    objective: { module: ellipsoidVectorModule, input: 'vector', inline: true },
+  },
 ] as const;
+
+const moduleCases = moduleObjectives.flatMap(({ label, key, objective }) =>
+  [true, false].map((bounded) => ({
+    label: `${label}, ${bounded ? 'bounds' : 'no bounds'}`,
+    key: `${key}-${bounded ? 'bounded' : 'free'}` as const,
+    objective,
+    bounded,
+  })),
+);
+
+type ModuleKey = (typeof moduleCases)[number]['key'];
 
 const pycmaOf = (r: Round, bounded: boolean): Timed => (bounded ? r.pycmaBounded! : r.pycmaUnbounded!);
 
@@ -342,17 +339,8 @@ export const endToEnd: Benchmark = {
     try {
       const write = (file: string, json: unknown) => writeFileSync(join(work, file), JSON.stringify(json));
       write('builtin.json', problem('ellipsoid-builtin', { builtin: 'ellipsoid' }, true, evaluations));
-      write('module.json', problem('ellipsoid-module', { module: ellipsoidModule }, true, evaluations));
-      write(
-        'module-unbounded.json',
-        problem('ellipsoid-free', { module: ellipsoidModule }, false, evaluations),
-      );
-      const inline = { module: ellipsoidModule, inline: true };
-      write('inline.json', problem('ellipsoid-inline', inline, true, evaluations));
-      write('inline-unbounded.json', problem('ellipsoid-inline-free', inline, false, evaluations));
-      const vector = { module: ellipsoidVectorModule, input: 'vector', inline: true };
-      write('vector.json', problem('ellipsoid-vector', vector, true, evaluations));
-      write('vector-unbounded.json', problem('ellipsoid-vector-free', vector, false, evaluations));
+      for (const { key, objective, bounded } of moduleCases)
+        write(`${key}.json`, problem(`ellipsoid-${key}`, objective, bounded, evaluations));
       write('first.json', {
         name: 'first-evaluation',
         objective: { module: firstEvaluationModule },

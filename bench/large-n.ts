@@ -126,35 +126,24 @@ export const largeN: Benchmark = {
           'generations/s',
           'journal + params.f64 per evaluation',
         ],
-        [
+        (
           [
-            `sep-CMA-ES n = ${formatCount(sepDimension)}, params.f64`,
-            `${(sep.runMs / 1000).toFixed(1)} s`,
-            sep.generations,
-            sep.result.evaluations,
-            generationsPerSecond.toFixed(2),
-            kilobytes(perEvaluation(sep)),
-          ],
-          ...[
-            [sepVector, 'a vector (`input: "vector"`, sum-of-squares-vector.mjs)'],
-            [sepVectorInline, 'a vector, `inline` (on the run’s thread)'],
-          ].map(([r, label]) => [
-            `sep-CMA-ES n = ${formatCount(sepDimension)}, params.f64, the module taking ${label as string}`,
-            `${((r as ChildReport).runMs / 1000).toFixed(1)} s`,
-            (r as ChildReport).generations,
-            (r as ChildReport).result.evaluations,
-            perSecond(r as ChildReport).toFixed(2),
-            kilobytes(perEvaluation(r as ChildReport)),
-          ]),
-          [
-            `sep-CMA-ES n = ${formatCount(sepDimension)}, plain JSON journal`,
-            `${(sepPlain.runMs / 1000).toFixed(1)} s`,
-            sepPlain.generations,
-            sepPlain.result.evaluations,
-            (sepPlain.generations / (sepPlain.runMs / 1000)).toFixed(2),
-            kilobytes(perEvaluation(sepPlain)),
-          ],
-        ],
+            [sep, 'params.f64'],
+            [
+              sepVector,
+              'params.f64, the module taking a vector (`input: "vector"`, sum-of-squares-vector.mjs)',
+            ],
+            [sepVectorInline, 'params.f64, the module taking a vector, `inline` (on the run’s thread)'],
+            [sepPlain, 'plain JSON journal'],
+          ] as const
+        ).map(([r, label]) => [
+          `sep-CMA-ES n = ${formatCount(sepDimension)}, ${label}`,
+          `${(r.runMs / 1000).toFixed(1)} s`,
+          r.generations,
+          r.result.evaluations,
+          perSecond(r).toFixed(2),
+          kilobytes(perEvaluation(r)),
+        ]),
       );
       report.table(
         [

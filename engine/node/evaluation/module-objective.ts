@@ -26,7 +26,8 @@ export type ModuleObjectiveFunction = (
  * objective may write to it; the caller's values are the journal's).
  */
 export function vectorOf(job: EvaluationJob, names: readonly string[]): Float64Array {
-  if (job.values !== undefined && job.values.length === names.length) return Float64Array.from(job.values);
+  // The constructor copies a typed array as one block; Float64Array.from walks its iterator.
+  if (job.values !== undefined && job.values.length === names.length) return new Float64Array(job.values);
   return Float64Array.from(names, (name) => job.params[name]);
 }
 

@@ -66,24 +66,18 @@ describe('WebAssembly kernels against the textbook loops', () => {
         const a = y.map((v, index) => (index % 3) * 0.25 * v - 0.1 * v);
         const m = inMemory({ c, a, b: y }, { out: n * n });
         const kernels = wasmKernels();
-        kernels.symmetricDecayAndOuterProducts(
-          n,
-          address(m.c),
-          0.8,
-          address(m.a),
-          address(m.b),
-          count,
-          address(m.out),
-        );
-        kernels.symmetricDecayAndOuterProducts(
-          n,
-          address(m.c),
-          0.8,
-          address(m.a),
-          address(m.b),
-          count,
-          address(m.c),
-        );
+        const update = (out: Float64Array) =>
+          kernels.symmetricDecayAndOuterProducts(
+            n,
+            address(m.c),
+            0.8,
+            address(m.a),
+            address(m.b),
+            count,
+            address(out),
+          );
+        update(m.out);
+        update(m.c); // in place: the result overwrites the c it reads
         for (let k = 0; k < n * n; k++)
           expect(Object.is(m.c[k], m.out[k]), `n=${n} count=${count} [${k}]`).toBe(true);
       }

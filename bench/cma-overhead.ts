@@ -12,7 +12,7 @@ import { builtinFunctions } from '../engine/objectives/builtin';
 import { cmaEs } from '../engine/strategies/cma-es';
 import { sepCmaEs } from '../engine/strategies/sep-cma-es';
 import { defaultPopulationSize } from '../engine/strategies/cma/parameters';
-import { symmetricEigen } from '../engine/strategies/cma/eigen';
+import { symmetricEigenOfPacked } from '../engine/strategies/cma/eigen';
 
 export interface Case {
   label: string;
@@ -64,6 +64,7 @@ interface LazyEigenState {
   generation: number;
   eigenGeneration: number;
   eigenInterval: number;
+  /** C, packed lower triangle (engine/strategies/cma/packed.ts). */
   covariance: Float64Array;
 }
 
@@ -79,7 +80,7 @@ function timeEigen(state: LazyEigenState): { wall: number; cpu: number } {
   const times = Array.from({ length: n >= 500 ? 1 : 5 }, () => {
     const wall0 = performance.now();
     const cpu0 = cpuMs();
-    symmetricEigen(state.covariance, n, values, vectors);
+    symmetricEigenOfPacked(state.covariance, n, values, vectors);
     return { wall: performance.now() - wall0, cpu: cpuMs() - cpu0 };
   });
   return { wall: median(times.map((t) => t.wall)), cpu: median(times.map((t) => t.cpu)) };

@@ -293,12 +293,15 @@ function finish(acc: v128, u: usize, v: usize, n: i32): f64 {
 }
 
 /**
- * out_k = mean + σ·B·s_k for `count` vectors s_k of length n stored one after another; B is
- * n×n row-major. Two rows of B against four vectors per pass: eight f64x2 sums in registers,
- * six loads per eight multiply-adds of two lanes each.
+ * out_k = mean + σ·B·s_k for `count` vectors s_k of length n stored one after another, for
+ * the first `rows` rows of B (n columns, row-major): a caller may pass B a block of rows at a
+ * time, with `mean` and `out` advanced to that block's first entry (out_k keeps stride n).
+ * Two rows of B against four vectors per pass: eight f64x2 sums in registers, six loads per
+ * eight multiply-adds of two lanes each.
  */
 export function sampleFromBasis(
   n: i32,
+  rows: i32,
   basis: usize,
   scaled: usize,
   count: i32,
@@ -318,7 +321,7 @@ export function sampleFromBasis(
     const x2 = x1 + stride;
     const x3 = x2 + stride;
     let i = 0;
-    for (; i + 1 < n; i += 2) {
+    for (; i + 1 < rows; i += 2) {
       const p = basis + <usize>i * stride;
       const q = p + stride;
       let a0 = f64x2.splat(0);
@@ -358,7 +361,7 @@ export function sampleFromBasis(
       store<f64>(x2 + oi, m1 + sigma * finish(b2, q, v2, n), 8);
       store<f64>(x3 + oi, m1 + sigma * finish(b3, q, v3, n), 8);
     }
-    if (i < n) {
+    if (i < rows) {
       const p = basis + <usize>i * stride;
       const oi = (<usize>i) << 3;
       const m = load<f64>(mean + oi);
@@ -371,7 +374,7 @@ export function sampleFromBasis(
   for (; k < count; k++) {
     const v = scaled + <usize>k * stride;
     const x = out + <usize>k * stride;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < rows; i++) {
       const oi = (<usize>i) << 3;
       store<f64>(x + oi, load<f64>(mean + oi) + sigma * dot(basis + <usize>i * stride, v, n));
     }
@@ -379,15 +382,19 @@ export function sampleFromBasis(
 }
 
 /**
- * out = decay·C + Σ_k a_k b_kᵀ, where every term is symmetric; `a` and `b` hold `count` vectors
- * of length n one after another. Computed on and below the diagonal in tiles of two rows by
- * four columns (four f64x2 sums over all k in registers), then the lower triangle is mirrored
- * onto the upper one, so the result is exactly symmetric. Each entry of `out` is written once,
- * from the entry of `c` at the same place read just before, so `out` may be `c` (in place);
- * `a` and `b` must not overlap either.
+ * Rows firstRow … firstRow + rows − 1 of out = decay·C + Σ_k a_k b_kᵀ, where every term is
+ * symmetric (a_k a multiple of b_k), in the packed lower triangle: row i holds columns 0 … i and
+ * the rows follow one another, row i at entry i(i+1)/2. `c` and `out` point at row firstRow's
+ * first entry, so a caller may pass a large C a block of rows at a time. `a` and `b` hold
+ * `count` vectors of length n one after another. Two rows by four columns at a time (four f64x2
+ * sums over all k in registers). Each entry of `out` is written once, from the entry of `c` at
+ * the same place read just before, so `out` may be `c` (in place); `a` and `b` must not overlap
+ * either.
  */
-export function symmetricDecayAndOuterProducts(
+export function packedDecayAndOuterProducts(
   n: i32,
+  firstRow: i32,
+  rows: i32,
   c: usize,
   decay: f64,
   a: usize,
@@ -398,13 +405,15 @@ export function symmetricDecayAndOuterProducts(
   const stride = (<usize>n) << 3;
   const end = <usize>count * stride;
   const d = f64x2.splat(decay);
-  let i = 0;
-  for (; i + 1 < n; i += 2) {
-    const r0 = <usize>i * stride;
-    const r1 = r0 + stride;
+  const base = ((<usize>firstRow) * (<usize>firstRow + 1)) >> 1;
+  const last = firstRow + rows;
+  let i = firstRow;
+  for (; i + 1 < last; i += 2) {
+    const r0 = ((((<usize>i) * (<usize>i + 1)) >> 1) - base) << 3;
+    const r1 = r0 + ((<usize>(i + 1)) << 3);
     const oi = (<usize>i) << 3;
     let j = 0;
-    for (; j <= i && j + 3 < n; j += 4) {
+    for (; j + 3 <= i; j += 4) {
       const oj = (<usize>j) << 3;
       let s0 = f64x2.splat(0);
       let s1 = f64x2.splat(0);
@@ -425,8 +434,8 @@ export function symmetricDecayAndOuterProducts(
       v128.store(out + r1 + oj, f64x2.add(f64x2.mul(d, v128.load(c + r1 + oj)), t0));
       v128.store(out + r1 + oj, f64x2.add(f64x2.mul(d, v128.load(c + r1 + oj, 16)), t1), 16);
     }
-    // Columns left over at the diagonal (j ≤ i + 1) when n is not a multiple of four.
-    for (; j <= i + 1; j++) {
+    // Columns left over up to the diagonal of row i, for both rows…
+    for (; j <= i; j++) {
       const oj = (<usize>j) << 3;
       let s = 0.0;
       let t = 0.0;
@@ -438,9 +447,14 @@ export function symmetricDecayAndOuterProducts(
       store<f64>(out + r0 + oj, decay * load<f64>(c + r0 + oj) + s);
       store<f64>(out + r1 + oj, decay * load<f64>(c + r1 + oj) + t);
     }
+    // …and the diagonal of row i + 1.
+    const oj = (<usize>(i + 1)) << 3;
+    let t = 0.0;
+    for (let o: usize = 0; o < end; o += stride) t += load<f64>(a + o + oi, 8) * load<f64>(b + o + oj);
+    store<f64>(out + r1 + oj, decay * load<f64>(c + r1 + oj) + t);
   }
-  if (i < n) {
-    const r0 = <usize>i * stride;
+  if (i < last) {
+    const r0 = ((((<usize>i) * (<usize>i + 1)) >> 1) - base) << 3;
     const oi = (<usize>i) << 3;
     for (let j = 0; j <= i; j++) {
       const oj = (<usize>j) << 3;
@@ -448,10 +462,6 @@ export function symmetricDecayAndOuterProducts(
       for (let o: usize = 0; o < end; o += stride) s += load<f64>(a + o + oi) * load<f64>(b + o + oj);
       store<f64>(out + r0 + oj, decay * load<f64>(c + r0 + oj) + s);
     }
-  }
-  for (let r = 1; r < n; r++) {
-    const row = <usize>r * stride;
-    for (let col = 0; col < r; col++) store<f64>(out + (<usize>col) * stride + ((<usize>r) << 3), load<f64>(out + row + ((<usize>col) << 3)));
   }
 }
 

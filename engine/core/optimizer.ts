@@ -226,6 +226,8 @@ export class Optimizer {
       state.stagnationBest ??= [];
       state.stagnationMedian ??= [];
       state.flatGenerations ??= 0;
+      if (state.strategyState !== null && this.strategy.revive)
+        state.strategyState = this.strategy.revive(state.strategyState);
       this.state = state;
       this.rng = restoreRng(state.rng);
       return;

@@ -110,6 +110,11 @@ export interface Strategy<
   distribution(state: State): Distribution;
   /** Strategy-internal stop condition (e.g. numerical trouble), named like the run's stop reasons. */
   shouldStop?(state: State): string | undefined;
+  /**
+   * A state read back from a checkpoint in the form this version keeps (a checkpoint written by
+   * an earlier version may hold a field in an older layout); the same state when it already is.
+   */
+  revive?(state: State): State;
 }
 
 /** Identity helper that keeps the literal types of a strategy definition. */

@@ -12,8 +12,8 @@
  * update of the tutorial's
  * reference code, see LAZY_GAP_FACTOR); in between, B and D are those of a slightly older C
  * while C itself is updated every generation. The state is plain data (Float64Arrays, numbers, flat
- * row-major matrices) and `tell` never mutates the state it is given: a checkpoint written
- * from an earlier state stays valid.
+ * row-major matrices, C as its packed lower triangle: cma/packed.ts) and `tell` never mutates the
+ * state it is given: a checkpoint written from an earlier state stays valid.
  *
  * Integer parameters (`context.stdDevFloor`): after each update, any C_ii with
  * σ·√C_ii < floor_i is raised to (floor_i/σ)². Adding to the diagonal keeps C positive
@@ -29,10 +29,17 @@ import {
   type Metrics,
   type OptionSpec,
 } from '../core/strategy';
-import { symmetricEigen } from './cma/eigen';
+import { symmetricEigenOfPacked } from './cma/eigen';
 import { multiplyVector } from './cma/dense-kernels';
 import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
 import { populationSizeOption, stepSizeOption } from './cma/options';
+import {
+  packedDiagonal,
+  packedIdentity,
+  packedLength,
+  packLowerTriangle,
+  unpackSymmetric,
+} from './cma/packed';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { raiseVariancesToFloor } from './cma/variance-floor';
 import { scratchArena } from './cma/scratch';
@@ -53,7 +60,10 @@ export interface CmaEsState {
   pathSigma: Float64Array;
   /** Evolution path p_c (rank-one update). */
   pathC: Float64Array;
-  /** C, row-major n×n, symmetric. */
+  /**
+   * C, symmetric: its packed lower triangle, n(n+1)/2 numbers (cma/packed.ts). Checkpoints
+   * written before held the full row-major n×n matrix; `revive` packs those.
+   */
   covariance: Float64Array;
   /** B: orthonormal eigenvectors of C as columns, row-major n×n (from the last decomposition). */
   basis: Float64Array;
@@ -166,7 +176,7 @@ const SHARED_FACTORS_LIMIT = 2048;
 function decompose(n: number, covariance: Float64Array): Decomposition {
   const values = eigenvalueScratch(n);
   const { basis, scales } = newFactors(n);
-  const ok = symmetricEigen(covariance, n, values, basis);
+  const ok = symmetricEigenOfPacked(covariance, n, values, basis);
   let trouble: string | null = ok ? null : 'eigendecomposition of C did not converge';
   // With a broken C, keep the numbers finite until shouldStop ends the run.
   const largest = values[n - 1] > 0 && Number.isFinite(values[n - 1]) ? values[n - 1] : 1;
@@ -224,14 +234,14 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     });
     const eigenInterval = opts.eigenInterval > 0 ? opts.eigenInterval : automaticEigenInterval(parameters);
     const floor = context?.stdDevFloor ? Float64Array.from(context.stdDevFloor) : null;
-    const covariance = identity(n);
+    const covariance = packedIdentity(n);
     let decomposition: Decomposition = {
       basis: identity(n),
       scales: new Float64Array(n).fill(1),
       conditionNumber: 1,
       trouble: null,
     };
-    if (raiseVariancesToFloor(covariance, n + 1, opts.stepSize, floor))
+    if (raiseVariancesToFloor(covariance, packedDiagonal, opts.stepSize, floor))
       decomposition = decompose(n, covariance);
     return {
       dimension: n,
@@ -335,8 +345,9 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
 
     // Eq. (47): C ← (1 + c1·δ(h_σ) − c1 − cμ·Σw_j)·C + c1·p_c·p_cᵀ + cμ·Σ w°_i·y_{i:λ}·y_{i:λ}ᵀ,
     // then the variance floor of integer parameters.
-    const covariance = update.apply(decay, reuseVector(spare?.covariance, n * n, state.covariance), (c) =>
-      raiseVariancesToFloor(c, n + 1, stepSize, state.stdDevFloor),
+    const out = reuseVector(spare?.covariance, packedLength(n), state.covariance);
+    const covariance = update.apply(decay, out, (c) =>
+      raiseVariancesToFloor(c, packedDiagonal, stepSize, state.stdDevFloor),
     );
 
     let { basis, scales, conditionNumber, eigenGeneration, trouble } = state;
@@ -382,7 +393,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     const { scales, pathC } = state;
     for (let i = 0; i < n; i++) {
       mean[i] = state.mean[i];
-      stdDevs[i] = sigma * Math.sqrt(covariance[i * n + i]);
+      stdDevs[i] = sigma * Math.sqrt(covariance[packedDiagonal(i)]);
       axisLengths[i] = sigma * scales[i];
       scaledEvolutionPath[i] = sigma * pathC[i];
     }
@@ -397,8 +408,8 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       get covariance(): Float64Array {
         if (!scaled) {
           const s2 = sigma * sigma;
-          scaled = new Float64Array(n * n);
-          for (let i = 0; i < n * n; i++) scaled[i] = s2 * covariance[i];
+          scaled = unpackSymmetric(covariance, n, new Float64Array(n * n));
+          for (let i = 0; i < n * n; i++) scaled[i] *= s2;
         }
         return scaled;
       },
@@ -424,10 +435,17 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     }
     if (!axisHasEffect) return 'strategy-converged';
     for (let i = 0; i < n; i++) {
-      if (mean[i] + 0.2 * stepSize * Math.sqrt(covariance[i * n + i]) === mean[i])
+      if (mean[i] + 0.2 * stepSize * Math.sqrt(covariance[packedDiagonal(i)]) === mean[i])
         return 'strategy-converged';
     }
     return undefined;
+  },
+
+  /** A state from a checkpoint written before C was packed holds the full n×n matrix. */
+  revive(state) {
+    const n = state.dimension;
+    if (state.covariance.length === packedLength(n) || state.covariance.length !== n * n) return state;
+    return { ...state, covariance: packLowerTriangle(state.covariance, n) };
   },
 });
 
@@ -436,7 +454,7 @@ function metricsOf(state: CmaEsState): Metrics {
   let minVariance = Number.POSITIVE_INFINITY;
   let maxVariance = 0;
   for (let i = 0; i < n; i++) {
-    const v = state.covariance[i * n + i];
+    const v = state.covariance[packedDiagonal(i)];
     if (v < minVariance) minVariance = v;
     if (v > maxVariance) maxVariance = v;
   }

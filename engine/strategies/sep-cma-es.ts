@@ -25,7 +25,7 @@ import { covarianceFactors, cumulateStepSize } from './cma/evolution-paths';
 import { populationSizeOption, stepSizeOption } from './cma/options';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { scratchArena } from './cma/scratch';
-import { raiseVariancesToFloor } from './cma/variance-floor';
+import { raiseVariancesToFloor, varianceAt } from './cma/variance-floor';
 import { copyRows, newVectors, reuseVector } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
 import { address, regions, wasmKernels } from '../wasm/kernels';
@@ -83,7 +83,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
     const n = start.length;
     const floor = context?.stdDevFloor ? Float64Array.from(context.stdDevFloor) : null;
     const variances = new Float64Array(n).fill(1);
-    raiseVariancesToFloor(variances, 1, opts.stepSize, floor);
+    raiseVariancesToFloor(variances, varianceAt, opts.stepSize, floor);
     return {
       dimension: n,
       parameters: cmaParameters(n, opts.populationSize, {
@@ -228,7 +228,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
       const v = decay * state.variances[j] + p.c1 * pc * pc + p.cMu * rankMu[j];
       variances[j] = v;
     }
-    raiseVariancesToFloor(variances, 1, stepSize, state.stdDevFloor);
+    raiseVariancesToFloor(variances, varianceAt, stepSize, state.stdDevFloor);
     let trouble = state.trouble;
     for (let j = 0; j < n; j++) {
       const v = variances[j];

@@ -31,6 +31,7 @@ export interface KernelExports {
   scaleRows(z: number, rows: number, n: number, scales: number, out: number): void;
   sampleFromBasis(
     n: number,
+    rows: number,
     basis: number,
     scaled: number,
     count: number,
@@ -38,8 +39,10 @@ export interface KernelExports {
     sigma: number,
     out: number,
   ): void;
-  symmetricDecayAndOuterProducts(
+  packedDecayAndOuterProducts(
     n: number,
+    firstRow: number,
+    rows: number,
     c: number,
     decay: number,
     a: number,

@@ -27,6 +27,7 @@
  */
 import { wasmKernels } from '../../wasm/kernels';
 import { regionCache, type Regions } from './region-cache';
+import { unpackSymmetric } from './packed';
 
 /**
  * An off-diagonal entry e_k is dropped once |e_k| ≤ tol·(|d_k| + |d_k+1|). 16ε perturbs T by
@@ -490,8 +491,25 @@ export function symmetricEigen(
   vectors: Float64Array,
 ): boolean {
   const s = getScratch(n);
+  s.work.set(a.subarray(0, n * n));
+  return decomposeWork(n, s, values, vectors);
+}
+
+/** symmetricEigen of the matrix whose packed lower triangle is `packed` (cma/packed.ts). */
+export function symmetricEigenOfPacked(
+  packed: Float64Array,
+  n: number,
+  values: Float64Array,
+  vectors: Float64Array,
+): boolean {
+  const s = getScratch(n);
+  unpackSymmetric(packed, n, s.work);
+  return decomposeWork(n, s, values, vectors);
+}
+
+/** The decomposition of the matrix in `s.work` (overwritten). */
+function decomposeWork(n: number, s: Scratch, values: Float64Array, vectors: Float64Array): boolean {
   const w = s.work;
-  w.set(a.subarray(0, n * n));
   tridiagonalize(n, w, s);
   const ok = n < 2 || tridiagonalQr(n, s);
   const pm = s.rows;

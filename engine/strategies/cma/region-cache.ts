@@ -14,24 +14,22 @@ export interface Regions<K extends string> {
 }
 
 /**
- * A function returning the regions `lengths(a, b)` names, from the last call when the sizes
- * `a`, `b` and the memory layout are unchanged.
+ * A function returning the regions `lengths(a, b, c)` names, from the last call when the sizes
+ * `a`, `b`, `c` and the memory layout are unchanged.
  */
 export function regionCache<K extends string>(
-  lengths: (a: number, b: number) => Record<K, number>,
-): (a: number, b: number) => Regions<K> {
+  lengths: (a: number, b: number, c: number) => Record<K, number>,
+): (a: number, b: number, c?: number) => Regions<K> {
   let cached: Regions<K> | null = null;
-  let keyA = -1;
-  let keyB = -1;
+  const key = [-1, -1, -1];
   let version = -1;
-  return (a, b) => {
-    if (cached && a === keyA && b === keyB && version === layoutVersion()) return cached;
-    const views = regions(lengths(a, b));
+  return (a, b, c = 0) => {
+    if (cached && a === key[0] && b === key[1] && c === key[2] && version === layoutVersion()) return cached;
+    const views = regions(lengths(a, b, c));
     const at = {} as Record<K, number>;
     for (const name of Object.keys(views) as K[]) at[name] = views[name].byteOffset;
     cached = { views, at };
-    keyA = a;
-    keyB = b;
+    [key[0], key[1], key[2]] = [a, b, c];
     // Read after the call: regions() itself may have moved a region or grown the memory.
     version = layoutVersion();
     return cached;

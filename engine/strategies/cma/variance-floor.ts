@@ -4,14 +4,17 @@
  * definite, so the full and the diagonal variant share the rule.
  */
 
+/** Where C_ii is in a vector of variances (sep-CMA-ES). */
+export const varianceAt = (i: number): number => i;
+
 /**
- * Raises the variances C_ii, found at `variances[i·stride]` (stride n + 1 on the diagonal of a
- * row-major n×n matrix, 1 for a vector of variances), to (floor_i/σ)² for i < floor.length.
- * Returns whether any was raised.
+ * Raises the variances C_ii, found at `variances[at(i)]` (cma/packed.ts's packedDiagonal for the
+ * packed C of full CMA-ES, varianceAt for a vector of variances), to (floor_i/σ)² for
+ * i < floor.length. Returns whether any was raised.
  */
 export function raiseVariancesToFloor(
   variances: Float64Array,
-  stride: number,
+  at: (i: number) => number,
   stepSize: number,
   floor: Float64Array | null,
 ): boolean {
@@ -19,8 +22,8 @@ export function raiseVariancesToFloor(
   let raised = false;
   for (let i = 0; i < floor.length; i++) {
     const minVariance = (floor[i] / stepSize) ** 2;
-    if (variances[i * stride] < minVariance) {
-      variances[i * stride] = minVariance;
+    if (variances[at(i)] < minVariance) {
+      variances[at(i)] = minVariance;
       raised = true;
     }
   }

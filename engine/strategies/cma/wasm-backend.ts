@@ -6,12 +6,47 @@
  * of. B changes only at an eigendecomposition and C is read back from the memory after each
  * tell, so most generations need not copy n² numbers in (8 MB at n = 1000). State arrays are
  * never mutated, so an array's identity and the region's place identify the contents.
+ *
+ * Above `tiling.maxDoubles` numbers (B beyond n = 1 024, the packed C beyond n = 1 447) a
+ * matrix no longer gets a region of its own: it passes through blocks of about
+ * `tiling.blockDoubles` numbers (rows of B, or of C's packed triangle), copied in and out around
+ * each kernel call. The state's arrays are the only whole copies then, which bounds the memory
+ * at n = 2 000 (C twice, packed, and B once: 2× the size of a full C) at the cost of copying B
+ * in once per generation (C is copied out per generation anyway).
  */
 import type { Rng } from '../../core/rng';
 import { wasmKernels } from '../../wasm/kernels';
+import { packedLength, packedRow } from './packed';
 import { regionCache } from './region-cache';
 import { scratchArena } from './scratch';
 import { copyRows } from './vectors';
+
+/**
+ * The largest matrix kept whole in a region (8 MB), and the block size beyond it (2 MB), in
+ * doubles; tests lower them to exercise the blocks.
+ */
+export const tiling = { maxDoubles: 1 << 20, blockDoubles: 1 << 18 };
+
+/** Rows of an n×n B per block: all n when B fits in one region. */
+function basisBlockRows(n: number): number {
+  if (n * n <= tiling.maxDoubles) return n;
+  return Math.min(n, Math.max(2, Math.floor(tiling.blockDoubles / n)));
+}
+
+/** The row ranges of C's packed lower triangle, each at most `tiling.blockDoubles` entries (one row at least). */
+function covarianceBlocks(n: number): number[] {
+  const limit = Math.max(tiling.blockDoubles, n);
+  const starts = [0];
+  let first = 0;
+  for (let row = 1; row <= n; row++) {
+    if (packedRow(row) - packedRow(first) > limit) {
+      first = row - 1;
+      starts.push(first);
+    }
+  }
+  starts.push(n);
+  return starts;
+}
 
 interface Resident {
   source: Float64Array | null;
@@ -27,8 +62,8 @@ const residentCovariance: Resident = { source: null, offset: -1 };
 
 const scratchBuffer = scratchArena();
 
-const samplingRegions = regionCache((n, lambda) => ({
-  cmaBasis: n * n,
+const samplingRegions = regionCache((n, lambda, blockRows) => ({
+  cmaBasis: blockRows * n,
   cmaNoise: lambda * n,
   cmaScaled: lambda * n,
   cmaSamples: lambda * n,
@@ -36,8 +71,8 @@ const samplingRegions = regionCache((n, lambda) => ({
   cmaScales: n,
 }));
 
-const updateRegions = regionCache((n, terms) => ({
-  cmaCovariance: n * n,
+const updateRegions = regionCache((n, terms, blockLength) => ({
+  cmaCovariance: blockLength,
   cmaLeft: terms * n,
   cmaRight: terms * n,
 }));
@@ -71,8 +106,9 @@ export function sampleCandidates(
   spare?: readonly Float64Array[],
 ): { candidates: Float64Array[]; noise: Float64Array } {
   const n = model.dimension;
-  const { views: memory, at } = samplingRegions(n, lambda);
-  keepResident(residentBasis, model.basis, memory.cmaBasis);
+  const blockRows = basisBlockRows(n);
+  const { views: memory, at } = samplingRegions(n, lambda, blockRows);
+  if (blockRows === n) keepResident(residentBasis, model.basis, memory.cmaBasis);
   memory.cmaMean.set(model.mean);
   memory.cmaScales.set(model.scales);
   const noise = takeRecycledNoise(lambda * n);
@@ -80,7 +116,35 @@ export function sampleCandidates(
   const kernels = wasmKernels();
   kernels.scaleRows(at.cmaNoise, lambda, n, at.cmaScales, at.cmaScaled);
   const samples = memory.cmaSamples;
-  kernels.sampleFromBasis(n, at.cmaBasis, at.cmaScaled, lambda, at.cmaMean, model.stepSize, at.cmaSamples);
+  if (blockRows === n) {
+    kernels.sampleFromBasis(
+      n,
+      n,
+      at.cmaBasis,
+      at.cmaScaled,
+      lambda,
+      at.cmaMean,
+      model.stepSize,
+      at.cmaSamples,
+    );
+  } else {
+    residentBasis.source = null;
+    for (let first = 0; first < n; first += blockRows) {
+      const rows = Math.min(blockRows, n - first);
+      memory.cmaBasis.set(model.basis.subarray(first * n, (first + rows) * n));
+      const skip = 8 * first;
+      kernels.sampleFromBasis(
+        n,
+        rows,
+        at.cmaBasis,
+        at.cmaScaled,
+        lambda,
+        at.cmaMean + skip,
+        model.stepSize,
+        at.cmaSamples + skip,
+      );
+    }
+  }
   return { candidates: copyRows(samples, lambda, n, spare), noise };
 }
 
@@ -131,8 +195,9 @@ let meanShiftViews: {
 } | null = null;
 
 /**
- * The update C ← decay·C + Σ_k a_k·b_kᵀ (symmetrised), with its `terms` vector pairs filled
- * in by the caller: row k of `left` holds a_k (coefficient·vector), row k of `right` b_k.
+ * The update C ← decay·C + Σ_k a_k·b_kᵀ on the packed lower triangle of C (cma/packed.ts), with
+ * its `terms` vector pairs filled in by the caller: row k of `left` holds a_k
+ * (coefficient·vector), row k of `right` b_k.
  */
 export interface CovarianceUpdate {
   readonly left: Float64Array;
@@ -145,26 +210,37 @@ export interface CovarianceUpdate {
 }
 
 export function covarianceUpdate(n: number, covariance: Float64Array, terms: number): CovarianceUpdate {
-  const { views: memory, at } = updateRegions(n, terms);
+  const total = packedLength(n);
+  const blocks = total > tiling.maxDoubles ? covarianceBlocks(n) : [0, n];
+  const blockLength = blocks.length === 2 ? total : Math.max(tiling.blockDoubles, n);
+  const { views: memory, at } = updateRegions(n, terms, blockLength);
+  const kernels = wasmKernels();
   return {
     left: memory.cmaLeft,
     right: memory.cmaRight,
     apply(decay, out, adjust) {
-      // C usually stays in the memory from the last tell: copied in only when it is not.
-      keepResident(residentCovariance, covariance, memory.cmaCovariance);
-      wasmKernels().symmetricDecayAndOuterProducts(
-        n,
-        at.cmaCovariance,
-        decay,
-        at.cmaLeft,
-        at.cmaRight,
-        terms,
-        at.cmaCovariance,
-      );
-      out.set(memory.cmaCovariance);
-      // An adjustment changes the JS copy only: then the next tell copies C in again.
-      residentCovariance.source = adjust(out) ? null : out;
-      residentCovariance.offset = memory.cmaCovariance.byteOffset;
+      if (blocks.length === 2) {
+        // C usually stays in the memory from the last tell: copied in only when it is not.
+        keepResident(residentCovariance, covariance, memory.cmaCovariance);
+        const { cmaCovariance: c, cmaLeft: a, cmaRight: b } = at;
+        kernels.packedDecayAndOuterProducts(n, 0, n, c, decay, a, b, terms, c);
+        out.set(memory.cmaCovariance);
+        // An adjustment changes the JS copy only: then the next tell copies C in again.
+        residentCovariance.source = adjust(out) ? null : out;
+        residentCovariance.offset = memory.cmaCovariance.byteOffset;
+        return out;
+      }
+      residentCovariance.source = null;
+      for (let k = 0; k + 1 < blocks.length; k++) {
+        const [first, end] = [blocks[k], blocks[k + 1]];
+        const [from, to] = [packedRow(first), packedRow(end)];
+        const block = memory.cmaCovariance.subarray(0, to - from);
+        block.set(covariance.subarray(from, to));
+        const { cmaCovariance: c, cmaLeft: a, cmaRight: b } = at;
+        kernels.packedDecayAndOuterProducts(n, first, end - first, c, decay, a, b, terms, c);
+        out.set(block, from);
+      }
+      adjust(out);
       return out;
     },
   };

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { cmaEs, type CmaEsState } from '../../../engine/strategies/cma-es';
 import { cmaParameters } from '../../../engine/strategies/cma/parameters';
 import { symmetricEigen } from '../../../engine/strategies/cma/eigen';
+import { unpackSymmetric } from '../../../engine/strategies/cma/packed';
+import { tiling } from '../../../engine/strategies/cma/wasm-backend';
 import { createRng } from '../../../engine/core/rng';
 import { encodeState, roundTrip } from '../../../engine/core/state-codec';
 import { Optimizer } from '../../../engine/core/optimizer';
@@ -19,6 +21,12 @@ const defaults = (n: number, overrides: Partial<Record<string, number | boolean>
   eigenInterval: 0,
   ...overrides,
 });
+
+/** C of a state as the full row-major n×n matrix (the state keeps its packed lower triangle). */
+function fullCovariance(state: CmaEsState): Float64Array {
+  const n = state.dimension;
+  return unpackSymmetric(state.covariance, n, new Float64Array(n * n));
+}
 
 function sphereGenerations(state: CmaEsState, rngSeed: number, generations: number): CmaEsState {
   const rng = createRng(rngSeed);
@@ -147,6 +155,62 @@ describe('cma-es state', () => {
     expect(nextB).toEqual(nextA);
   });
 
+  it('keeps C as its packed lower triangle: n(n+1)/2 numbers', () => {
+    const n = 7;
+    const state = sphereGenerations(cmaEs.init(createRng(1), new Float64Array(n).fill(1), defaults(n)), 2, 4);
+    expect(state.covariance.length).toBe(28);
+    const c = fullCovariance(state);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j <= i; j++) expect(state.covariance[(i * (i + 1)) / 2 + j]).toBe(c[j * n + i]);
+  });
+
+  it('revives a checkpointed state that holds the full C (written before C was packed) to the same run', () => {
+    const n = 12;
+    const space = new SearchSpace(Array.from({ length: n }, (_, i) => ({ name: `x${i}`, init: 1 })));
+    const sphere = builtinFunctions.sphere.create(n);
+    const config = { strategy, space, seed: 5, stop: { maxEvaluations: 3_000 } };
+    const fitness = (c: { x: Float64Array }) => sphere(c.x);
+    const optimizer = Optimizer.create(config);
+    for (let g = 0; g < 20; g++) optimizer.tell(optimizer.ask().map((c) => ({ fitness: fitness(c) })));
+    const snapshot = roundTrip(optimizer.snapshot());
+    const packed = snapshot.strategyState as CmaEsState;
+    // What a checkpoint of an earlier version holds: the full symmetric matrix.
+    const old = { ...snapshot, strategyState: { ...packed, covariance: fullCovariance(packed) } };
+    expect(old.strategyState.covariance.length).toBe(n * n);
+    const revived = Optimizer.restore(config, roundTrip(old));
+    expect((revived.strategyState as CmaEsState).covariance).toEqual(packed.covariance);
+    runUntilStop(optimizer, fitness);
+    runUntilStop(revived, fitness);
+    expect(revived.evaluations).toBe(optimizer.evaluations);
+    expect(revived.best!.fitness).toBe(optimizer.best!.fitness);
+    const comparable = (o: Optimizer) => JSON.stringify(encodeState({ ...o.snapshot(), elapsedMs: 0 }));
+    expect(comparable(revived)).toBe(comparable(optimizer));
+  });
+
+  it('gives the same doubles when B and C pass through the kernels a block of rows at a time', () => {
+    const { maxDoubles, blockDoubles } = tiling;
+    for (const n of [30, 31]) {
+      const run = (blocks: number | null) => {
+        if (blocks !== null) Object.assign(tiling, { maxDoubles: 64, blockDoubles: blocks });
+        try {
+          // eigenInterval 3: decompositions, and so new B's, within the 40 generations.
+          const init = cmaEs.init(
+            createRng(1),
+            new Float64Array(n).fill(1),
+            defaults(n, { eigenInterval: 3 }),
+          );
+          return JSON.stringify(encodeState(sphereGenerations(init, 2, 40)));
+        } finally {
+          Object.assign(tiling, { maxDoubles, blockDoubles });
+        }
+      };
+      const whole = run(null);
+      // 64 numbers: B in blocks of 2 rows, C's packed triangle in blocks of 2–11 rows.
+      expect(run(64), `n = ${n}`).toBe(whole);
+      expect(run(150), `n = ${n}`).toBe(whole);
+    }
+  });
+
   it('does not mutate the state it is given', () => {
     const state = sphereGenerations(cmaEs.init(createRng(1), new Float64Array(5).fill(2), defaults(5)), 2, 3);
     const before = JSON.stringify(encodeState(state));
@@ -172,11 +236,12 @@ describe('cma-es state', () => {
     expect(d.stepSize).toBe(state.stepSize);
     expect(d.mean).toEqual(state.mean);
     const cov = d.covariance!;
+    const c = fullCovariance(state);
     for (let i = 0; i < n; i++) {
       expect(d.stdDevs![i]).toBeCloseTo(Math.sqrt(cov[i * n + i]), 14);
       for (let j = 0; j < n; j++) {
         expect(cov[i * n + j]).toBe(cov[j * n + i]);
-        expect(cov[i * n + j]).toBeCloseTo(state.stepSize ** 2 * state.covariance[i * n + j], 14);
+        expect(cov[i * n + j]).toBeCloseTo(state.stepSize ** 2 * c[i * n + j], 14);
       }
     }
     // B·D²·Bᵀ reproduces C right after a decomposition.
@@ -187,7 +252,7 @@ describe('cma-es state', () => {
         let s = 0;
         for (let k = 0; k < n; k++)
           s += fresh.basis[i * n + k] * fresh.scales[k] ** 2 * fresh.basis[j * n + k];
-        expect(s).toBeCloseTo(fresh.covariance[i * n + j], 12);
+        expect(s).toBeCloseTo(fullCovariance(fresh)[i * n + j], 12);
       }
     }
   });
@@ -350,7 +415,8 @@ describe('cma-es eigendecomposition interval (issue 17: the small-n lazy gap)', 
           if (solvedAfter === null && value < 1e-8) solvedAfter = evaluations;
         }
         state = cmaEs.tell(asked.state, asked.candidates, fitness).state;
-        const { basis, scales, covariance } = state;
+        const { basis, scales } = state;
+        const covariance = fullCovariance(state);
         for (let i = 0; i < n; i++) {
           for (let j = 0; j < n; j++) {
             let s = 0;

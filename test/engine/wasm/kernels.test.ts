@@ -27,16 +27,22 @@ describe('WebAssembly kernels against the textbook loops', () => {
   // Sizes around the tiling (two rows, four vectors or columns, two lanes) and odd lengths.
   const sizes = [1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 31, 100];
 
-  it('symmetricDecayAndOuterProducts = decay·C + Σ a_k b_kᵀ, exactly symmetric', () => {
+  /** The packed lower triangle of a random symmetric n×n matrix (row i at i(i+1)/2). */
+  const packedRandom = (n: number, seed: number) => randomVector((n * (n + 1)) / 2, seed);
+  const at = (i: number, j: number) => (i * (i + 1)) / 2 + j;
+
+  it('packedDecayAndOuterProducts = decay·C + Σ a_k b_kᵀ on the packed lower triangle', () => {
     for (const n of sizes) {
       for (const count of [1, 2, 5, 18]) {
-        const c = randomVector(n * n, n);
-        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) c[j * n + i] = c[i * n + j];
+        const c = packedRandom(n, n);
         const y = randomVector(count * n, 100 + n);
         const coefficients = randomVector(count, 200 + count);
         const a = y.map((v, index) => coefficients[Math.floor(index / n)] * v);
-        const m = inMemory({ c, a, b: y }, { out: n * n });
-        wasmKernels().symmetricDecayAndOuterProducts(
+        // One entry past the triangle, to see that nothing is written beyond it.
+        const m = inMemory({ c, a, b: y }, { out: c.length + 1 });
+        wasmKernels().packedDecayAndOuterProducts(
+          n,
+          0,
           n,
           address(m.c),
           0.9,
@@ -46,52 +52,68 @@ describe('WebAssembly kernels against the textbook loops', () => {
           address(m.out),
         );
         for (let i = 0; i < n; i++) {
-          for (let j = 0; j < n; j++) {
-            let expected = 0.9 * c[i * n + j];
+          for (let j = 0; j <= i; j++) {
+            let expected = 0.9 * c[at(i, j)];
             for (let k = 0; k < count; k++) expected += a[k * n + i] * y[k * n + j];
-            expect(m.out[i * n + j], `n=${n} count=${count} (${i},${j})`).toBeCloseTo(expected, 11);
-            expect(m.out[i * n + j]).toBe(m.out[j * n + i]);
+            expect(m.out[at(i, j)], `n=${n} count=${count} (${i},${j})`).toBeCloseTo(expected, 11);
           }
         }
+        expect(m.out[c.length]).toBeNaN();
       }
     }
   });
 
-  it('symmetricDecayAndOuterProducts in place (out = c) gives the same doubles as into another region', () => {
+  it('packedDecayAndOuterProducts in place, and a block of rows at a time, gives the same doubles', () => {
     for (const n of sizes) {
       for (const count of [1, 5, 18]) {
-        const c = randomVector(n * n, 7 * n);
-        for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) c[j * n + i] = c[i * n + j];
+        const c = packedRandom(n, 7 * n);
         const y = randomVector(count * n, 300 + n);
         const a = y.map((v, index) => (index % 3) * 0.25 * v - 0.1 * v);
-        const m = inMemory({ c, a, b: y }, { out: n * n });
+        const m = inMemory({ c, a, b: y, blockC: c }, { out: c.length, block: c.length });
         const kernels = wasmKernels();
-        const update = (out: Float64Array) =>
-          kernels.symmetricDecayAndOuterProducts(
+        const update = (first: number, rows: number, from: Float64Array, out: Float64Array) =>
+          kernels.packedDecayAndOuterProducts(
             n,
-            address(m.c),
+            first,
+            rows,
+            address(from),
             0.8,
             address(m.a),
             address(m.b),
             count,
             address(out),
           );
-        update(m.out);
-        update(m.c); // in place: the result overwrites the c it reads
-        for (let k = 0; k < n * n; k++)
-          expect(Object.is(m.c[k], m.out[k]), `n=${n} count=${count} [${k}]`).toBe(true);
+        update(0, n, m.c, m.out);
+        // Blocks of 1, 2 and 3 rows (odd and even first rows), each through its own small region.
+        const blocks = [0];
+        for (let row = 0, size = 1; row < n; size = (size % 3) + 1)
+          blocks.push((row = Math.min(n, row + size)));
+        for (let k = 0; k + 1 < blocks.length; k++) {
+          const [from, to] = [at(blocks[k], 0), at(blocks[k + 1], 0)];
+          const block = m.block.subarray(0, to - from);
+          block.set(c.subarray(from, to));
+          update(blocks[k], blocks[k + 1] - blocks[k], block, block);
+          m.blockC.set(block, from);
+        }
+        update(0, n, m.c, m.c); // in place: the result overwrites the c it reads
+        for (let k = 0; k < c.length; k++) {
+          expect(Object.is(m.c[k], m.out[k]), `in place n=${n} count=${count} [${k}]`).toBe(true);
+          expect(Object.is(m.blockC[k], m.out[k]), `blocks n=${n} count=${count} [${k}]`).toBe(true);
+        }
       }
     }
   });
 
-  it('sampleFromBasis = mean + σ·B·s_k for every k', () => {
+  it('sampleFromBasis = mean + σ·B·s_k for every k, whole or a block of rows of B at a time', () => {
     for (const n of sizes) {
       for (const count of [1, 3, 4, 6, 17]) {
         const basis = randomVector(n * n, n);
         const scaled = randomVector(count * n, 300 + count);
         const mean = randomVector(n, 400 + n);
-        const m = inMemory({ basis, scaled, mean }, { out: count * n });
-        wasmKernels().sampleFromBasis(
+        const m = inMemory({ basis, scaled, mean }, { out: count * n, byBlocks: count * n, block: 3 * n });
+        const kernels = wasmKernels();
+        kernels.sampleFromBasis(
+          n,
           n,
           address(m.basis),
           address(m.scaled),
@@ -100,6 +122,13 @@ describe('WebAssembly kernels against the textbook loops', () => {
           0.3,
           address(m.out),
         );
+        for (let first = 0; first < n; first += 3) {
+          const rows = Math.min(3, n - first);
+          m.block.set(basis.subarray(first * n, (first + rows) * n));
+          const skip = 8 * first;
+          const [meanAt, outAt] = [address(m.mean) + skip, address(m.byBlocks) + skip];
+          kernels.sampleFromBasis(n, rows, address(m.block), address(m.scaled), count, meanAt, 0.3, outAt);
+        }
         for (let k = 0; k < count; k++) {
           for (let i = 0; i < n; i++) {
             let expected = 0;
@@ -107,6 +136,9 @@ describe('WebAssembly kernels against the textbook loops', () => {
             expect(m.out[k * n + i], `n=${n} count=${count} k=${k} i=${i}`).toBeCloseTo(
               mean[i] + 0.3 * expected,
               11,
+            );
+            expect(Object.is(m.byBlocks[k * n + i], m.out[k * n + i]), `blocks n=${n} k=${k} i=${i}`).toBe(
+              true,
             );
           }
         }

@@ -56,7 +56,7 @@ describe('binary checkpoints', () => {
     const checkpoint = checkpointOf(runDir);
     expect(checkpoint.version).toBe(2);
     const text = readFileSync(join(runDir, 'checkpoint.json'), 'utf8');
-    expect(text.length).toBeLessThan(60_000); // 2 × 1 600 covariance numbers would be ≈ 60 KB alone
+    expect(text.length).toBeLessThan(60_000); // C (820 numbers, packed) and B (1 600) would be ≈ 45 KB alone
     expect(text).toContain('"$f64at"');
     const previous = checkpointOf(runDir, 'checkpoint.prev.json');
     expect(sideFiles(runDir).sort()).toEqual([checkpoint.matrices!.file, previous.matrices!.file].sort());
@@ -65,7 +65,7 @@ describe('binary checkpoints', () => {
     expect(checkpoint.cost!.totalMs).toBeGreaterThanOrEqual(0);
     const saved = openRunFolder(runDir).checkpointState<{ strategyState: { covariance: Float64Array } }>();
     expect(saved!.state.strategyState.covariance).toBeInstanceOf(Float64Array);
-    expect(saved!.state.strategyState.covariance.length).toBe(1600);
+    expect(saved!.state.strategyState.covariance.length).toBe(820); // C's packed lower triangle at n = 40
   });
 
   it('resume from a binary checkpoint ends as the uninterrupted run', async () => {

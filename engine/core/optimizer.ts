@@ -8,6 +8,7 @@
  * Its whole state is plain data (`OptimizerState`), written to checkpoints with the state
  * codec; `Optimizer.restore` continues bit-for-bit.
  */
+import { newVectors } from './number-arrays';
 import { createRng, restoreRng, type Rng, type RngState } from './rng';
 import type { SearchSpace, ParamValues } from './search-space';
 import { resolveOptions, type Distribution, type OptionValue, type Strategy, type Metrics } from './strategy';
@@ -393,9 +394,14 @@ export class Optimizer {
     const { generation, firstIndex, candidates } = this.state.pending;
     const remaining =
       this.stop.maxEvaluations !== undefined ? this.stop.maxEvaluations - firstIndex : candidates.length;
+    const count = Math.max(0, Math.min(candidates.length, remaining));
+    const values = newVectors(count, this.space.parameters.length);
     this.asked = candidates
-      .slice(0, Math.max(0, Math.min(candidates.length, remaining)))
-      .map((x, k) => new AskedCandidate(firstIndex + k, generation, x, this.space.toValues(x), this.space));
+      .slice(0, count)
+      .map(
+        (x, k) =>
+          new AskedCandidate(firstIndex + k, generation, x, this.space.toValues(x, values[k]), this.space),
+      );
     return this.asked;
   }
 

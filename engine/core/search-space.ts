@@ -284,10 +284,11 @@ export class SearchSpace {
    * Internal point → every parameter's user value in declaration order (fixed ones included):
    * what `toParams` names, without building an object. At large n the run loop and the
    * evaluators need only these numbers (binary journal rows, packed module chunks, built-ins),
-   * so a params object is built only where something reads it (`paramsOf`).
+   * so a params object is built only where something reads it (`paramsOf`). `into`: an array
+   * of the parameters' length to fill instead of a new one.
    */
-  toValues(x: ArrayLike<number>): Float64Array {
-    const values = new Float64Array(this.parameters.length);
+  toValues(x: ArrayLike<number>, into?: Float64Array): Float64Array {
+    const values = into ?? new Float64Array(this.parameters.length);
     const linear = this.linearBoxes;
     if (linear) {
       // toUserValue's arithmetic for bounded linear real parameters, from flat arrays: half the

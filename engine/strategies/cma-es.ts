@@ -43,7 +43,8 @@ import {
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { raiseVariancesToFloor } from './cma/variance-floor';
 import { scratchArena } from './cma/scratch';
-import { newVectors, reuseVector } from './cma/vectors';
+import { newVectors } from '../core/number-arrays';
+import { reuseVector } from './cma/vectors';
 import { covarianceUpdate, meanShiftScratch, recycleNoise, sampleCandidates } from './cma/wasm-backend';
 import { rankByFitness } from './shared/fitness-shaping';
 

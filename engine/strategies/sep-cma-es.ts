@@ -26,7 +26,8 @@ import { populationSizeOption, stepSizeOption } from './cma/options';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor, varianceAt } from './cma/variance-floor';
-import { copyRows, newVectors, reuseVector } from './cma/vectors';
+import { newVectors } from '../core/number-arrays';
+import { copyRows, reuseVector } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
 import { address, regions, wasmKernels } from '../wasm/kernels';
 

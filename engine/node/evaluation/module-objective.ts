@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { freshVector } from '../../core/number-arrays';
 import { parseResultObject } from './result-parser';
 import type { EvaluationJob, EvaluationResult, ModuleObjectiveConfig, ParamValues } from './types';
 
@@ -26,9 +27,10 @@ export type ModuleObjectiveFunction = (
  * objective may write to it; the caller's values are the journal's).
  */
 export function vectorOf(job: EvaluationJob, names: readonly string[]): Float64Array {
-  // The constructor copies a typed array as one block; Float64Array.from walks its iterator.
-  if (job.values !== undefined && job.values.length === names.length) return new Float64Array(job.values);
-  return Float64Array.from(names, (name) => job.params[name]);
+  const vector = freshVector(names.length);
+  if (job.values !== undefined && job.values.length === names.length) vector.set(job.values);
+  else for (let i = 0; i < names.length; i++) vector[i] = job.params[names[i]];
+  return vector;
 }
 
 /**
@@ -77,32 +79,57 @@ function plainExtras(extras: Record<string, unknown>): Record<string, unknown> {
   return JSON.parse(JSON.stringify(extras)) as Record<string, unknown>;
 }
 
-/** Calls the module for one job; `vectorNames` set: it takes a vector of those parameters' values. */
-export async function evaluateModuleJob(
+/**
+ * Calls the module for one job; `vectorNames` set: it takes a vector of those parameters' values.
+ * A result the module returns at once (not a promise) gives the outcome at once too: the inline
+ * run loop then spends no promise and no microtask per evaluation.
+ */
+export function evaluateModuleJob(
   fn: ModuleObjectiveFunction,
   job: EvaluationJob,
   worker: number,
   vectorNames?: readonly string[],
-): Promise<EvaluationResult> {
+): EvaluationResult | Promise<EvaluationResult> {
   const started = performance.now();
+  let returned: unknown;
   try {
-    const input = vectorNames ? vectorOf(job, vectorNames) : job.params;
-    const parsed = parseResultObject(await fn(input, { id: job.index, worker }), 'objective result');
+    returned = fn(vectorNames ? vectorOf(job, vectorNames) : job.params, { id: job.index, worker });
+  } catch (error) {
+    return threw(error, started, worker);
+  }
+  if (!isThenable(returned)) return outcomeOf(returned, started, worker);
+  return Promise.resolve(returned).then(
+    (value) => outcomeOf(value, started, worker),
+    (error: unknown) => threw(error, started, worker),
+  );
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function outcomeOf(value: unknown, started: number, worker: number): EvaluationResult {
+  try {
+    const parsed = parseResultObject(value, 'objective result');
     const ms = performance.now() - started;
     if ('error' in parsed) return { fitness: null, error: parsed.error, ms, worker };
-    return {
-      fitness: parsed.fitness,
-      ...(parsed.extras ? { extras: plainExtras(parsed.extras) } : {}),
-      ms,
-      worker,
-    };
+    if (!parsed.extras) return { fitness: parsed.fitness, ms, worker };
+    return { fitness: parsed.fitness, extras: plainExtras(parsed.extras), ms, worker };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    return {
-      fitness: null,
-      error: `objective threw: ${message.split('\n')[0]}`,
-      ms: performance.now() - started,
-      worker,
-    };
+    return threw(error, started, worker);
   }
+}
+
+function threw(error: unknown, started: number, worker: number): EvaluationResult {
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    fitness: null,
+    error: `objective threw: ${message.split('\n')[0]}`,
+    ms: performance.now() - started,
+    worker,
+  };
 }

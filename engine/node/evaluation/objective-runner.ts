@@ -34,6 +34,8 @@ export interface RunnerHooks {
   isClosing?: () => boolean;
   /** A module evaluation starts (index) or ends (null): what the pool's timeout watchdog reads. */
   onModuleJob?: (index: number | null) => void;
+  /** Asked before each module evaluation: a reason not to start it (its error), or nothing. */
+  skipModuleJob?: () => string | undefined;
 }
 
 export interface ObjectiveRunner {
@@ -92,9 +94,15 @@ export function createObjectiveRunner(
         }
         const results: EvaluationResult[] = [];
         for (const job of jobs) {
+          const skipped = hooks.skipModuleJob?.();
+          if (skipped) {
+            results.push({ fitness: null, error: skipped, ms: 0, worker });
+            continue;
+          }
           hooks.onModuleJob?.(job.index);
           try {
-            results.push(await evaluateModuleJob(fn, job, worker, vectorNames));
+            const result = evaluateModuleJob(fn, job, worker, vectorNames);
+            results.push(result instanceof Promise ? await result : result);
           } finally {
             hooks.onModuleJob?.(null);
           }

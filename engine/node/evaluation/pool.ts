@@ -36,6 +36,7 @@ import {
   type EvaluationResult,
   type Evaluator,
   type EvaluatorOptions,
+  type ModuleObjectiveConfig,
   type ObjectiveConfig,
 } from './types';
 import type { WorkerInit, WorkerTask } from './worker';
@@ -123,18 +124,18 @@ class InProcessEvaluator implements Evaluator {
 class InlineModuleEvaluator implements Evaluator {
   readonly workers = 1;
   private closed = false;
+  private readonly runner: ObjectiveRunner;
 
-  constructor(private readonly runner: ObjectiveRunner) {}
+  constructor(objective: ModuleObjectiveConfig, settings: RunnerSettings) {
+    // Closed by a stop while an async objective awaited: what has not started does not start.
+    this.runner = createObjectiveRunner(objective, settings, 0, {
+      skipModuleJob: () => (this.closed ? inlineCancelled : undefined),
+    });
+  }
 
   async evaluate(jobs: EvaluationJob[]): Promise<EvaluationResult[]> {
     if (this.closed) throw new Error('evaluator is closed');
-    const results: EvaluationResult[] = [];
-    for (const job of jobs) {
-      // Closed by a stop while an async objective awaited: what has not started does not start.
-      if (this.closed) results.push({ fitness: null, error: inlineCancelled, ms: 0, worker: 0 });
-      else results.push(...(await this.runner.evaluate([job])));
-    }
-    return results;
+    return this.runner.evaluate(jobs);
   }
 
   async close(): Promise<void> {
@@ -381,7 +382,7 @@ export async function createEvaluator(
     if (!existsSync(objective.module)) throw new Error(`objective.module ${objective.module} does not exist`);
     if (objective.inline) {
       if (workers > 1) throw new Error(`objective.inline needs workers: 1 (got ${workers})`);
-      return new InlineModuleEvaluator(createObjectiveRunner(objective, settings, 0));
+      return new InlineModuleEvaluator(objective, settings);
     }
   } else if (isExecutableObjective(objective)) {
     dispatch = prepareExecutable(objective, settings).protocol.dispatch;

@@ -43,6 +43,7 @@ import { budgetStopReasons, continueWithBudget, type BudgetChange } from './budg
 import type { GenerationEvent, RunCallbacks, RunHandle, RunResult, RunStatus, StopOptions } from './types';
 import { GenerationLogWriter, generationLine, generationLogFile } from './generation-log';
 import { CheckpointPolicy } from './checkpoint-policy';
+import { EvaluatedRecord } from './evaluated-record';
 
 export interface StartOptions extends RunCallbacks {
   /** Parent folder for new run folders (default ./runs). */
@@ -200,20 +201,13 @@ class Run implements RunHandle {
         }
       });
     }
-    // x is informational (objectives see params). It stays valid until the next ask, after
-    // evaluate() has resolved; executors that send it elsewhere copy it (stripJob, bullmq).
-    // params is the candidate's own, built when an executor first reads it: one that needs
-    // only the numbers takes `values` (packed module chunks, built-ins).
-    const jobs: EvaluationJob[] = candidates
-      .filter((_, k) => !records[k])
-      .map((c) => ({
-        index: c.index,
-        get params() {
-          return c.params;
-        },
-        values: c.values,
-        x: c.x,
-      }));
+    // The candidates are the jobs (index, params, values, x). x is informational (objectives
+    // see params). It stays valid until the next ask, after evaluate() has resolved; executors
+    // that send it elsewhere copy it (stripJob, bullmq). params is the candidate's own, built
+    // when an executor first reads it: one that needs only the numbers takes `values` (packed
+    // module chunks, built-ins).
+    const replayed = records.some((r) => r !== undefined);
+    const jobs: EvaluationJob[] = replayed ? candidates.filter((_, k) => !records[k]) : candidates;
     if (jobs.length > 0) {
       let results: EvaluationResult[] | null;
       try {
@@ -231,17 +225,7 @@ class Run implements RunHandle {
           records[k] = null; // ended by the stop: run again on resume
           return;
         }
-        const record: JournalRecord = {
-          index: c.index,
-          generation: c.generation,
-          // Read by a JSON journal line, a failure's event, a replay: not by a binary row.
-          get params() {
-            return c.params;
-          },
-          fitness: result.fitness,
-          ms: Math.round(result.ms * 1000) / 1000,
-          worker: result.worker,
-        };
+        const record = new EvaluatedRecord(c, result);
         if (result.extras && Object.keys(result.extras).length) record.extras = result.extras;
         if (result.error) record.error = result.error;
         if (result.stderrTail) record.stderrTail = result.stderrTail;

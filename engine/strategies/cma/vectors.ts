@@ -1,21 +1,4 @@
-/** Above this many numbers in all, each vector gets a backing store of its own (see newVectors). */
-const SHARED_BUFFER_LIMIT = 2048;
-
-/** `count` vectors of length n, one after another in `buffer`. */
-function viewsOf(buffer: ArrayBuffer, count: number, n: number): Float64Array[] {
-  return Array.from({ length: count }, (_, k) => new Float64Array(buffer, 8 * k * n, n));
-}
-
-/**
- * `count` zeroed vectors of length n. Each typed array with its own backing store costs V8 about
- * a microsecond, which dominates a generation at n ≈ 10; small sets therefore share one buffer
- * (views). Large ones get separate buffers, so that structured-cloning one vector never copies
- * its siblings.
- */
-export function newVectors(count: number, n: number): Float64Array[] {
-  if (count * n > SHARED_BUFFER_LIMIT) return Array.from({ length: count }, () => new Float64Array(n));
-  return viewsOf(new ArrayBuffer(8 * count * n), count, n);
-}
+import { SHARED_BUFFER_LIMIT, viewsOf } from '../../core/number-arrays';
 
 /**
  * The first `count` rows of length n of `source` as separate vectors, by the rule of newVectors.

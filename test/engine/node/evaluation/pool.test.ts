@@ -156,6 +156,21 @@ describe('evaluation pool', () => {
     );
   });
 
+  it('inline: a stop while an async objective awaits lets it finish and starts none of the rest', async () => {
+    const evaluator = await createEvaluator(
+      { module: join(fixtures, 'slow-async.mjs'), inline: true },
+      options(1),
+    );
+    const pending = evaluator.evaluate(grid(5));
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the first evaluation awaits its timer
+    await evaluator.close();
+    const results = await pending;
+    expect(results[0].fitness).toBeCloseTo(grid(1)[0].params.x ** 2, 12);
+    expect(results.slice(1).map((r) => [r.fitness, r.error])).toEqual(
+      Array.from({ length: 4 }, () => [null, 'cancelled: the run stopped before this evaluation started']),
+    );
+  });
+
   it('input "vector": a Float64Array of the values in declaration order, its own copy, in a thread and inline', async () => {
     const module = join(fixtures, 'vector.mjs');
     const values = [Float64Array.of(3, -2), Float64Array.of(1, 0)];

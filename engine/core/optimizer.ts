@@ -293,6 +293,7 @@ export class Optimizer {
   private initStrategy(options: Record<string, OptionValue>, start: Float64Array): unknown {
     return this.strategy.init(this.rng, Float64Array.from(start), options, {
       stdDevFloor: this.space.stdDevFloor(),
+      stdDevCeiling: this.space.stdDevCeiling(),
     });
   }
 

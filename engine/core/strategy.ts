@@ -39,6 +39,12 @@ export interface InitContext {
    * Non-zero for integer parameters so their rounded values keep moving.
    */
   stdDevFloor?: Float64Array;
+  /**
+   * Upper bound on the sampling standard deviation per coordinate (internal units, Infinity =
+   * none): a third of the range for bounded parameters (pycma's `maxstd_boundrange`), beyond
+   * which the boundary map folds most samples back into the box.
+   */
+  stdDevCeiling?: Float64Array;
 }
 
 export interface Distribution {

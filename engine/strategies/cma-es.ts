@@ -20,6 +20,10 @@
  * definite; the sampling distribution follows at the next eigendecomposition. When the other
  * coordinates keep converging this drives the condition number up until the
  * `strategy-converged` stop below ends the local run (IPOP/BIPOP then restart).
+ *
+ * Bounded parameters (`context.stdDevCeiling`, a third of the range): any coordinate with
+ * σ·√C_ii above its ceiling is scaled down to it, C ← F·C·F (cma/std-dev-ceiling.ts), as
+ * pycma's default `maxstd_boundrange` does; B and D are then decomposed afresh.
  */
 import type { Rng } from '../core/rng';
 import {
@@ -42,6 +46,7 @@ import {
 } from './cma/packed';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { raiseVariancesToFloor } from './cma/variance-floor';
+import { lowerCovarianceToCeiling } from './cma/std-dev-ceiling';
 import { scratchArena } from './cma/scratch';
 import { newVectors } from '../core/number-arrays';
 import { reuseVector } from './cma/vectors';
@@ -77,6 +82,8 @@ export interface CmaEsState {
   /** The z_k ~ N(0, I) behind the last asked candidates, λ×n (null before the first ask). */
   noise: Float64Array | null;
   stdDevFloor: Float64Array | null;
+  /** Largest σ·√C_ii per coordinate (bounded parameters), or null; absent in older checkpoints. */
+  stdDevCeiling?: Float64Array | null;
   /** Set when the numerics broke down (failed or indefinite decomposition, non-finite σ). */
   trouble: string | null;
 }
@@ -214,6 +221,7 @@ function copyOf(state: CmaEsState): CmaEsState {
     conditionNumber: state.conditionNumber,
     noise: state.noise,
     stdDevFloor: state.stdDevFloor,
+    stdDevCeiling: state.stdDevCeiling,
     trouble: state.trouble,
   };
 }
@@ -235,14 +243,17 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     });
     const eigenInterval = opts.eigenInterval > 0 ? opts.eigenInterval : automaticEigenInterval(parameters);
     const floor = context?.stdDevFloor ? Float64Array.from(context.stdDevFloor) : null;
+    const ceiling = context?.stdDevCeiling ? Float64Array.from(context.stdDevCeiling) : null;
     const covariance = packedIdentity(n);
+    const pathC = new Float64Array(n);
     let decomposition: Decomposition = {
       basis: identity(n),
       scales: new Float64Array(n).fill(1),
       conditionNumber: 1,
       trouble: null,
     };
-    if (raiseVariancesToFloor(covariance, packedDiagonal, opts.stepSize, floor))
+    const raised = raiseVariancesToFloor(covariance, packedDiagonal, opts.stepSize, floor);
+    if (lowerCovarianceToCeiling(covariance, n, opts.stepSize, ceiling, pathC) || raised)
       decomposition = decompose(n, covariance);
     return {
       dimension: n,
@@ -252,7 +263,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       mean: Float64Array.from(start),
       stepSize: opts.stepSize,
       pathSigma: new Float64Array(n),
-      pathC: new Float64Array(n),
+      pathC,
       covariance,
       basis: decomposition.basis,
       scales: decomposition.scales,
@@ -260,6 +271,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       conditionNumber: decomposition.conditionNumber,
       noise: null,
       stdDevFloor: floor,
+      stdDevCeiling: ceiling,
       trouble: decomposition.trouble,
     };
   },
@@ -345,16 +357,20 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     }
 
     // Eq. (47): C ← (1 + c1·δ(h_σ) − c1 − cμ·Σw_j)·C + c1·p_c·p_cᵀ + cμ·Σ w°_i·y_{i:λ}·y_{i:λ}ᵀ,
-    // then the variance floor of integer parameters.
+    // then the variance floor of integer parameters and the ceiling of bounded ones.
+    let lowered = false;
     const out = reuseVector(spare?.covariance, packedLength(n), state.covariance);
-    const covariance = update.apply(decay, out, (c) =>
-      raiseVariancesToFloor(c, packedDiagonal, stepSize, state.stdDevFloor),
-    );
+    const covariance = update.apply(decay, out, (c) => {
+      const raised = raiseVariancesToFloor(c, packedDiagonal, stepSize, state.stdDevFloor);
+      lowered = lowerCovarianceToCeiling(c, n, stepSize, state.stdDevCeiling, pathC);
+      return raised || lowered;
+    });
 
     let { basis, scales, conditionNumber, eigenGeneration, trouble } = state;
     if (!Number.isFinite(stepSize) || stepSize <= 0)
       trouble ??= 'step size is no longer a positive finite number';
-    if (generation - eigenGeneration >= state.eigenInterval) {
+    // A ceiling changed C by more than a generation's update does: B and D follow at once.
+    if (lowered || generation - eigenGeneration >= state.eigenInterval) {
       const decomposition = decompose(n, covariance);
       ({ basis, scales, conditionNumber } = decomposition);
       trouble ??= decomposition.trouble;
@@ -377,6 +393,7 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
       conditionNumber,
       noise: null,
       stdDevFloor: state.stdDevFloor,
+      stdDevCeiling: state.stdDevCeiling,
       trouble,
     };
     // The spare state's z_k are free now; never the ones just used (a caller may hand `state` back).

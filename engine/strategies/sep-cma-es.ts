@@ -11,7 +11,9 @@
  * between parameters (a rotated ellipsoid stays hard).
  *
  * Integer parameters (`context.stdDevFloor`): after each update any C_ii with
- * σ·√C_ii < floor_i is raised to (floor_i/σ)², as in cma-es.ts.
+ * σ·√C_ii < floor_i is raised to (floor_i/σ)², as in cma-es.ts. Bounded parameters
+ * (`context.stdDevCeiling`): any σ·√C_ii above ceiling_i is lowered to it, with p_c scaled alike
+ * (cma/std-dev-ceiling.ts).
  */
 import type { Rng } from '../core/rng';
 import {
@@ -26,6 +28,7 @@ import { populationSizeOption, stepSizeOption } from './cma/options';
 import { cmaParameters, MAX_CONDITION, type CmaParameters } from './cma/parameters';
 import { scratchArena } from './cma/scratch';
 import { raiseVariancesToFloor, varianceAt } from './cma/variance-floor';
+import { lowerVariancesToCeiling } from './cma/std-dev-ceiling';
 import { newVectors } from '../core/number-arrays';
 import { copyRows, reuseVector } from './cma/vectors';
 import { rankByFitness } from './shared/fitness-shaping';
@@ -43,6 +46,8 @@ export interface SepCmaEsState {
   /** The diagonal of C. */
   variances: Float64Array;
   stdDevFloor: Float64Array | null;
+  /** Largest σ·√C_ii per coordinate (bounded parameters), or null; absent in older checkpoints. */
+  stdDevCeiling?: Float64Array | null;
   trouble: string | null;
 }
 
@@ -83,8 +88,11 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
   init(_rng: Rng, start: Float64Array, opts: SepCmaEsOptions, context?: InitContext): SepCmaEsState {
     const n = start.length;
     const floor = context?.stdDevFloor ? Float64Array.from(context.stdDevFloor) : null;
+    const ceiling = context?.stdDevCeiling ? Float64Array.from(context.stdDevCeiling) : null;
     const variances = new Float64Array(n).fill(1);
+    const pathC = new Float64Array(n);
     raiseVariancesToFloor(variances, varianceAt, opts.stepSize, floor);
+    lowerVariancesToCeiling(variances, opts.stepSize, ceiling, pathC);
     return {
       dimension: n,
       parameters: cmaParameters(n, opts.populationSize, {
@@ -95,9 +103,10 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
       mean: Float64Array.from(start),
       stepSize: opts.stepSize,
       pathSigma: new Float64Array(n),
-      pathC: new Float64Array(n),
+      pathC,
       variances,
       stdDevFloor: floor,
+      stdDevCeiling: ceiling,
       trouble: null,
     };
   },
@@ -230,6 +239,7 @@ export const sepCmaEs = defineStrategy<SepCmaEsState, SepCmaEsOptions>({
       variances[j] = v;
     }
     raiseVariancesToFloor(variances, varianceAt, stepSize, state.stdDevFloor);
+    lowerVariancesToCeiling(variances, stepSize, state.stdDevCeiling, pathC);
     let trouble = state.trouble;
     for (let j = 0; j < n; j++) {
       const v = variances[j];

@@ -188,6 +188,19 @@ describe('SearchSpace', () => {
     expect(floor[1]).toBe(0);
   });
 
+  it('caps the standard deviation of bounded parameters at a third of the range (pycma’s maxstd_boundrange)', () => {
+    expect(new SearchSpace([{ name: 'free' }]).stdDevCeiling()).toBeUndefined();
+    const space = new SearchSpace([
+      { name: 'gain', lower: 0, upper: 1 },
+      { name: 'free' },
+      { name: 'rate', lower: 1e-4, upper: 1, scale: 'log' },
+      { name: 'stages', lower: 1, upper: 8, type: 'integer' },
+    ]);
+    expect(Array.from(space.stdDevCeiling()!)).toEqual([1 / 3, Infinity, 1 / 3, 1 / 3]);
+    // The integer floor stays below the ceiling, so the two never conflict.
+    expect(Math.max(...space.stdDevFloor()!)).toBeLessThan(1 / 3);
+  });
+
   it('passes fixed parameters through without a coordinate', () => {
     const space = new SearchSpace([
       { name: 'a', lower: 0, upper: 1 },

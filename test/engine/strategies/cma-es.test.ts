@@ -294,6 +294,44 @@ describe('cma-es state', () => {
     // The real parameters still converged.
     expect(optimizer.best!.fitness).toBeLessThan(1e-6);
   });
+  it('keeps bounded parameters within a third of the range: σ·√C_ii never exceeds the ceiling', () => {
+    // A linear function on a box whose optimum lies on a face of the fold: σ would keep growing.
+    const n = 3;
+    const ceiling = Float64Array.from({ length: n }, (_, i) => (i === 2 ? Infinity : 1 / 3));
+    const rng = createRng(9);
+    let state = cmaEs.init(rng, new Float64Array(n).fill(0.5), defaults(n, { stepSize: 0.5 }), {
+      stdDevCeiling: ceiling,
+    });
+    let largest = 0;
+    let unboundedLargest = 0;
+    for (let g = 0; g < 60; g++) {
+      const asked = cmaEs.ask(rng, state);
+      for (const x of asked.candidates) expect(x.every(Number.isFinite)).toBe(true);
+      state = cmaEs.tell(
+        asked.state,
+        asked.candidates,
+        Float64Array.from(asked.candidates, (x) => -x[0] - x[1] - x[2]),
+      ).state;
+      const c = fullCovariance(state);
+      for (let i = 0; i < 2; i++)
+        largest = Math.max(largest, (state.stepSize * Math.sqrt(c[i * n + i])) / ceiling[i]);
+      unboundedLargest = Math.max(unboundedLargest, state.stepSize * Math.sqrt(c[2 * n + 2]));
+      expect(state.trouble).toBeNull();
+    }
+    expect(largest).toBeLessThanOrEqual(1 + 1e-12);
+    expect(largest).toBeGreaterThan(0.999); // it was reached, so it was applied
+    expect(unboundedLargest).toBeGreaterThan(10); // the unbounded coordinate is not held back
+    expect(Math.min(...state.scales)).toBeGreaterThan(0);
+  });
+
+  it('applies the ceiling through the optimizer for bounded parameters only', () => {
+    const space = new SearchSpace([{ name: 'a', lower: -5, upper: 5 }, { name: 'b' }]);
+    const optimizer = Optimizer.create({ strategy, space, seed: 3, options: { stepSize: 0.9 } });
+    optimizer.ask();
+    const { stdDevs } = optimizer.distribution();
+    expect(stdDevs![0]).toBeCloseTo(1 / 3, 12);
+    expect(stdDevs![1]).toBeCloseTo(0.9, 12);
+  });
 });
 
 describe('cma-es stop conditions', () => {

@@ -146,6 +146,25 @@ describe('sep-cma-es', () => {
     expect(minRatio).toBeGreaterThanOrEqual(1 - 1e-12);
   });
 
+  it('keeps bounded parameters within their standard-deviation ceiling', () => {
+    const ceiling = Float64Array.from([1 / 3, 1 / 3, Infinity]);
+    const rng = createRng(5);
+    let state: SepCmaEsState = sepCmaEs.init(rng, new Float64Array(3).fill(0.5), options(3), {
+      stdDevCeiling: ceiling,
+    });
+    let largest = 0;
+    for (let g = 0; g < 60; g++) {
+      const asked = sepCmaEs.ask(rng, state);
+      const fitness = Float64Array.from(asked.candidates, (x) => -x[0] - x[1] - x[2]);
+      state = sepCmaEs.tell(asked.state, asked.candidates, fitness).state;
+      for (let i = 0; i < 2; i++)
+        largest = Math.max(largest, state.stepSize * Math.sqrt(state.variances[i]) * 3);
+    }
+    expect(largest).toBeLessThanOrEqual(1 + 1e-12);
+    expect(largest).toBeGreaterThan(0.999);
+    expect(state.stepSize * Math.sqrt(state.variances[2])).toBeGreaterThan(10);
+  });
+
   it('names its stop conditions', () => {
     const state = sepCmaEs.init(createRng(1), new Float64Array(4), options(4));
     expect(sepCmaEs.shouldStop!(state)).toBeUndefined();

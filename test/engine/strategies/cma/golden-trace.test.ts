@@ -7,7 +7,9 @@
  * except for the automatic eigendecomposition interval of issue 17's small-n gap (cma-es.ts,
  * LAZY_GAP_FACTOR): 2 → 5 generations at n = 10, 2 → 6 at n = 17, 5 → 10 at n = 40 changes the
  * automatic rows there (search quality in the comment at LAZY_GAP_FACTOR); the rows that force
- * the previous interval keep the hashes recorded before, so nothing else changed.
+ * the previous interval keep the hashes recorded before, so nothing else changed. The row with
+ * `ceiling` (bounded parameters' σ·√C_ii ≤ 1/3, cma/std-dev-ceiling.ts; σ0 = 0.5 is above it)
+ * was added with that rule; the rows without a ceiling did not change.
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -22,6 +24,8 @@ interface TraceCase {
   recycle: boolean;
   /** An integer-parameter variance floor on every other coordinate. */
   floor: boolean;
+  /** A bounded-parameter standard-deviation ceiling of 1/3 on every coordinate. */
+  ceiling?: boolean;
   active: boolean;
   lambda?: number;
   /** Forced eigendecomposition interval (default 0: automatic). */
@@ -40,9 +44,13 @@ function traceHash(c: TraceCase): string {
     eigenInterval: c.eigenInterval ?? 0,
   };
   const start = Float64Array.from({ length: n }, (_, i) => 0.3 + 0.01 * i);
-  const context: InitContext | undefined = c.floor
-    ? { stdDevFloor: Float64Array.from({ length: n }, (_, i) => (i % 2 ? 1e-3 : 0)) }
-    : undefined;
+  const context: InitContext | undefined =
+    c.floor || c.ceiling
+      ? {
+          stdDevFloor: c.floor ? Float64Array.from({ length: n }, (_, i) => (i % 2 ? 1e-3 : 0)) : undefined,
+          stdDevCeiling: c.ceiling ? new Float64Array(n).fill(1 / 3) : undefined,
+        }
+      : undefined;
   let state = strategy.init(rng, start, options, context);
   let spare: Float64Array[] | undefined;
   let spareState: unknown;
@@ -70,6 +78,7 @@ describe('CMA-ES golden seeded traces', () => {
     [{ n: 2, generations: 800, recycle: true, floor: false, active: true }, '52ba768ee7914a1f'],
     [{ n: 2, generations: 800, recycle: true, floor: true, active: true }, '1edfe3cb20d32226'],
     [{ n: 5, generations: 800, recycle: false, floor: false, active: true }, '16592fb2aec8a162'],
+    [{ n: 5, generations: 800, recycle: true, floor: true, active: true, ceiling: true }, '88ea8f664be59f88'],
     [{ n: 10, generations: 800, recycle: true, floor: false, active: true }, '1b0581704c113b12'],
     [
       { n: 10, generations: 800, recycle: true, floor: false, active: true, eigenInterval: 2 },

@@ -375,8 +375,12 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     let { basis, scales, conditionNumber, eigenGeneration, trouble } = state;
     if (!Number.isFinite(stepSize) || stepSize <= 0)
       trouble ??= 'step size is no longer a positive finite number';
-    // A ceiling changed C by more than a generation's update does: B and D follow at once.
-    if (lowered || generation - eigenGeneration >= state.eigenInterval) {
+    // A ceiling changed C by more than a generation's update does: B and D follow at once,
+    // or within a tenth of the interval (every generation up to n ≈ 20; at n = 2 000, where a
+    // decomposition takes seconds, a parameter the objective ignores would otherwise hit its
+    // ceiling, and force one, every generation).
+    const since = generation - eigenGeneration;
+    if (since >= state.eigenInterval || (lowered && since >= Math.ceil(state.eigenInterval / 10))) {
       const decomposition = decompose(n, covariance);
       ({ basis, scales, conditionNumber } = decomposition);
       trouble ??= decomposition.trouble;

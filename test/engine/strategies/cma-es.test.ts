@@ -324,6 +324,31 @@ describe('cma-es state', () => {
     expect(Math.min(...state.scales)).toBeGreaterThan(0);
   });
 
+  it('re-decomposes after a ceiling at most every tenth of the eigendecomposition interval', () => {
+    // f is linear in x0: its σ·√C_00 keeps growing into the ceiling, generation after generation.
+    const n = 6;
+    const rng = createRng(4);
+    const ceiling = new Float64Array(n).fill(1 / 3);
+    let state = cmaEs.init(
+      rng,
+      new Float64Array(n).fill(0.5),
+      defaults(n, { stepSize: 0.3, eigenInterval: 20 }),
+      {
+        stdDevCeiling: ceiling,
+      },
+    );
+    const decomposedAt: number[] = [];
+    for (let g = 0; g < 60; g++) {
+      const asked = cmaEs.ask(rng, state);
+      const f = Float64Array.from(asked.candidates, (x) => x[0] + x.slice(1).reduce((a, v) => a + v * v, 0));
+      state = cmaEs.tell(asked.state, asked.candidates, f).state;
+      if (state.eigenGeneration === state.generation) decomposedAt.push(state.generation);
+    }
+    const gaps = decomposedAt.slice(1).map((g, k) => g - decomposedAt[k]);
+    expect(decomposedAt.length).toBeGreaterThan(6); // the ceiling forced more than the interval's 3
+    expect(Math.min(...gaps)).toBe(2);
+  });
+
   it('applies the ceiling through the optimizer for bounded parameters only', () => {
     const space = new SearchSpace([{ name: 'a', lower: -5, upper: 5 }, { name: 'b' }]);
     const optimizer = Optimizer.create({ strategy, space, seed: 3, options: { stepSize: 0.9 } });

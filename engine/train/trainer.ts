@@ -76,6 +76,11 @@ export interface Trainer<
   ): Told<State>;
   /** The model weights to validate and export now (for ES/REINFORCE: the distribution's mean). */
   weights(state: State): Float64Array;
+  /**
+   * A state read back from a checkpoint in the form this version keeps (see Strategy.revive);
+   * the same state when it already is.
+   */
+  revive?(state: State): State;
 }
 
 export function defineTrainer<State, Options extends Record<string, OptionValue>>(

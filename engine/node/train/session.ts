@@ -363,7 +363,8 @@ export async function resumeTraining(
   if (checkpointText !== undefined) {
     const { rng: rngState, trainer, ...saved } = JSON.parse(checkpointText) as Checkpoint;
     rng = restoreRng(rngState);
-    trainerState = decodeState(trainer);
+    const decoded = decodeState(trainer);
+    trainerState = getTrainer(problem.trainer.name).revive?.(decoded) ?? decoded;
     progress = saved;
   }
   const kept = readJournal(dir).filter((line) => line.step <= progress.step);

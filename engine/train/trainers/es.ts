@@ -23,12 +23,6 @@ export interface EsState {
 /** A step size that suits Glorot-scaled weights, used when the options do not set one. */
 const defaultStepSize = 0.05;
 
-/** The strategy's state, in this version's form when a train checkpoint holds an older one. */
-function currentStrategyState(state: EsState): unknown {
-  const strategy = getStrategy(state.options.strategy);
-  return strategy.revive ? strategy.revive(state.strategyState) : state.strategyState;
-}
-
 export const es = defineTrainer<EsState, EsOptions>({
   id: 'es',
   title: 'Evolution strategy over the weights',
@@ -57,7 +51,7 @@ export const es = defineTrainer<EsState, EsOptions>({
     };
   },
   ask(rng, context, state, batch) {
-    const asked = getStrategy(state.options.strategy).ask(rng, currentStrategyState(state));
+    const asked = getStrategy(state.options.strategy).ask(rng, state.strategyState);
     const candidates = asked.candidates.map((c) => Float64Array.from(c));
     return {
       queries: candidateQueries(context, candidates, batch),
@@ -72,7 +66,7 @@ export const es = defineTrainer<EsState, EsOptions>({
     const worst = Math.max(...finite);
     const fitness = Float64Array.from(losses, (l) => (Number.isFinite(l) ? l : worst + Math.abs(worst) + 1));
     const strategy = getStrategy(state.options.strategy);
-    const told = strategy.tell(currentStrategyState(state), state.candidates, fitness);
+    const told = strategy.tell(state.strategyState, state.candidates, fitness);
     return {
       state: { ...state, strategyState: told.state, candidates: [] },
       metrics: {
@@ -83,5 +77,10 @@ export const es = defineTrainer<EsState, EsOptions>({
     };
   },
   weights: (state) =>
-    Float64Array.from(getStrategy(state.options.strategy).distribution(currentStrategyState(state)).mean),
+    Float64Array.from(getStrategy(state.options.strategy).distribution(state.strategyState).mean),
+  /** The strategy's state in this version's form (a train checkpoint may hold an older one). */
+  revive(state) {
+    const strategy = getStrategy(state.options.strategy);
+    return strategy.revive ? { ...state, strategyState: strategy.revive(state.strategyState) } : state;
+  },
 });

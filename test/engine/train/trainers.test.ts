@@ -8,6 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { trainInProcess, validationLoss } from '../../../engine/train/in-process';
 import { backpropThroughF } from '../../../engine/train/trainers/backprop';
 import { differenceSlopes, fdBackprop } from '../../../engine/train/trainers/fd-backprop';
+import { createRng } from '../../../engine/core/rng';
+import { unpackSymmetric } from '../../../engine/strategies/cma/packed';
+import type { CmaEsState } from '../../../engine/strategies/cma-es';
+import { es, type EsState } from '../../../engine/train/trainers/es';
 import { rotationBlackBox, rotationRun } from './rotation-setup';
 
 describe('trainers on the rotation example', () => {
@@ -29,6 +33,26 @@ describe('trainers on the rotation example', () => {
     },
     60_000,
   );
+
+  it('es revives a CMA-ES state from a checkpoint written before C was packed, to the same steps', () => {
+    const run = rotationRun('es', { strategy: 'cma-es' }, 4, { steps: 1 });
+    const state = run.state as EsState;
+    const packed = state.strategyState as CmaEsState;
+    const n = packed.dimension;
+    const old: EsState = {
+      ...state,
+      strategyState: {
+        ...packed,
+        covariance: unpackSymmetric(packed.covariance, n, new Float64Array(n * n)),
+      },
+    };
+    const revived = es.revive!(old);
+    expect((revived.strategyState as CmaEsState).covariance).toEqual(packed.covariance);
+    const batch = [0, 1, 2];
+    const a = es.ask(createRng(8), run.context, state, batch);
+    const b = es.ask(createRng(8), run.context, revived, batch);
+    expect(b.queries).toEqual(a.queries);
+  });
 
   it('the same seed gives the same model', () => {
     const a = trainInProcess(rotationRun('reinforce', {}, 3, { steps: 20 }));

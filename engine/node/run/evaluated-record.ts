@@ -15,11 +15,11 @@ export class EvaluatedRecord implements JournalRecord {
   readonly fitness: number | null;
   readonly ms: number;
   readonly worker: number;
-  declare extras?: Record<string, unknown>;
-  declare error?: string;
-  declare stderrTail?: string;
-  declare host?: string;
-  declare stdoutTail?: string;
+  declare readonly extras?: Record<string, unknown>;
+  declare readonly error?: string;
+  declare readonly stderrTail?: string;
+  declare readonly host?: string;
+  declare readonly stdoutTail?: string;
   readonly #candidate: Candidate;
 
   constructor(candidate: Candidate, result: EvaluationResult) {
@@ -28,6 +28,12 @@ export class EvaluatedRecord implements JournalRecord {
     this.fitness = result.fitness;
     this.ms = Math.round(result.ms * 1000) / 1000;
     this.worker = result.worker;
+    // Only what the result has, in this order: the line's keys after `worker`.
+    if (result.extras && Object.keys(result.extras).length) this.extras = result.extras;
+    if (result.error) this.error = result.error;
+    if (result.stderrTail) this.stderrTail = result.stderrTail;
+    if (result.host) this.host = result.host;
+    if (result.stdoutTail) this.stdoutTail = result.stdoutTail;
     this.#candidate = candidate;
   }
 

@@ -226,11 +226,6 @@ class Run implements RunHandle {
           return;
         }
         const record = new EvaluatedRecord(c, result);
-        if (result.extras && Object.keys(result.extras).length) record.extras = result.extras;
-        if (result.error) record.error = result.error;
-        if (result.stderrTail) record.stderrTail = result.stderrTail;
-        if (result.host) record.host = result.host;
-        if (result.stdoutTail) record.stdoutTail = result.stdoutTail;
         records[k] = record;
         this.journal.append(record, c.values);
       });

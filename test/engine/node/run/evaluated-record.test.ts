@@ -18,9 +18,8 @@ function candidate(reads: { count: number }): Candidate {
 describe('EvaluatedRecord', () => {
   it('writes the journal line the record literal wrote: keys in order, params only when read', () => {
     const reads = { count: 0 };
-    const record = new EvaluatedRecord(candidate(reads), { fitness: 2.25, ms: 0.12345, worker: 1 });
-    record.extras = { note: 'x' };
-    record.error = 'partial';
+    const result = { fitness: 2.25, ms: 0.12345, worker: 1, extras: { note: 'x' }, error: 'partial' };
+    const record = new EvaluatedRecord(candidate(reads), result);
     expect(reads.count).toBe(0);
     expect(Object.keys(record)).toEqual([
       'index',
@@ -35,6 +34,14 @@ describe('EvaluatedRecord', () => {
       '{"index":7,"generation":2,"params":{"a":1.5,"b":-3},"fitness":2.25,"ms":0.123,"worker":1,"extras":{"note":"x"},"error":"partial"}',
     );
     expect(reads.count).toBe(1);
+    const bare = new EvaluatedRecord(candidate(reads), {
+      fitness: 1,
+      ms: 1,
+      worker: 0,
+      extras: {},
+      error: '',
+    });
+    expect(Object.keys(bare)).toEqual(['index', 'generation', 'fitness', 'ms', 'worker']); // empty ones left out
     const failed = new EvaluatedRecord(candidate(reads), { fitness: null, ms: 1, worker: 0 });
     expect(JSON.stringify(failed)).toBe(
       '{"index":7,"generation":2,"params":{"a":1.5,"b":-3},"fitness":null,"ms":1,"worker":0}',

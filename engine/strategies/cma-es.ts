@@ -23,7 +23,8 @@
  *
  * Bounded parameters (`context.stdDevCeiling`, a third of the range): any coordinate with
  * σ·√C_ii above its ceiling is scaled down to it, C ← F·C·F (cma/std-dev-ceiling.ts), as
- * pycma's default `maxstd_boundrange` does; B and D are then decomposed afresh.
+ * pycma's default `maxstd_boundrange` does; B and D then follow within a tenth of the
+ * eigendecomposition interval (at once up to n ≈ 20; see tell).
  */
 import type { Rng } from '../core/rng';
 import {

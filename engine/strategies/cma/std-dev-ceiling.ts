@@ -16,27 +16,30 @@ import { packedDiagonal, packedRow } from './packed';
 import { scratchArena } from './scratch';
 import { varianceAt } from './variance-floor';
 
+const factorScratch = scratchArena();
+
 /**
- * The factors f_i = ceiling_i/(σ·√v_i) where σ·√v_i > ceiling_i, else 1, written to `factors`,
- * for the variances v_i at `variances[at(i)]`. Returns whether any is below 1.
+ * The factors f_i = ceiling_i/(σ·√v_i) where σ·√v_i > ceiling_i, else 1, for the n variances
+ * v_i at `variances[at(i)]` (a scratch vector, valid until the next call); null when there is
+ * no ceiling or every factor is 1.
  */
 function ceilingFactors(
   variances: Float64Array,
+  n: number,
   at: (i: number) => number,
   stepSize: number,
-  ceiling: Float64Array,
-  factors: Float64Array,
-): boolean {
+  ceiling: Float64Array | null | undefined,
+): Float64Array | null {
+  if (!ceiling) return null;
+  const factors = factorScratch(n);
   let any = false;
   for (let i = 0; i < ceiling.length; i++) {
     const stdDev = stepSize * Math.sqrt(variances[at(i)]);
     factors[i] = stdDev > ceiling[i] ? ceiling[i] / stdDev : 1;
     if (factors[i] !== 1) any = true;
   }
-  return any;
+  return any ? factors : null;
 }
-
-const factorScratch = scratchArena();
 
 /**
  * A full covariance (its packed lower triangle, cma/packed.ts) and its path p_c: C ← F·C·F and
@@ -50,9 +53,8 @@ export function lowerCovarianceToCeiling(
   ceiling: Float64Array | null | undefined,
   pathC: Float64Array,
 ): boolean {
-  if (!ceiling) return false;
-  const factors = factorScratch(n);
-  if (!ceilingFactors(covariance, packedDiagonal, stepSize, ceiling, factors)) return false;
+  const factors = ceilingFactors(covariance, n, packedDiagonal, stepSize, ceiling);
+  if (!factors) return false;
   for (let i = 0; i < n; i++) {
     const fi = factors[i];
     const row = packedRow(i);
@@ -69,9 +71,8 @@ export function lowerVariancesToCeiling(
   ceiling: Float64Array | null | undefined,
   pathC: Float64Array,
 ): boolean {
-  if (!ceiling) return false;
-  const factors = factorScratch(variances.length);
-  if (!ceilingFactors(variances, varianceAt, stepSize, ceiling, factors)) return false;
+  const factors = ceilingFactors(variances, variances.length, varianceAt, stepSize, ceiling);
+  if (!factors) return false;
   for (let i = 0; i < variances.length; i++) {
     variances[i] *= factors[i] * factors[i];
     pathC[i] *= factors[i];

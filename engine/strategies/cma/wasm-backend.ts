@@ -219,10 +219,10 @@ export function covarianceUpdate(n: number, covariance: Float64Array, terms: num
     left: memory.cmaLeft,
     right: memory.cmaRight,
     apply(decay, out, adjust) {
+      const { cmaCovariance: c, cmaLeft: a, cmaRight: b } = at;
       if (blocks.length === 2) {
         // C usually stays in the memory from the last tell: copied in only when it is not.
         keepResident(residentCovariance, covariance, memory.cmaCovariance);
-        const { cmaCovariance: c, cmaLeft: a, cmaRight: b } = at;
         kernels.packedDecayAndOuterProducts(n, 0, n, c, decay, a, b, terms, c);
         out.set(memory.cmaCovariance);
         // An adjustment changes the JS copy only: then the next tell copies C in again.
@@ -236,7 +236,6 @@ export function covarianceUpdate(n: number, covariance: Float64Array, terms: num
         const [from, to] = [packedRow(first), packedRow(end)];
         const block = memory.cmaCovariance.subarray(0, to - from);
         block.set(covariance.subarray(from, to));
-        const { cmaCovariance: c, cmaLeft: a, cmaRight: b } = at;
         kernels.packedDecayAndOuterProducts(n, first, end - first, c, decay, a, b, terms, c);
         out.set(block, from);
       }

@@ -636,7 +636,8 @@ function rotatePair(row: usize, stride: usize, j: i32, c: f64, s: f64): void {
 
 /**
  * P = Qᵀ = H_2 H_3 ⋯ H_{n−1} for the eigensolver's Householder reduction: the reflector u_i is
- * row i (columns 0..i−1) of `w` with u_iᵀu_i/2 = norms[i] (0: no reflection). Row r of P is
+ * row i (columns 0..i−1) of `w`, a packed lower triangle (row i at entry i(i+1)/2), with
+ * u_iᵀu_i/2 = norms[i] (0: no reflection). P is n×n, row-major. Row r of P is
  * e_r·H_{r+1}⋯H_{n−1}, so rows are built in blocks that stay in cache while every reflector is
  * applied to the whole block, two rows per pass.
  */
@@ -650,7 +651,7 @@ export function accumulateReflectors(n: i32, w: usize, norms: usize, pm: usize):
     for (let i = max(2, r0 + 1); i < n; i++) {
       const h = load<f64>(norms + ((<usize>i) << 3));
       if (h == 0) continue;
-      const u = w + <usize>i * stride;
+      const u = w + (((<usize>i * (<usize>i + 1)) >> 1) << 3);
       const rEnd = min(r1, i);
       let r = r0;
       for (; r + 1 < rEnd; r += 2) {

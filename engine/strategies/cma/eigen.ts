@@ -4,7 +4,10 @@
  * Two classical stages (Golub & Van Loan, "Matrix Computations", 4th ed., §8.3):
  * 1. Householder reduction to tridiagonal form T = Qᵀ A Q (reflectors built from the last row
  *    upwards, applied to the lower triangle only: a symmetric mat-vec and a rank-2 update per
- *    step, 2n³/3 multiply-adds), then Q accumulated from the reflectors (another 2n³/3).
+ *    step, 2n³/3 multiply-adds), then Q accumulated from the reflectors (another 2n³/3). The
+ *    triangle is worked on packed (cma/packed.ts), as C is stored: copying C in is one memcpy,
+ *    and the work matrix is n(n+1)/2 numbers instead of n² (16 MB less at n = 2 000, kept for
+ *    the run in the WebAssembly memory, which never shrinks).
  * 2. Implicit symmetric QR steps on T (GVL Algorithm 8.3.2): a Givens rotation chases the bulge
  *    down the band, and the bottom off-diagonal is deflated once it is negligible.
  *
@@ -27,7 +30,7 @@
  */
 import { wasmKernels } from '../../wasm/kernels';
 import { regionCache, type Regions } from './region-cache';
-import { unpackSymmetric } from './packed';
+import { packedLength, packedRow } from './packed';
 
 /**
  * An off-diagonal entry e_k is dropped once |e_k| ≤ tol·(|d_k| + |d_k+1|). 16ε perturbs T by
@@ -39,7 +42,7 @@ const DEFLATION_TOLERANCE = 16 * 2 ** -52;
 
 interface Scratch {
   n: number;
-  work: Float64Array; // n×n: the matrix being reduced, then the Householder vectors
+  work: Float64Array; // packed lower triangle (cma/packed.ts): the matrix being reduced, then the Householder vectors
   rows: Float64Array; // n×n: P, the eigenvectors as rows
   diag: Float64Array;
   off: Float64Array;
@@ -63,7 +66,13 @@ type EigenRegion = 'eigenWork' | 'eigenRows' | 'eigenNorms' | 'eigenCosines' | '
 // whenever a regions() call elsewhere has moved a region or grown (and so detached) the memory.
 const eigenRegions = regionCache<EigenRegion>((n) => {
   const m = Math.max(1, n);
-  return { eigenWork: n * n, eigenRows: n * n, eigenNorms: m, eigenCosines: m, eigenSines: m };
+  return {
+    eigenWork: Math.max(1, packedLength(n)),
+    eigenRows: n * n,
+    eigenNorms: m,
+    eigenCosines: m,
+    eigenSines: m,
+  };
 });
 
 let scratch: Scratch | null = null;
@@ -106,8 +115,8 @@ function getScratch(n: number): Scratch {
  * by Σ|x|, which keeps Σx² clear of overflow and underflow) in place, so that H_i x = g·e_{i−1}
  * with H_i = I − u uᵀ/h. Stores the sub-diagonal entry and returns h = uᵀu/2 (0: no reflection).
  */
-function formReflector(n: number, w: Float64Array, i: number, s: Scratch): number {
-  const row = i * n;
+function formReflector(w: Float64Array, i: number, s: Scratch): number {
+  const row = packedRow(i);
   let scale = 0;
   for (let k = 0; k < i; k++) scale += Math.abs(w[row + k]);
   s.reflectorNorms[i] = 0;
@@ -134,13 +143,13 @@ function formReflector(n: number, w: Float64Array, i: number, s: Scratch): numbe
  * p = A u / h for the leading i×i block of the lower triangle of `w`, u = row i of `w`.
  * Two rows per pass, so each u_k and p_k loaded serves four multiply-adds.
  */
-function symmetricMatVec(n: number, w: Float64Array, i: number, h: number, p: Float64Array): void {
-  const row = i * n;
+function symmetricMatVec(w: Float64Array, i: number, h: number, p: Float64Array): void {
+  const row = packedRow(i);
   p.fill(0, 0, i);
   let j = 0;
   for (; j + 1 < i; j += 2) {
-    const r0 = j * n;
-    const r1 = r0 + n;
+    const r0 = packedRow(j);
+    const r1 = r0 + j + 1;
     const u0 = w[row + j];
     const u1 = w[row + j + 1];
     let dot0 = 0;
@@ -157,7 +166,7 @@ function symmetricMatVec(n: number, w: Float64Array, i: number, h: number, p: Fl
     p[j] += dot0 + w[r0 + j] * u0 + a10 * u1;
     p[j + 1] += dot1 + a10 * u0 + w[r1 + j + 1] * u1;
   }
-  if (j < i) matVecRow(n, w, row, j, p);
+  if (j < i) matVecRow(w, row, j, p);
   for (let k = 0; k < i; k++) p[k] /= h;
 }
 
@@ -165,8 +174,8 @@ function symmetricMatVec(n: number, w: Float64Array, i: number, h: number, p: Fl
  * Row j's share of p = A v for the lower triangle of `w`, v = the row of `w` starting at
  * `vector`: p_k += a_jk·v_j for k < j (the mirrored upper entries) and p_j += Σ_{k≤j} a_jk·v_k.
  */
-function matVecRow(n: number, w: Float64Array, vector: number, j: number, p: Float64Array): void {
-  const r0 = j * n;
+function matVecRow(w: Float64Array, vector: number, j: number, p: Float64Array): void {
+  const r0 = packedRow(j);
   const v0 = w[vector + j];
   let dot0 = 0;
   for (let k = 0; k < j; k++) {
@@ -178,21 +187,21 @@ function matVecRow(n: number, w: Float64Array, vector: number, j: number, p: Flo
 }
 
 /** Row j, columns 0..j, of A ← A − u qᵀ − q uᵀ (u = row i of `w`). */
-function rank2UpdateRow(n: number, w: Float64Array, i: number, q: Float64Array, j: number): void {
-  const row = i * n;
-  const rj = j * n;
+function rank2UpdateRow(w: Float64Array, i: number, q: Float64Array, j: number): void {
+  const row = packedRow(i);
+  const rj = packedRow(j);
   const uj = w[row + j];
   const qj = q[j];
   for (let k = 0; k <= j; k++) w[rj + k] -= uj * q[k] + qj * w[row + k];
 }
 
 /** A ← A − u qᵀ − q uᵀ on rows 0..rows−1 of the lower triangle (u = row i of `w`). */
-function symmetricRank2Update(n: number, w: Float64Array, i: number, q: Float64Array, rows: number): void {
-  const row = i * n;
+function symmetricRank2Update(w: Float64Array, i: number, q: Float64Array, rows: number): void {
+  const row = packedRow(i);
   let j = 0;
   for (; j + 1 < rows; j += 2) {
-    const r0 = j * n;
-    const r1 = r0 + n;
+    const r0 = packedRow(j);
+    const r1 = r0 + j + 1;
     const u0 = w[row + j];
     const u1 = w[row + j + 1];
     const q0 = q[j];
@@ -205,7 +214,7 @@ function symmetricRank2Update(n: number, w: Float64Array, i: number, q: Float64A
     }
     w[r1 + j + 1] -= 2 * u1 * q1;
   }
-  if (j < rows) rank2UpdateRow(n, w, i, q, j);
+  if (j < rows) rank2UpdateRow(w, i, q, j);
 }
 
 /**
@@ -214,21 +223,20 @@ function symmetricRank2Update(n: number, w: Float64Array, i: number, q: Float64A
  * which matters once the matrix no longer fits in cache.
  */
 function rank2UpdateThenMatVec(
-  n: number,
   w: Float64Array,
   i: number,
   q: Float64Array,
   h: number,
   p: Float64Array,
 ): void {
-  const row = i * n;
+  const row = packedRow(i);
   const m = i - 1;
-  const next = m * n;
+  const next = packedRow(m);
   p.fill(0, 0, m);
   let j = 0;
   for (; j + 1 < m; j += 2) {
-    const r0 = j * n;
-    const r1 = r0 + n;
+    const r0 = packedRow(j);
+    const r1 = r0 + j + 1;
     const u0 = w[row + j];
     const u1 = w[row + j + 1];
     const q0 = q[j];
@@ -259,8 +267,8 @@ function rank2UpdateThenMatVec(
     p[j + 1] += dot1 + a10 * v0 + a11 * v1;
   }
   if (j < m) {
-    rank2UpdateRow(n, w, i, q, j);
-    matVecRow(n, w, next, j, p);
+    rank2UpdateRow(w, i, q, j);
+    matVecRow(w, next, j, p);
   }
   for (let k = 0; k < m; k++) p[k] /= h;
 }
@@ -274,10 +282,10 @@ function tridiagonalize(n: number, w: Float64Array, s: Scratch): void {
   let p = s.vec;
   let pNext = s.vecNext;
   s.reflectorNorms.fill(0);
-  let h = n > 2 ? formReflector(n, w, n - 1, s) : 0;
-  if (h !== 0) symmetricMatVec(n, w, n - 1, h, p);
+  let h = n > 2 ? formReflector(w, n - 1, s) : 0;
+  if (h !== 0) symmetricMatVec(w, n - 1, h, p);
   for (let i = n - 1; i >= 2; i--) {
-    const row = i * n;
+    const row = packedRow(i);
     let hNext = 0;
     if (h !== 0) {
       // A' = H A H = A − u qᵀ − q uᵀ with q = p − (uᵀp / 2h) u.
@@ -285,21 +293,21 @@ function tridiagonalize(n: number, w: Float64Array, s: Scratch): void {
       for (let k = 0; k < i; k++) up += w[row + k] * p[k];
       const kappa = up / (2 * h);
       for (let k = 0; k < i; k++) p[k] -= kappa * w[row + k];
-      rank2UpdateRow(n, w, i, p, i - 1);
-      if (i - 1 >= 2) hNext = formReflector(n, w, i - 1, s);
-      if (hNext !== 0) rank2UpdateThenMatVec(n, w, i, p, hNext, pNext);
-      else symmetricRank2Update(n, w, i, p, i - 1);
+      rank2UpdateRow(w, i, p, i - 1);
+      if (i - 1 >= 2) hNext = formReflector(w, i - 1, s);
+      if (hNext !== 0) rank2UpdateThenMatVec(w, i, p, hNext, pNext);
+      else symmetricRank2Update(w, i, p, i - 1);
     } else {
-      if (i - 1 >= 2) hNext = formReflector(n, w, i - 1, s);
-      if (hNext !== 0) symmetricMatVec(n, w, i - 1, hNext, pNext);
+      if (i - 1 >= 2) hNext = formReflector(w, i - 1, s);
+      if (hNext !== 0) symmetricMatVec(w, i - 1, hNext, pNext);
     }
     const swap = p;
     p = pNext;
     pNext = swap;
     h = hNext;
   }
-  for (let i = 0; i < n; i++) s.diag[i] = w[i * n + i];
-  if (n > 1) s.off[0] = w[n];
+  for (let i = 0; i < n; i++) s.diag[i] = w[packedRow(i) + i];
+  if (n > 1) s.off[0] = w[1];
   // P = Qᵀ = H_2 H_3 ⋯ H_{n−1}, built from the reflectors in the rows of w (a kernel).
   wasmKernels().accumulateReflectors(n, s.at.eigenWork, s.at.eigenNorms, s.at.eigenRows);
 }
@@ -491,7 +499,7 @@ export function symmetricEigen(
   vectors: Float64Array,
 ): boolean {
   const s = getScratch(n);
-  s.work.set(a.subarray(0, n * n));
+  for (let i = 0; i < n; i++) s.work.set(a.subarray(i * n, i * n + i + 1), packedRow(i));
   return decomposeWork(n, s, values, vectors);
 }
 
@@ -503,7 +511,7 @@ export function symmetricEigenOfPacked(
   vectors: Float64Array,
 ): boolean {
   const s = getScratch(n);
-  unpackSymmetric(packed, n, s.work);
+  s.work.set(packed.subarray(0, packedLength(n)));
   return decomposeWork(n, s, values, vectors);
 }
 

@@ -5,8 +5,11 @@
  *                                   `plain` the journal keeps parameters inline (JSON); with
  *                                   `vector` the module takes a Float64Array (`input: "vector"`),
  *                                   `vector-inline` also on the run's thread (`inline: true`);
- *   cma <runDir> <seconds> [never]  CMA-ES, n = 2 000, built-in sphere; with `never` no
- *                                   checkpoint before the end (the reference).
+ *   cma <runDir> <seconds> [never|decompose]
+ *                                   CMA-ES, n = 2 000, built-in sphere; with `never` no
+ *                                   checkpoint before the end (the reference); with `decompose`
+ *                                   an eigendecomposition every 10 generations instead of every
+ *                                   few thousand, so that its memory falls inside the window.
  * Prints one JSON line: {"type":"done", baselineRss, maxRss, runMs, result, …}. baselineRss is
  * this process's RSS after loading the engine and a warm-up run of the same case at n = 10,
  * just before the measured run starts: what the measured run adds is maxRss − baselineRss.
@@ -40,7 +43,10 @@ function problemOf(mode: 'sep' | 'cma', dimension: number, seconds: number, vari
       name: `large-n-${mode}`,
       objective: mode === 'sep' ? sepObjective(variant) : { builtin: 'sphere' },
       parameters: Array.from({ length: dimension }, (_, i) => ({ name: `x${i}`, lower: -5, upper: 5 })),
-      strategy: { name: mode === 'sep' ? 'sep-cma-es' : 'cma-es' },
+      strategy: {
+        name: mode === 'sep' ? 'sep-cma-es' : 'cma-es',
+        ...(variant === 'decompose' ? { options: { eigenInterval: 10 } } : {}),
+      },
       budget: { evaluations: 100_000_000, seconds },
       seed: 1,
       workers: 1,
@@ -101,6 +107,7 @@ async function main(mode: 'sep' | 'cma', runDir: string, seconds: number, varian
       baselineRss,
       peaks,
       maxRss: process.resourceUsage().maxRSS * 1024,
+      endRss: process.memoryUsage().rss,
       journalBytes: size(join(runDir, 'journal.jsonl')),
       paramsBytes: size(join(runDir, 'params.f64')),
       checkpointCost: checkpoint.cost ?? null,
@@ -123,7 +130,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const [mode, runDir, seconds, variant] = process.argv.slice(2);
   if ((mode !== 'sep' && mode !== 'cma') || !runDir || !(Number(seconds) > 0)) {
     process.stderr.write(
-      'usage: large-n-child.ts sep|cma <runDir> <seconds> [plain|vector|vector-inline|never]\n',
+      'usage: large-n-child.ts sep|cma <runDir> <seconds> [plain|vector|vector-inline|never|decompose]\n',
     );
     process.exitCode = 2;
   } else {

@@ -637,65 +637,78 @@ function rotatePair(row: usize, stride: usize, j: i32, c: f64, s: f64): void {
 /**
  * P = Qᵀ = H_2 H_3 ⋯ H_{n−1} for the eigensolver's Householder reduction: the reflector u_i is
  * row i (columns 0..i−1) of `w`, a packed lower triangle (row i at entry i(i+1)/2), with
- * u_iᵀu_i/2 = norms[i] (0: no reflection). P is n×n, row-major. Row r of P is
- * e_r·H_{r+1}⋯H_{n−1}, so rows are built in blocks that stay in cache while every reflector is
- * applied to the whole block, two rows per pass.
+ * u_iᵀu_i/2 = norms[i] (0: no reflection). P is n×n, row-major, built by accumulateReflectorRows
+ * in blocks of rows that stay in cache while every reflector is applied to them.
  */
 export function accumulateReflectors(n: i32, w: usize, norms: usize, pm: usize): void {
   const stride = (<usize>n) << 3;
-  memory.fill(pm, 0, <usize>n * stride);
-  for (let r = 0; r < n; r++) store<f64>(pm + <usize>r * stride + ((<usize>r) << 3), 1.0);
-  const blockRows = max(8, 32768 / max(1, n));
+  const blockRows = reflectorBlockRows(n);
   for (let r0 = 0; r0 < n; r0 += blockRows) {
-    const r1 = min(n, r0 + blockRows);
-    for (let i = max(2, r0 + 1); i < n; i++) {
-      const h = load<f64>(norms + ((<usize>i) << 3));
-      if (h == 0) continue;
-      const u = w + (((<usize>i * (<usize>i + 1)) >> 1) << 3);
-      const rEnd = min(r1, i);
-      let r = r0;
-      for (; r + 1 < rEnd; r += 2) {
-        const p0 = pm + <usize>r * stride;
-        const p1 = p0 + stride;
-        let d0 = f64x2.splat(0);
-        let d1 = f64x2.splat(0);
-        let k = 0;
-        for (; k + 1 < i; k += 2) {
-          const o = (<usize>k) << 3;
-          const uk = v128.load(u + o);
-          d0 = f64x2.add(d0, f64x2.mul(v128.load(p0 + o), uk));
-          d1 = f64x2.add(d1, f64x2.mul(v128.load(p1 + o), uk));
-        }
-        let dot0 = f64x2.extract_lane(d0, 0) + f64x2.extract_lane(d0, 1);
-        let dot1 = f64x2.extract_lane(d1, 0) + f64x2.extract_lane(d1, 1);
-        if (k < i) {
-          const o = (<usize>k) << 3;
-          dot0 += load<f64>(p0 + o) * load<f64>(u + o);
-          dot1 += load<f64>(p1 + o) * load<f64>(u + o);
-        }
-        const t0 = f64x2.splat(dot0 / h);
-        const t1 = f64x2.splat(dot1 / h);
-        k = 0;
-        for (; k + 1 < i; k += 2) {
-          const o = (<usize>k) << 3;
-          const uk = v128.load(u + o);
-          v128.store(p0 + o, f64x2.sub(v128.load(p0 + o), f64x2.mul(t0, uk)));
-          v128.store(p1 + o, f64x2.sub(v128.load(p1 + o), f64x2.mul(t1, uk)));
-        }
-        if (k < i) {
-          const o = (<usize>k) << 3;
-          store<f64>(p0 + o, load<f64>(p0 + o) - (dot0 / h) * load<f64>(u + o));
-          store<f64>(p1 + o, load<f64>(p1 + o) - (dot1 / h) * load<f64>(u + o));
-        }
+    accumulateReflectorRows(n, w, norms, r0, min(n, r0 + blockRows), pm + <usize>r0 * stride);
+  }
+}
+
+/** Rows of P per block of accumulateReflectors (about 256 KB). */
+function reflectorBlockRows(n: i32): i32 {
+  return max(8, 32768 / max(1, n));
+}
+
+/**
+ * Rows r0 … r1 − 1 of P (see accumulateReflectors) into `out`, (r1 − r0)×n row-major: row r of P
+ * is e_r·H_{r+1}⋯H_{n−1}, so a block of rows needs every reflector but no other row. Two rows
+ * per pass.
+ */
+export function accumulateReflectorRows(n: i32, w: usize, norms: usize, r0: i32, r1: i32, out: usize): void {
+  const stride = (<usize>n) << 3;
+  memory.fill(out, 0, <usize>(r1 - r0) * stride);
+  for (let r = r0; r < r1; r++) store<f64>(out + <usize>(r - r0) * stride + ((<usize>r) << 3), 1.0);
+  for (let i = max(2, r0 + 1); i < n; i++) {
+    const h = load<f64>(norms + ((<usize>i) << 3));
+    if (h == 0) continue;
+    const u = w + (((<usize>i * (<usize>i + 1)) >> 1) << 3);
+    const rEnd = min(r1, i);
+    let r = r0;
+    for (; r + 1 < rEnd; r += 2) {
+      const p0 = out + <usize>(r - r0) * stride;
+      const p1 = p0 + stride;
+      let d0 = f64x2.splat(0);
+      let d1 = f64x2.splat(0);
+      let k = 0;
+      for (; k + 1 < i; k += 2) {
+        const o = (<usize>k) << 3;
+        const uk = v128.load(u + o);
+        d0 = f64x2.add(d0, f64x2.mul(v128.load(p0 + o), uk));
+        d1 = f64x2.add(d1, f64x2.mul(v128.load(p1 + o), uk));
       }
-      if (r < rEnd) {
-        const p0 = pm + <usize>r * stride;
-        const dot0 = dot(p0, u, i);
-        const t0 = dot0 / h;
-        for (let k = 0; k < i; k++) {
-          const o = (<usize>k) << 3;
-          store<f64>(p0 + o, load<f64>(p0 + o) - t0 * load<f64>(u + o));
-        }
+      let dot0 = f64x2.extract_lane(d0, 0) + f64x2.extract_lane(d0, 1);
+      let dot1 = f64x2.extract_lane(d1, 0) + f64x2.extract_lane(d1, 1);
+      if (k < i) {
+        const o = (<usize>k) << 3;
+        dot0 += load<f64>(p0 + o) * load<f64>(u + o);
+        dot1 += load<f64>(p1 + o) * load<f64>(u + o);
+      }
+      const t0 = f64x2.splat(dot0 / h);
+      const t1 = f64x2.splat(dot1 / h);
+      k = 0;
+      for (; k + 1 < i; k += 2) {
+        const o = (<usize>k) << 3;
+        const uk = v128.load(u + o);
+        v128.store(p0 + o, f64x2.sub(v128.load(p0 + o), f64x2.mul(t0, uk)));
+        v128.store(p1 + o, f64x2.sub(v128.load(p1 + o), f64x2.mul(t1, uk)));
+      }
+      if (k < i) {
+        const o = (<usize>k) << 3;
+        store<f64>(p0 + o, load<f64>(p0 + o) - (dot0 / h) * load<f64>(u + o));
+        store<f64>(p1 + o, load<f64>(p1 + o) - (dot1 / h) * load<f64>(u + o));
+      }
+    }
+    if (r < rEnd) {
+      const p0 = out + <usize>(r - r0) * stride;
+      const dot0 = dot(p0, u, i);
+      const t0 = dot0 / h;
+      for (let k = 0; k < i; k++) {
+        const o = (<usize>k) << 3;
+        store<f64>(p0 + o, load<f64>(p0 + o) - t0 * load<f64>(u + o));
       }
     }
   }

@@ -31,6 +31,7 @@
 import { wasmKernels } from '../../wasm/kernels';
 import { regionCache, type Regions } from './region-cache';
 import { packedLength, packedRow } from './packed';
+import { tiling } from './wasm-backend';
 
 /**
  * An off-diagonal entry e_k is dropped once |e_k| ≤ tol·(|d_k| + |d_k+1|). 16ε perturbs T by
@@ -43,7 +44,8 @@ const DEFLATION_TOLERANCE = 16 * 2 ** -52;
 interface Scratch {
   n: number;
   work: Float64Array; // packed lower triangle (cma/packed.ts): the matrix being reduced, then the Householder vectors
-  rows: Float64Array; // n×n: P, the eigenvectors as rows
+  /** n×n: P, the eigenvectors as rows; above `tiling.maxDoubles`, a block of P's rows (see `rowsOutside`). */
+  rows: Float64Array;
   diag: Float64Array;
   off: Float64Array;
   diagCopy: Float64Array;
@@ -62,13 +64,30 @@ interface Scratch {
 
 type EigenRegion = 'eigenWork' | 'eigenRows' | 'eigenNorms' | 'eigenCosines' | 'eigenSines';
 
+/**
+ * Above `tiling.maxDoubles` (n > 1 024) P is built in the caller's `vectors` array, which then
+ * becomes the eigenvectors in place, instead of in an n×n region: the WebAssembly memory never
+ * shrinks, so that region (32 MB at n = 2 000) would stay for the rest of the run, and during a
+ * decomposition it would sit beside the new B and the old one. The reflectors are still
+ * accumulated by the kernel, a block of rows at a time; the QR rotations, O(n²) per step on
+ * rows that are now outside the memory, run in JavaScript (same operations in the same order).
+ */
+function rowsOutside(n: number): boolean {
+  return n * n > tiling.maxDoubles;
+}
+
+/** Rows of P per block when P is built outside the WebAssembly memory (≈ tiling.blockDoubles numbers). */
+function blockRows(n: number): number {
+  return Math.min(n, Math.max(8, Math.floor(tiling.blockDoubles / n)));
+}
+
 // What the WebAssembly kernels read and write lives in their memory; the views are renewed
 // whenever a regions() call elsewhere has moved a region or grown (and so detached) the memory.
 const eigenRegions = regionCache<EigenRegion>((n) => {
   const m = Math.max(1, n);
   return {
     eigenWork: Math.max(1, packedLength(n)),
-    eigenRows: n * n,
+    eigenRows: rowsOutside(n) ? blockRows(n) * n : n * n,
     eigenNorms: m,
     eigenCosines: m,
     eigenSines: m,
@@ -276,9 +295,10 @@ function rank2UpdateThenMatVec(
 /**
  * Householder tridiagonalisation of the symmetric matrix held (lower triangle) in `w`.
  * Leaves the diagonal in `diag`, the sub-diagonal in `off` (off[i] couples i and i+1), the
- * reflectors in the rows of `w`, and P = Qᵀ in `s.rows`, where T = Qᵀ A Q.
+ * reflectors in the rows of `w`, and P = Qᵀ in `pm` (`s.rows`, or outside the memory), where
+ * T = Qᵀ A Q.
  */
-function tridiagonalize(n: number, w: Float64Array, s: Scratch): void {
+function tridiagonalize(n: number, w: Float64Array, s: Scratch, pm: Float64Array): void {
   let p = s.vec;
   let pNext = s.vecNext;
   s.reflectorNorms.fill(0);
@@ -309,7 +329,65 @@ function tridiagonalize(n: number, w: Float64Array, s: Scratch): void {
   for (let i = 0; i < n; i++) s.diag[i] = w[packedRow(i) + i];
   if (n > 1) s.off[0] = w[1];
   // P = Qᵀ = H_2 H_3 ⋯ H_{n−1}, built from the reflectors in the rows of w (a kernel).
-  wasmKernels().accumulateReflectors(n, s.at.eigenWork, s.at.eigenNorms, s.at.eigenRows);
+  const kernels = wasmKernels();
+  if (pm === s.rows) {
+    kernels.accumulateReflectors(n, s.at.eigenWork, s.at.eigenNorms, s.at.eigenRows);
+    return;
+  }
+  const rows = blockRows(n);
+  for (let r0 = 0; r0 < n; r0 += rows) {
+    const r1 = Math.min(n, r0 + rows);
+    kernels.accumulateReflectorRows(n, s.at.eigenWork, s.at.eigenNorms, r0, r1, s.at.eigenRows);
+    pm.set(s.rows.subarray(0, (r1 - r0) * n), r0 * n);
+  }
+}
+
+/**
+ * P ← G_{hi−1}ᵀ ⋯ G_loᵀ P on P outside the WebAssembly memory: what the rotateRows kernel does,
+ * with the same products in the same order (so the same doubles).
+ */
+function rotateRows(
+  n: number,
+  pm: Float64Array,
+  lo: number,
+  hi: number,
+  cosines: Float64Array,
+  sines: Float64Array,
+): void {
+  let k = lo;
+  // Four rotations per pass over the columns, the shared row carried in `t` (as the kernel does):
+  // a fifth of the loads and stores of one rotation at a time.
+  for (; k + 3 < hi; k += 4) {
+    const [c1, c2, c3, c4] = [cosines[k], cosines[k + 1], cosines[k + 2], cosines[k + 3]];
+    const [s1, s2, s3, s4] = [sines[k], sines[k + 1], sines[k + 2], sines[k + 3]];
+    const r0 = k * n;
+    for (let j = r0; j < r0 + n; j++) {
+      let t = pm[j];
+      let y = pm[j + n];
+      pm[j] = c1 * t - s1 * y;
+      t = s1 * t + c1 * y;
+      y = pm[j + 2 * n];
+      pm[j + n] = c2 * t - s2 * y;
+      t = s2 * t + c2 * y;
+      y = pm[j + 3 * n];
+      pm[j + 2 * n] = c3 * t - s3 * y;
+      t = s3 * t + c3 * y;
+      y = pm[j + 4 * n];
+      pm[j + 3 * n] = c4 * t - s4 * y;
+      pm[j + 4 * n] = s4 * t + c4 * y;
+    }
+  }
+  for (; k < hi; k++) {
+    const c = cosines[k];
+    const s = sines[k];
+    const r0 = k * n;
+    for (let j = r0; j < r0 + n; j++) {
+      const x = pm[j];
+      const y = pm[j + n];
+      pm[j] = c * x - s * y;
+      pm[j + n] = s * x + c * y;
+    }
+  }
 }
 
 function negligible(off: Float64Array, diag: Float64Array, k: number): boolean {
@@ -418,10 +496,10 @@ function nearestUnused(values: Float64Array, used: Uint8Array, n: number, target
 }
 
 /**
- * Diagonalises the tridiagonal (diag, off), applying every rotation to the rows of P (`s.rows`).
+ * Diagonalises the tridiagonal (diag, off), applying every rotation to the rows of P (`pm`).
  * Returns false if the iteration fails to converge (not observed for finite input).
  */
-function tridiagonalQr(n: number, s: Scratch): boolean {
+function tridiagonalQr(n: number, s: Scratch, pm: Float64Array): boolean {
   const { diag, off, diagCopy, offCopy, eigenvalues, used, cosines, sines } = s;
   diagCopy.set(diag);
   offCopy.set(off);
@@ -451,8 +529,9 @@ function tridiagonalQr(n: number, s: Scratch): boolean {
       if (perfect >= 0) shift = eigenvalues[perfect];
     }
     qrStep(diag, off, lo, hi, shift, cosines, sines);
-    // P ← G_{hi−1}ᵀ ⋯ G_loᵀ P (a kernel).
-    kernels.rotateRows(n, s.at.eigenRows, lo, hi, s.at.eigenCosines, s.at.eigenSines);
+    // P ← G_{hi−1}ᵀ ⋯ G_loᵀ P (a kernel while P is in its memory).
+    if (pm === s.rows) kernels.rotateRows(n, s.at.eigenRows, lo, hi, s.at.eigenCosines, s.at.eigenSines);
+    else rotateRows(n, pm, lo, hi, cosines, sines);
   }
   return true;
 }
@@ -518,12 +597,17 @@ export function symmetricEigenOfPacked(
 /** The decomposition of the matrix in `s.work` (overwritten). */
 function decomposeWork(n: number, s: Scratch, values: Float64Array, vectors: Float64Array): boolean {
   const w = s.work;
-  tridiagonalize(n, w, s);
-  const ok = n < 2 || tridiagonalQr(n, s);
-  const pm = s.rows;
+  const pm = rowsOutside(n) ? vectors : s.rows;
+  tridiagonalize(n, w, s, pm);
+  const ok = n < 2 || tridiagonalQr(n, s, pm);
   const { order, diag } = s;
   sortIndicesByValue(order, diag, n);
   for (let i = 0; i < n; i++) values[i] = diag[order[i]];
+  if (pm === vectors) {
+    permuteRows(vectors, n, order, s.used);
+    transposeInPlace(vectors, n);
+    return ok;
+  }
   // vectors[r][c] = P[order[c]][r]: a transpose, in blocks so both sides stay in cache.
   const block = 32;
   for (let c0 = 0; c0 < n; c0 += block) {
@@ -537,4 +621,43 @@ function decomposeWork(n: number, s: Scratch, values: Float64Array, vectors: Flo
     }
   }
   return ok;
+}
+
+/** Row c of the n×n `a` becomes its row order[c], following each cycle with one row in hand. */
+function permuteRows(a: Float64Array, n: number, order: Int32Array, done: Uint8Array): void {
+  done.fill(0, 0, n);
+  const held = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    if (done[c] || order[c] === c) continue;
+    held.set(a.subarray(c * n, (c + 1) * n));
+    let d = c;
+    for (;;) {
+      done[d] = 1;
+      const from = order[d];
+      if (from === c) {
+        a.set(held, d * n);
+        break;
+      }
+      a.copyWithin(d * n, from * n, (from + 1) * n);
+      d = from;
+    }
+  }
+}
+
+/** a ← aᵀ for the n×n row-major `a`, in blocks so both sides stay in cache. */
+function transposeInPlace(a: Float64Array, n: number): void {
+  const block = 32;
+  for (let i0 = 0; i0 < n; i0 += block) {
+    for (let j0 = i0; j0 < n; j0 += block) {
+      const i1 = Math.min(n, i0 + block);
+      const j1 = Math.min(n, j0 + block);
+      for (let i = i0; i < i1; i++) {
+        for (let j = Math.max(j0, i + 1); j < j1; j++) {
+          const t = a[i * n + j];
+          a[i * n + j] = a[j * n + i];
+          a[j * n + i] = t;
+        }
+      }
+    }
+  }
 }

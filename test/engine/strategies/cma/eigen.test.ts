@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { symmetricEigen } from '../../../../engine/strategies/cma/eigen';
 import { createRng } from '../../../../engine/core/rng';
 import { fixedRotation } from '../../../../engine/objectives/builtin';
+import { tiling } from '../../../../engine/strategies/cma/wasm-backend';
 
 function randomSymmetric(n: number, seed: number): Float64Array {
   const rng = createRng(`eigen-test:${seed}`);
@@ -145,4 +146,26 @@ describe('symmetricEigen', () => {
     expect(again.values).toEqual(first.values);
     expect(again.vectors).toEqual(first.vectors);
   });
+
+  it.each([9, 30, 31])(
+    'above the tiling limit builds P outside the WebAssembly memory, to the same doubles (n = %i)',
+    (n) => {
+      // At n = 2 000 that keeps a 32 MB region out of a memory that never shrinks. The limit is
+      // lowered so that n takes that path, with blocks of 8 rows (several, and a short last one).
+      const a = randomSymmetric(n, 40 + n);
+      const inMemory = decompose(a, n);
+      const saved = { ...tiling };
+      let outside: ReturnType<typeof decompose>;
+      try {
+        Object.assign(tiling, { maxDoubles: n * n - 1, blockDoubles: 1 });
+        outside = decompose(a, n);
+      } finally {
+        Object.assign(tiling, saved);
+      }
+      expect(outside.ok).toBe(true);
+      expect(outside.values).toEqual(inMemory.values);
+      expect(outside.vectors).toEqual(inMemory.vectors);
+      expect(errors(a, n, outside.values, outside.vectors).orthogonality).toBeLessThan(1e-13);
+    },
+  );
 });

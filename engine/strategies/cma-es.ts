@@ -51,7 +51,14 @@ import { lowerCovarianceToCeiling } from './cma/std-dev-ceiling';
 import { scratchArena } from './cma/scratch';
 import { newVectors } from '../core/number-arrays';
 import { reuseVector } from './cma/vectors';
-import { covarianceUpdate, meanShiftScratch, recycleNoise, sampleCandidates } from './cma/wasm-backend';
+import {
+  covarianceUpdate,
+  meanShiftScratch,
+  recycleBasis,
+  recycleNoise,
+  sampleCandidates,
+  takeRecycledBasis,
+} from './cma/wasm-backend';
 import { rankByFitness } from './shared/fitness-shaping';
 
 export interface CmaEsState {
@@ -181,6 +188,8 @@ const eigenvalueScratch = scratchArena();
 
 /** B and D in one backing store while small (a typed array of its own costs ≈ 1 µs in V8). */
 function newFactors(n: number): { basis: Float64Array; scales: Float64Array } {
+  const recycled = takeRecycledBasis(n);
+  if (recycled) return { basis: recycled, scales: new Float64Array(n) };
   if (n * n + n > SHARED_FACTORS_LIMIT)
     return { basis: new Float64Array(n * n), scales: new Float64Array(n) };
   const buffer = new ArrayBuffer(8 * (n * n + n));
@@ -253,15 +262,13 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     const ceiling = context?.stdDevCeiling ? Float64Array.from(context.stdDevCeiling) : null;
     const covariance = packedIdentity(n);
     const pathC = new Float64Array(n);
-    let decomposition: Decomposition = {
-      basis: identity(n),
-      scales: new Float64Array(n).fill(1),
-      conditionNumber: 1,
-      trouble: null,
-    };
     const raised = raiseVariancesToFloor(covariance, packedDiagonal, opts.stepSize, floor);
-    if (lowerCovarianceToCeiling(covariance, n, opts.stepSize, ceiling, pathC) || raised)
-      decomposition = decompose(n, covariance);
+    const lowered = lowerCovarianceToCeiling(covariance, n, opts.stepSize, ceiling, pathC);
+    // The identity's B only when it is the decomposition (an n×n array, 32 MB at n = 2 000).
+    const decomposition: Decomposition =
+      raised || lowered
+        ? decompose(n, covariance)
+        : { basis: identity(n), scales: new Float64Array(n).fill(1), conditionNumber: 1, trouble: null };
     return {
       dimension: n,
       parameters,
@@ -409,6 +416,8 @@ export const cmaEs = defineStrategy<CmaEsState, CmaEsOptions>({
     };
     // The spare state's z_k are free now; never the ones just used (a caller may hand `state` back).
     if (spare && spare.noise !== noise) recycleNoise(spare.noise);
+    // Its B too, once no state from here on holds it (the generation after a decomposition).
+    if (spare && spare.basis !== state.basis && spare.basis !== basis) recycleBasis(spare.basis, n);
     return { state: next, metrics: metricsOf(next) };
   },
 

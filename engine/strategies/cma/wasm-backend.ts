@@ -12,7 +12,9 @@
  * `tiling.blockDoubles` numbers (rows of B, or of C's packed triangle), copied in and out around
  * each kernel call. The state's arrays are the only whole copies then, which bounds the memory
  * at n = 2 000 (C twice, packed, and B once: 2× the size of a full C) at the cost of copying B
- * in once per generation (C is copied out per generation anyway).
+ * in once per generation (C is copied out per generation anyway). An eigendecomposition adds the
+ * new B, written into the one the previous decomposition left behind (`recycleBasis`), and the
+ * packed triangle it reduces (cma/eigen.ts builds the eigenvectors in the new B itself).
  */
 import type { Rng } from '../../core/rng';
 import { wasmKernels } from '../../wasm/kernels';
@@ -22,10 +24,10 @@ import { scratchArena } from './scratch';
 import { copyRows } from './vectors';
 
 /**
- * The largest matrix kept whole in a region (8 MB), and the block size beyond it (2 MB), in
+ * The largest matrix kept whole in a region (8 MB), and the block size beyond it (1 MB), in
  * doubles; tests lower them to exercise the blocks.
  */
-export const tiling = { maxDoubles: 1 << 20, blockDoubles: 1 << 18 };
+export const tiling = { maxDoubles: 1 << 20, blockDoubles: 1 << 17 };
 
 /** Rows of an n×n B per block: all n when B fits in one region. */
 function basisBlockRows(n: number): number {
@@ -163,6 +165,27 @@ function takeRecycledNoise(length: number): Float64Array {
   const noise = recycledNoise;
   recycledNoise = null;
   return noise && noise.length === length ? noise : new Float64Array(length);
+}
+
+/**
+ * The B of a spare state that no newer state shares (the one left behind by the last
+ * eigendecomposition), for the next decomposition to write into: at n = 2 000 a B is 32 MB, and
+ * one allocated per decomposition stays until a major garbage collection, which a small JS heap
+ * rarely runs (two or three of them were alive at once). Only for a B that passes through the
+ * kernels in blocks: a resident one is recognised by its identity (`keepResident`), which reused
+ * storage would fool. Taken at most once, like the recycled z_k.
+ */
+let recycledBasis: Float64Array | null = null;
+
+export function recycleBasis(basis: Float64Array, n: number): void {
+  if (basisBlockRows(n) < n) recycledBasis = basis;
+}
+
+/** The recycled B for a decomposition to overwrite (all of it), or null. */
+export function takeRecycledBasis(n: number): Float64Array | null {
+  const basis = recycledBasis;
+  recycledBasis = null;
+  return basis && basis.length === n * n && basisBlockRows(n) < n ? basis : null;
 }
 
 /** Zeroed ⟨y⟩_w and ⟨z⟩_w accumulators and a vector for C^{-1/2}⟨y⟩_w, valid until the next call. */

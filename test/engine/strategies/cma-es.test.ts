@@ -211,6 +211,52 @@ describe('cma-es state', () => {
     }
   });
 
+  it('writes a decomposition into the B the last one left behind, with the same doubles', () => {
+    // Above the tiling limit (lowered here) the spare state's B, once no newer state holds it,
+    // is the storage of the next decomposition's B: at n = 2 000, 32 MB that would otherwise
+    // wait for a major garbage collection. The optimizer's way: the spare is the state the
+    // previous tell was given.
+    const n = 30;
+    const { maxDoubles, blockDoubles } = tiling;
+    const run = (tiled: boolean) => {
+      if (tiled) Object.assign(tiling, { maxDoubles: 64, blockDoubles: 64 });
+      try {
+        const rng = createRng(2);
+        const sphere = builtinFunctions.sphere.create(n);
+        let state = cmaEs.init(createRng(1), new Float64Array(n).fill(1), defaults(n, { eigenInterval: 3 }));
+        let spare: CmaEsState | undefined;
+        const bases = new Set<Float64Array>();
+        let reused = 0;
+        let mutated = 0;
+        for (let g = 0; g < 40; g++) {
+          const asked = cmaEs.ask(rng, state);
+          const given = Float64Array.from(asked.state.basis);
+          const told = cmaEs.tell(
+            asked.state,
+            asked.candidates,
+            Float64Array.from(asked.candidates, sphere),
+            spare,
+          );
+          // The state told is left as it was: its B is never the storage a decomposition reuses.
+          if (!given.every((v, i) => Object.is(v, asked.state.basis[i]))) mutated++;
+          spare = asked.state;
+          state = told.state;
+          if (state.basis !== spare.basis && bases.has(state.basis)) reused++;
+          bases.add(state.basis);
+        }
+        return { encoded: JSON.stringify(encodeState(state)), reused, mutated };
+      } finally {
+        Object.assign(tiling, { maxDoubles, blockDoubles });
+      }
+    };
+    const whole = run(false);
+    const tiled = run(true);
+    expect(whole.reused).toBe(0);
+    expect(tiled.reused).toBeGreaterThan(5);
+    expect(tiled.mutated).toBe(0);
+    expect(tiled.encoded).toBe(whole.encoded);
+  });
+
   it('does not mutate the state it is given', () => {
     const state = sphereGenerations(cmaEs.init(createRng(1), new Float64Array(5).fill(2), defaults(5)), 2, 3);
     const before = JSON.stringify(encodeState(state));

@@ -25,8 +25,27 @@ function packageNames() {
   });
 }
 
-export async function buildNode({ force = false } = {}) {
-  if (!force && nodeBuildIsFresh(root)) return false;
+// zod's namespace export re-exports its 50 translations of the error messages (z.locales, 340 KB
+// of the 770 KB bundle), which every start would parse; evobox's messages are English, the locale
+// zod configures by default. The bundle's z.locales keeps only `en`.
+const englishOnlyZod = {
+  name: 'english-only-zod',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, ({ importer, resolveDir }) =>
+      /zod[\\/]v4[\\/](classic[\\/]external|core[\\/]index)\.js$/.test(importer)
+        ? { path: join(resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-english' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-english' }, ({ path }) => ({
+      contents: `export { default as en } from ${JSON.stringify(path)};`,
+      resolveDir: dirname(path),
+    }));
+  },
+};
+
+/** Builds into out/node/ when stale (or always, with `force`), or into `outDir` when given. */
+export async function buildNode({ force = false, outDir = nodeBuildDir(root) } = {}) {
+  if (!force && outDir === nodeBuildDir(root) && nodeBuildIsFresh(root)) return false;
   let esbuild;
   try {
     esbuild = await import('esbuild');
@@ -34,7 +53,6 @@ export async function buildNode({ force = false } = {}) {
     console.warn('evobox: esbuild is not installed; the CLI will run from its TypeScript sources (tsx).');
     return false;
   }
-  const outDir = nodeBuildDir(root);
   // Built beside the old build and renamed into place, so a CLI starting meanwhile never sees
   // half a build.
   const staging = `${outDir}.tmp-${process.pid}`;
@@ -66,6 +84,7 @@ export async function buildNode({ force = false } = {}) {
     // engine/node/ and electron/server/ are.
     chunkNames: '[name]-[hash]',
     logLevel: 'warning',
+    plugins: [englishOnlyZod],
   });
   writeFileSync(join(staging, 'package.json'), '{ "type": "module" }\n');
   writeFileSync(join(staging, 'BUILT'), `${new Date().toISOString()}\n`);

@@ -655,17 +655,43 @@ function reflectorBlockRows(n: i32): i32 {
 
 /**
  * Rows r0 … r1 − 1 of P (see accumulateReflectors) into `out`, (r1 − r0)×n row-major: row r of P
- * is e_r·H_{r+1}⋯H_{n−1}, so a block of rows needs every reflector but no other row. Two rows
- * per pass.
+ * is e_r·H_{r+1}⋯H_{n−1}, so a block of rows needs every reflector but no other row.
  */
-export function accumulateReflectorRows(n: i32, w: usize, norms: usize, r0: i32, r1: i32, out: usize): void {
+function accumulateReflectorRows(n: i32, w: usize, norms: usize, r0: i32, r1: i32, out: usize): void {
+  startReflectorRows(n, r0, r1, out);
+  applyReflectorRows(n, w, 0, max(2, r0 + 1), n, norms, r0, r1, out);
+}
+
+/** Rows r0 … r1 − 1 of the identity into `out`, (r1 − r0)×n row-major: P's rows before any reflector. */
+export function startReflectorRows(n: i32, r0: i32, r1: i32, out: usize): void {
   const stride = (<usize>n) << 3;
   memory.fill(out, 0, <usize>(r1 - r0) * stride);
   for (let r = r0; r < r1; r++) store<f64>(out + <usize>(r - r0) * stride + ((<usize>r) << 3), 1.0);
-  for (let i = max(2, r0 + 1); i < n; i++) {
+}
+
+/**
+ * Applies the reflectors i0 … i1 − 1 (in that order) to rows r0 … r1 − 1 of P in `out`: each row
+ * p ← p − (p·u_i / h_i) u_i. `w` holds the packed rows from `first` on (u_i at entry
+ * i(i+1)/2 − first(first+1)/2), so the reflectors can come a chunk at a time; applying them in
+ * chunks gives the same doubles as all at once. Two rows per pass.
+ */
+export function applyReflectorRows(
+  n: i32,
+  w: usize,
+  first: i32,
+  i0: i32,
+  i1: i32,
+  norms: usize,
+  r0: i32,
+  r1: i32,
+  out: usize,
+): void {
+  const stride = (<usize>n) << 3;
+  const base = w - ((((<usize>first) * (<usize>first + 1)) >> 1) << 3);
+  for (let i = i0; i < i1; i++) {
     const h = load<f64>(norms + ((<usize>i) << 3));
     if (h == 0) continue;
-    const u = w + (((<usize>i * (<usize>i + 1)) >> 1) << 3);
+    const u = base + (((<usize>i * (<usize>i + 1)) >> 1) << 3);
     const rEnd = min(r1, i);
     let r = r0;
     for (; r + 1 < rEnd; r += 2) {

@@ -52,7 +52,18 @@ export interface KernelExports {
   ): void;
   rotateRows(n: number, pm: number, lo: number, hi: number, cos: number, sin: number): void;
   accumulateReflectors(n: number, w: number, norms: number, pm: number): void;
-  accumulateReflectorRows(n: number, w: number, norms: number, r0: number, r1: number, out: number): void;
+  startReflectorRows(n: number, r0: number, r1: number, out: number): void;
+  applyReflectorRows(
+    n: number,
+    w: number,
+    first: number,
+    i0: number,
+    i1: number,
+    norms: number,
+    r0: number,
+    r1: number,
+    out: number,
+  ): void;
   scaledSquaredNorms(x: number, rows: number, n: number, mean: number, scales: number, out: number): void;
   weightedSums(
     x: number,

@@ -6,8 +6,8 @@
  *    upwards, applied to the lower triangle only: a symmetric mat-vec and a rank-2 update per
  *    step, 2n³/3 multiply-adds), then Q accumulated from the reflectors (another 2n³/3). The
  *    triangle is worked on packed (cma/packed.ts), as C is stored: copying C in is one memcpy,
- *    and the work matrix is n(n+1)/2 numbers instead of n² (16 MB less at n = 2 000, kept for
- *    the run in the WebAssembly memory, which never shrinks).
+ *    and the work matrix is n(n+1)/2 numbers instead of n². Above n = 1 024 it is reduced in the
+ *    caller's array for the eigenvectors, outside the WebAssembly memory (see `rowsOutside`).
  * 2. Implicit symmetric QR steps on T (GVL Algorithm 8.3.2): a Givens rotation chases the bulge
  *    down the band, and the bottom off-diagonal is deflated once it is negligible.
  *
@@ -43,7 +43,11 @@ const DEFLATION_TOLERANCE = 16 * 2 ** -52;
 
 interface Scratch {
   n: number;
-  work: Float64Array; // packed lower triangle (cma/packed.ts): the matrix being reduced, then the Householder vectors
+  /**
+   * The packed lower triangle (cma/packed.ts) being reduced, then the Householder vectors; above
+   * `tiling.maxDoubles`, a chunk of the reflectors for the kernel (see `rowsOutside`).
+   */
+  work: Float64Array;
   /** n×n: P, the eigenvectors as rows; above `tiling.maxDoubles`, a block of P's rows (see `rowsOutside`). */
   rows: Float64Array;
   diag: Float64Array;
@@ -65,15 +69,32 @@ interface Scratch {
 type EigenRegion = 'eigenWork' | 'eigenRows' | 'eigenNorms' | 'eigenCosines' | 'eigenSines';
 
 /**
- * Above `tiling.maxDoubles` (n > 1 024) P is built in the caller's `vectors` array, which then
- * becomes the eigenvectors in place, instead of in an n×n region: the WebAssembly memory never
- * shrinks, so that region (32 MB at n = 2 000) would stay for the rest of the run, and during a
- * decomposition it would sit beside the new B and the old one. The reflectors are still
- * accumulated by the kernel, a block of rows at a time; the QR rotations, O(n²) per step on
- * rows that are now outside the memory, run in JavaScript (same operations in the same order).
+ * Above `tiling.maxDoubles` (n > 1 024) the whole decomposition happens in the caller's `vectors`
+ * array, which then becomes the eigenvectors in place, instead of in an n×n region and an
+ * n(n+1)/2 one: the WebAssembly memory never shrinks, so those regions (48 MB at n = 2 000)
+ * would stay for the rest of the run, and during a decomposition they would sit beside the new
+ * B and the old one.
+ * - The triangle is reduced in the tail of `vectors` (from entry n(n−1)/2 on: see `tailStart`).
+ * - P is built in its head: the kernel accumulates a block of P's rows at a time, the reflectors
+ *   copied to it a chunk at a time, and each finished block is copied out. Row r of P needs only
+ *   the reflectors of rows r+1 … n−1, and rows 0 … r of P end at or before the start of packed
+ *   row r+1 in the tail ((r+1)·n ≤ n(n−1)/2 + (r+1)(r+2)/2 for every r < n), so a block never
+ *   overwrites a reflector a later block needs.
+ * - The QR rotations, O(n²) per step on rows outside the memory, run in JavaScript.
+ * Same operations in the same order as the in-memory path, so the same doubles.
  */
 function rowsOutside(n: number): boolean {
   return n * n > tiling.maxDoubles;
+}
+
+/** Where the triangle being reduced starts in `vectors` when the decomposition works there. */
+function tailStart(n: number): number {
+  return (n * (n - 1)) / 2;
+}
+
+/** Numbers per chunk of reflectors copied to the kernel (one row at least). */
+function reflectorChunk(n: number): number {
+  return Math.max(tiling.blockDoubles, n);
 }
 
 /** Rows of P per block when P is built outside the WebAssembly memory (≈ tiling.blockDoubles numbers). */
@@ -86,7 +107,7 @@ function blockRows(n: number): number {
 const eigenRegions = regionCache<EigenRegion>((n) => {
   const m = Math.max(1, n);
   return {
-    eigenWork: Math.max(1, packedLength(n)),
+    eigenWork: rowsOutside(n) ? reflectorChunk(n) : Math.max(1, packedLength(n)),
     eigenRows: rowsOutside(n) ? blockRows(n) * n : n * n,
     eigenNorms: m,
     eigenCosines: m,
@@ -335,9 +356,17 @@ function tridiagonalize(n: number, w: Float64Array, s: Scratch, pm: Float64Array
     return;
   }
   const rows = blockRows(n);
+  const chunk = reflectorChunk(n);
   for (let r0 = 0; r0 < n; r0 += rows) {
     const r1 = Math.min(n, r0 + rows);
-    kernels.accumulateReflectorRows(n, s.at.eigenWork, s.at.eigenNorms, r0, r1, s.at.eigenRows);
+    kernels.startReflectorRows(n, r0, r1, s.at.eigenRows);
+    for (let i0 = Math.max(2, r0 + 1); i0 < n;) {
+      let i1 = i0 + 1;
+      while (i1 < n && packedRow(i1 + 1) - packedRow(i0) <= chunk) i1++;
+      s.work.set(w.subarray(packedRow(i0), packedRow(i1)));
+      kernels.applyReflectorRows(n, s.at.eigenWork, i0, i0, i1, s.at.eigenNorms, r0, r1, s.at.eigenRows);
+      i0 = i1;
+    }
     pm.set(s.rows.subarray(0, (r1 - r0) * n), r0 * n);
   }
 }
@@ -566,9 +595,9 @@ function sortIndicesByValue(order: Int32Array, values: Float64Array, n: number):
 
 /**
  * Eigendecomposition of the symmetric n×n matrix `a` (row-major; only the lower triangle is
- * read, `a` is not modified). Writes the eigenvalues in ascending order to `values` and the
- * matching orthonormal eigenvectors as the *columns* of the row-major `vectors`, so that
- * a = vectors·diag(values)·vectorsᵀ. Returns false if the QR iteration did not converge
+ * read, `a` is not modified; `vectors` must not share its storage). Writes the eigenvalues in
+ * ascending order to `values` and the matching orthonormal eigenvectors as the *columns* of the
+ * row-major `vectors`, so that a = vectors·diag(values)·vectorsᵀ. Returns false if the QR iteration did not converge
  * (outputs are then unspecified).
  */
 export function symmetricEigen(
@@ -578,8 +607,9 @@ export function symmetricEigen(
   vectors: Float64Array,
 ): boolean {
   const s = getScratch(n);
-  for (let i = 0; i < n; i++) s.work.set(a.subarray(i * n, i * n + i + 1), packedRow(i));
-  return decomposeWork(n, s, values, vectors);
+  const w = workTriangle(n, s, vectors);
+  for (let i = 0; i < n; i++) w.set(a.subarray(i * n, i * n + i + 1), packedRow(i));
+  return decomposeWork(n, s, w, values, vectors);
 }
 
 /** symmetricEigen of the matrix whose packed lower triangle is `packed` (cma/packed.ts). */
@@ -590,13 +620,24 @@ export function symmetricEigenOfPacked(
   vectors: Float64Array,
 ): boolean {
   const s = getScratch(n);
-  s.work.set(packed.subarray(0, packedLength(n)));
-  return decomposeWork(n, s, values, vectors);
+  const w = workTriangle(n, s, vectors);
+  w.set(packed.subarray(0, packedLength(n)));
+  return decomposeWork(n, s, w, values, vectors);
 }
 
-/** The decomposition of the matrix in `s.work` (overwritten). */
-function decomposeWork(n: number, s: Scratch, values: Float64Array, vectors: Float64Array): boolean {
-  const w = s.work;
+/** Where the packed triangle is reduced: the WebAssembly region, or the tail of `vectors`. */
+function workTriangle(n: number, s: Scratch, vectors: Float64Array): Float64Array {
+  return rowsOutside(n) ? vectors.subarray(tailStart(n), n * n) : s.work;
+}
+
+/** The decomposition of the packed triangle in `w` (overwritten). */
+function decomposeWork(
+  n: number,
+  s: Scratch,
+  w: Float64Array,
+  values: Float64Array,
+  vectors: Float64Array,
+): boolean {
   const pm = rowsOutside(n) ? vectors : s.rows;
   tridiagonalize(n, w, s, pm);
   const ok = n < 2 || tridiagonalQr(n, s, pm);

@@ -12,9 +12,9 @@
  * `tiling.blockDoubles` numbers (rows of B, or of C's packed triangle), copied in and out around
  * each kernel call. The state's arrays are the only whole copies then, which bounds the memory
  * at n = 2 000 (C twice, packed, and B once: 2× the size of a full C) at the cost of copying B
- * in once per generation (C is copied out per generation anyway). An eigendecomposition adds the
- * new B, written into the one the previous decomposition left behind (`recycleBasis`), and the
- * packed triangle it reduces (cma/eigen.ts builds the eigenvectors in the new B itself).
+ * in once per generation (C is copied out per generation anyway). An eigendecomposition adds only the
+ * new B, written into the one the previous decomposition left behind (`recycleBasis`): cma/eigen.ts
+ * reduces the triangle and builds the eigenvectors in that array itself.
  */
 import type { Rng } from '../../core/rng';
 import { wasmKernels } from '../../wasm/kernels';

@@ -148,10 +148,11 @@ describe('symmetricEigen', () => {
   });
 
   it.each([9, 30, 31])(
-    'above the tiling limit builds P outside the WebAssembly memory, to the same doubles (n = %i)',
+    'above the tiling limit decomposes in the array of the eigenvectors, to the same doubles (n = %i)',
     (n) => {
-      // At n = 2 000 that keeps a 32 MB region out of a memory that never shrinks. The limit is
-      // lowered so that n takes that path, with blocks of 8 rows (several, and a short last one).
+      // At n = 2 000 that keeps 48 MB of regions (P and the triangle being reduced) out of a
+      // memory that never shrinks. The limit is lowered so that n takes that path, with blocks of
+      // 8 rows (several, and a short last one) and the reflectors in chunks of about one row.
       const a = randomSymmetric(n, 40 + n);
       const inMemory = decompose(a, n);
       const saved = { ...tiling };

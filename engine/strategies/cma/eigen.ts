@@ -597,8 +597,8 @@ function sortIndicesByValue(order: Int32Array, values: Float64Array, n: number):
  * Eigendecomposition of the symmetric n×n matrix `a` (row-major; only the lower triangle is
  * read, `a` is not modified; `vectors` must not share its storage). Writes the eigenvalues in
  * ascending order to `values` and the matching orthonormal eigenvectors as the *columns* of the
- * row-major `vectors`, so that a = vectors·diag(values)·vectorsᵀ. Returns false if the QR iteration did not converge
- * (outputs are then unspecified).
+ * row-major `vectors`, so that a = vectors·diag(values)·vectorsᵀ. Returns false if the QR
+ * iteration did not converge (outputs are then unspecified).
  */
 export function symmetricEigen(
   a: Float64Array,

@@ -4,11 +4,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root } from './evobox-process';
 
-const root = resolve(import.meta.dirname, '..');
 // Two folders below the root, as out/node/ is: the sources find ../../package.json from there.
 const outDir = join(root, 'out', `test-build-${process.pid}`);
 

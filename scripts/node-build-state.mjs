@@ -3,9 +3,13 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The build's entry points: the CLI and the files the engine starts as worker threads. */
+/**
+ * The build's entry points: the CLI, the files the engine starts as worker threads, and the
+ * pool threads `evobox run` starts before it loads the CLI (bin/evobox.mjs).
+ */
 export const nodeEntries = {
   cli: 'engine/node/cli/main.ts',
+  'warm-pool': 'engine/node/evaluation/warm-pool.ts',
   commands: 'bin/commands.ts',
   worker: 'engine/node/evaluation/worker.ts',
   'run-worker': 'electron/backend/run-worker.ts',

@@ -13,34 +13,13 @@ import { ProblemError } from './problem-error';
 import { z } from 'zod';
 import type { Direction } from '../core/optimizer';
 import { boundaryMaps, type BoundaryMap } from '../core/search-space';
+import { problemLimits } from './limits';
 import { protocolIds } from './protocols';
 
 /* ------------------------------------------------------------------ limits */
 
-/**
- * The limits the schema enforces, as plain data: the renderer checks its form fields against
- * them and the backend publishes them (JSON-safe: patterns are regular-expression sources).
- */
-export const problemLimits = {
-  name: {
-    pattern: '^[A-Za-z0-9_.-]+$',
-    maxLength: 200,
-    message: 'expected letters, digits, _ . - (it names the run folder)',
-  },
-  parameterName: {
-    pattern: '^[A-Za-z_][A-Za-z0-9_.-]*$',
-    maxLength: 200,
-    message: 'expected a name of letters, digits, _ . - (not starting with a digit)',
-  },
-  description: { maxLength: 10_000 },
-  parameters: { max: 10_000 },
-  seed: { integer: true, min: 0 },
-  workers: { integer: true, min: 1, max: 256 },
-  budgetEvaluations: { integer: true, exclusiveMin: 0 },
-  budgetSeconds: { exclusiveMin: 0 },
-} as const;
-
-export type ProblemLimits = typeof problemLimits;
+// The limits and defaults are plain data in limits.ts (no zod there), re-exported from here.
+export { problemDefaults, problemLimits, type ProblemLimits } from './limits';
 
 const problemNamePattern = new RegExp(problemLimits.name.pattern);
 const parameterNamePattern = new RegExp(problemLimits.parameterName.pattern);
@@ -351,8 +330,6 @@ export interface ProblemModel<O extends Objective = Objective> {
   executor?: ExecutorChoice;
   boundary?: BoundaryMap;
 }
-
-export const problemDefaults = { strategy: 'cma-es', seed: 1, workers: 1 } as const;
 
 /* ------------------------------------------------------------------ errors */
 

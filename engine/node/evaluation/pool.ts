@@ -13,11 +13,8 @@
  *   `workers` processes busy.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Piscina } from 'piscina';
 import { builtinFunctions } from '../../objectives/builtin';
 import { prepareExecutable } from './executable-setup';
 import type { ProtocolDescriptor } from '../../problem/protocols';
@@ -39,8 +36,15 @@ import {
   type ModuleObjectiveConfig,
   type ObjectiveConfig,
 } from './types';
-import type { WorkerInit, WorkerTask } from './worker';
+import type { WorkerTask } from './worker';
 import { WorkerControl } from './worker-control';
+import {
+  claimWarmPool,
+  startPoolThreads,
+  workerLocation,
+  type PoolThreads,
+  type WarmPool,
+} from './warm-pool';
 import { packJobs } from './packed-jobs';
 
 export type { Evaluator, EvaluatorOptions } from './types';
@@ -59,22 +63,6 @@ function resolveDimension(objective: ObjectiveConfig, options: EvaluatorOptions)
     );
   }
   return dimension;
-}
-
-/**
- * The worker file next to this one. From the TypeScript sources it is loaded through tsx; from
- * the build (out/node/worker.js) too when the objective is a TypeScript module, which only tsx
- * can import.
- */
-function workerLocation(objective: ObjectiveConfig): { filename: string; execArgv: string[] } {
-  const here = import.meta.url;
-  const extension = here.endsWith('.ts') ? '.ts' : '.js';
-  const filename = fileURLToPath(new URL(`./worker${extension}`, here));
-  const typeScriptModule = isModuleObjective(objective) && /\.[mc]?ts$/.test(objective.module);
-  if (extension === '.js' && !typeScriptModule) return { filename, execArgv: [] };
-  // An absolute loader URL, so it resolves whatever the process's working directory.
-  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
-  return { filename, execArgv: ['--import', tsx] };
 }
 
 /** Splits jobs into at most `parts` contiguous, nearly equal chunks. */
@@ -199,8 +187,10 @@ class InProcessSessionEvaluator implements Evaluator {
 }
 
 class PoolEvaluator implements Evaluator {
-  private readonly piscina: Piscina<WorkerTask, EvaluationResult[] | null>;
+  private readonly piscina: PoolThreads;
   private readonly control: WorkerControl;
+  /** Closes what adopted threads were started with (their init channel). */
+  private readonly releaseThreads: (() => void) | undefined;
   private readonly inFlight = new Set<Promise<unknown>>();
   private closing: Promise<void> | undefined;
   private poolError: Error | undefined;
@@ -211,21 +201,22 @@ class PoolEvaluator implements Evaluator {
     private readonly ownedScratch: string | undefined,
     /** The executable's protocol dispatch; undefined for built-ins and modules. */
     private readonly dispatch: ProtocolDescriptor['dispatch'] | undefined,
+    /** Threads started ahead of the run (warm-pool.ts): taken when they have this pool's shape. */
+    warm: WarmPool | undefined,
   ) {
-    const buffer = WorkerControl.allocate(settings.workers);
-    this.control = new WorkerControl(buffer);
-    const { filename, execArgv } = workerLocation(objective);
-    const workerData: WorkerInit = { objective, settings, control: buffer };
-    this.piscina = new Piscina({
-      filename,
-      execArgv,
-      workerData,
-      minThreads: settings.workers,
-      maxThreads: settings.workers,
-      idleTimeout: Number.POSITIVE_INFINITY,
-      concurrentTasksPerWorker: 1,
-      atomics: 'disabled',
-    });
+    const location = workerLocation(isModuleObjective(objective) ? objective : {});
+    const init = { objective, settings };
+    const adopted = warm?.adopt(location, settings.workers, init);
+    if (adopted && warm) {
+      this.control = new WorkerControl(warm.control);
+      this.piscina = adopted.threads;
+      this.releaseThreads = adopted.release;
+      this.poolError = warm.earlyError;
+    } else {
+      const control = WorkerControl.allocate(settings.workers);
+      this.control = new WorkerControl(control);
+      this.piscina = startPoolThreads(location, settings.workers, { control, init });
+    }
     // An error outside a task (e.g. the worker file failing to load) must not crash the host.
     this.piscina.on('error', (error: Error) => (this.poolError = error));
   }
@@ -348,6 +339,7 @@ class PoolEvaluator implements Evaluator {
       );
     }
     await this.piscina.destroy();
+    this.releaseThreads?.();
     this.killChildren();
     if (this.ownedScratch) rmSync(this.ownedScratch, { recursive: true, force: true });
   }
@@ -360,6 +352,20 @@ class PoolEvaluator implements Evaluator {
 export async function createEvaluator(
   objective: ObjectiveConfig,
   options: EvaluatorOptions,
+): Promise<Evaluator> {
+  // Threads the launcher started ahead (warm-pool.ts): this evaluator's, if it has their shape.
+  const warm = claimWarmPool();
+  try {
+    return await chooseEvaluator(objective, options, warm);
+  } finally {
+    warm?.endUnlessAdopted();
+  }
+}
+
+async function chooseEvaluator(
+  objective: ObjectiveConfig,
+  options: EvaluatorOptions,
+  warm: WarmPool | undefined,
 ): Promise<Evaluator> {
   const workers = Math.max(1, Math.floor(options.workers ?? 1));
   const dimension = resolveDimension(objective, options);
@@ -398,5 +404,5 @@ export async function createEvaluator(
   if (workers <= 1 && dispatch === 'per-worker-session') {
     return new InProcessSessionEvaluator(objective, settings, ownedScratch);
   }
-  return new PoolEvaluator(objective, settings, ownedScratch, dispatch);
+  return new PoolEvaluator(objective, settings, ownedScratch, dispatch, warm);
 }

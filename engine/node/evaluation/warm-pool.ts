@@ -1,0 +1,180 @@
+/**
+ * The threads of an evaluation pool, and starting them before the run knows its objective.
+ *
+ * A pool thread takes ≈ 70 ms to boot and load evobox's worker modules; `evobox run` takes
+ * ≈ 110 ms to load its own modules and validate the problem before it asks for the pool. The
+ * one does not need the other, so the launcher (bin/evobox.mjs) calls `prestartPool` first:
+ * from the problem file's raw JSON it guesses the pool's shape (the worker file, its Node
+ * flags, the thread count) and starts those threads, which wait for their objective and
+ * settings (init-channel.ts). createEvaluator then claims them: a pool of that shape adopts
+ * them, anything else ends them. A wrong guess costs one thread start and nothing else, since
+ * what the threads run comes from the validated problem either way.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Piscina } from 'piscina';
+import { problemDefaults, problemLimits } from '../../problem/limits';
+import { InitChannel } from './init-channel';
+import type { EvaluationResult } from './types';
+import type { WorkerData, WorkerInit, WorkerTask } from './worker';
+import { WorkerControl } from './worker-control';
+
+export interface WorkerLocation {
+  filename: string;
+  execArgv: string[];
+}
+
+/**
+ * The worker file next to this one. From the TypeScript sources it is loaded through tsx; from
+ * the build (out/node/worker.js) too when the objective is a TypeScript module, which only tsx
+ * can import.
+ */
+export function workerLocation(objective: { module?: string }): WorkerLocation {
+  const here = import.meta.url;
+  const extension = here.endsWith('.ts') ? '.ts' : '.js';
+  const filename = fileURLToPath(new URL(`./worker${extension}`, here));
+  const typeScriptModule = typeof objective.module === 'string' && /\.[mc]?ts$/.test(objective.module);
+  if (extension === '.js' && !typeScriptModule) return { filename, execArgv: [] };
+  // An absolute loader URL, so it resolves whatever the process's working directory.
+  const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
+  return { filename, execArgv: ['--import', tsx] };
+}
+
+export type PoolThreads = Piscina<WorkerTask, EvaluationResult[] | null>;
+
+/** `workers` piscina threads of `location`, kept for the pool's life, one task at a time each. */
+export function startPoolThreads(
+  location: WorkerLocation,
+  workers: number,
+  workerData: WorkerData,
+): PoolThreads {
+  return new Piscina({
+    filename: location.filename,
+    execArgv: location.execArgv,
+    workerData,
+    minThreads: workers,
+    maxThreads: workers,
+    idleTimeout: Number.POSITIVE_INFINITY,
+    concurrentTasksPerWorker: 1,
+    atomics: 'disabled',
+  });
+}
+
+const sameLocation = (a: WorkerLocation, b: WorkerLocation) =>
+  a.filename === b.filename && a.execArgv.join('\0') === b.execArgv.join('\0');
+
+/** Threads started ahead of their pool, waiting for its objective. */
+export class WarmPool {
+  readonly control: SharedArrayBuffer;
+  private readonly channel = new InitChannel<WorkerInit>();
+  private readonly threads: PoolThreads;
+  /** Waiting for a pool, taken by one, or ended (nobody took them). */
+  outcome: 'waiting' | 'adopted' | 'ended' = 'waiting';
+  /** An error the threads raised before a pool took them (a worker file that fails to load). */
+  earlyError: Error | undefined;
+  private readonly onEarlyError = (error: Error) => (this.earlyError ??= error);
+
+  constructor(
+    readonly location: WorkerLocation,
+    readonly workers: number,
+  ) {
+    this.control = WorkerControl.allocate(workers);
+    this.threads = startPoolThreads(location, workers, {
+      control: this.control,
+      initChannel: this.channel.name,
+    });
+    this.threads.on('error', this.onEarlyError);
+  }
+
+  /**
+   * These threads, given `init`, for a pool of this shape; undefined for any other shape (the
+   * threads are ended then). `release` closes the init channel once the pool is destroyed.
+   */
+  adopt(
+    location: WorkerLocation,
+    workers: number,
+    init: WorkerInit,
+  ): { threads: PoolThreads; release: () => void } | undefined {
+    if (this.outcome !== 'waiting' || !sameLocation(location, this.location) || workers !== this.workers)
+      return undefined;
+    this.outcome = 'adopted';
+    this.threads.off('error', this.onEarlyError);
+    this.channel.deliver(init);
+    return { threads: this.threads, release: () => this.channel.close() };
+  }
+
+  /** Ends the threads unless a pool adopted them. */
+  endUnlessAdopted(): void {
+    if (this.outcome !== 'waiting') return;
+    this.outcome = 'ended';
+    this.channel.close();
+    void this.threads.destroy().catch(() => undefined);
+  }
+}
+
+let warm: WarmPool | undefined;
+
+/** The threads `prestartPool` started, if any, for the caller to adopt or end (once). */
+export function claimWarmPool(): WarmPool | undefined {
+  const claimed = warm;
+  warm = undefined;
+  return claimed;
+}
+
+type Json = Record<string, unknown>;
+const isRecord = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The value of `--name <v>` or `--name=<v>` in argv (the last one given), if any. */
+function flagValue(argv: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  argv.forEach((arg, i) => {
+    if (arg === name) value = argv[i + 1];
+    else if (arg.startsWith(`${name}=`)) value = arg.slice(name.length + 1);
+  });
+  return value;
+}
+
+/**
+ * The pool `evobox run <argv…>` will most likely ask for: a local JS-module objective run on
+ * worker threads (not `inline`, no executor in the file or on the command line). Undefined for
+ * anything else or anything unclear — the validated problem decides what really runs.
+ */
+export function guessPoolShape(
+  argv: readonly string[],
+): { location: WorkerLocation; workers: number } | undefined {
+  if (argv[0] !== 'run' || flagValue(argv, '--executor') !== undefined) return undefined;
+  const file = argv.slice(1).find((arg) => !arg.startsWith('-'));
+  if (file === undefined || !file.endsWith('.json')) return undefined;
+  let problem: unknown;
+  try {
+    problem = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(problem) || !isRecord(problem.objective) || problem.executor !== undefined) return undefined;
+  const objective = problem.objective;
+  if (typeof objective.module !== 'string' || objective.inline === true) return undefined;
+  const flag = flagValue(argv, '--workers');
+  const workers = flag !== undefined ? Number(flag) : (problem.workers ?? problemDefaults.workers);
+  const { min, max } = problemLimits.workers;
+  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < min || workers > max)
+    return undefined;
+  return { location: workerLocation({ module: objective.module }), workers };
+}
+
+/**
+ * Starts the pool threads `evobox run <argv…>` will most likely need (guessPoolShape), for
+ * createEvaluator to claim. Never throws: without a guess there is simply no head start.
+ */
+export function prestartPool(argv: readonly string[]): WarmPool | undefined {
+  try {
+    const shape = guessPoolShape(argv);
+    if (!shape || warm) return undefined;
+    warm = new WarmPool(shape.location, shape.workers);
+    return warm;
+  } catch {
+    return undefined;
+  }
+}

@@ -351,7 +351,10 @@ export class Optimizer {
 
   /** Plain-data snapshot for a checkpoint (encode with the state codec). */
   snapshot(): OptimizerState {
-    return { ...this.state, rng: this.rng.state(), elapsedMs: this.elapsedMs };
+    // Whole milliseconds: the copy shares the live state's hidden class, and a fractional (heap)
+    // number in a field that held small integers would change that class and make V8 discard
+    // the optimised code of tell() and the stop checks.
+    return { ...this.state, rng: this.rng.state(), elapsedMs: Math.round(this.elapsedMs) };
   }
 
   private toUser(internal: number): number {
@@ -397,13 +400,15 @@ export class Optimizer {
       this.stop.maxEvaluations !== undefined ? this.stop.maxEvaluations - firstIndex : candidates.length;
     const count = Math.max(0, Math.min(candidates.length, remaining));
     const values = newVectors(count, this.space.parameters.length);
-    this.asked = candidates
-      .slice(0, count)
-      .map(
-        (x, k) =>
-          new AskedCandidate(firstIndex + k, generation, x, this.space.toValues(x, values[k]), this.space),
+    const asked: AskedCandidate[] = []; // pushed, so always packed (see tell)
+    for (let k = 0; k < count; k++) {
+      const x = candidates[k];
+      asked.push(
+        new AskedCandidate(firstIndex + k, generation, x, this.space.toValues(x, values[k]), this.space),
       );
-    return this.asked;
+    }
+    this.asked = asked;
+    return asked;
   }
 
   /**
@@ -417,10 +422,16 @@ export class Optimizer {
     if (outcomes.length !== asked.length) {
       throw new Error(`tell() expected ${asked.length} outcomes, got ${outcomes.length}`);
     }
-    const internal: (number | null)[] = outcomes.map((o) =>
-      o.fitness !== null && Number.isFinite(o.fitness) ? this.toInternal(o.fitness) : null,
-    );
-    const valid = internal.filter((v): v is number => v !== null);
+    // Built by push, not map/filter: the arrays a hot loop reads keep one elements kind. An
+    // optimised map/filter returns holey arrays where the interpreter's are packed, and V8
+    // discards optimised code (here checkStop's) that meets the other kind.
+    const internal: (number | null)[] = [];
+    const valid: number[] = [];
+    for (const o of outcomes) {
+      const value = o.fitness !== null && Number.isFinite(o.fitness) ? this.toInternal(o.fitness) : null;
+      internal.push(value);
+      if (value !== null) valid.push(value);
+    }
     const failed = internal.length - valid.length;
     this.state.failedEvaluations += failed;
     for (const v of internal)

@@ -362,7 +362,10 @@ export class SearchSpace {
 
   /** Internal point → the free parameters' user values, in coordinate order (`freeNames`). */
   toFreeValues(x: ArrayLike<number>): number[] {
-    return this.coordinates.map((c, k) => this.toUserValue(c, x[k]));
+    // A loop, not map: the array has the same elements kind in every tier (see Optimizer.tell).
+    const values = new Array<number>(this.coordinates.length);
+    for (let k = 0; k < values.length; k++) values[k] = this.toUserValue(this.coordinates[k], x[k]);
+    return values;
   }
 
   /** User parameters → internal point (the inverse of toParams inside the box). */

@@ -131,9 +131,9 @@ export function generationLine(
       (distribution.covariance
         ? Array.from({ length: n }, (_, i) => Math.sqrt(Math.max(0, distribution.covariance![i * n + i])))
         : undefined);
-    line.mean = toUser ? toUser(distribution.mean).map(round) : toNumberArray(distribution.mean, round);
+    line.mean = toNumberArray(toUser ? toUser(distribution.mean) : distribution.mean, round);
     if (stdDevs) line.stdDevs = toNumberArray(stdDevs, round);
-    if (lengths) line.axisLengths = lengths.map(round);
+    if (lengths) line.axisLengths = toNumberArray(lengths, round);
   }
   return line;
 }

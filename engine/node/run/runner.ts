@@ -105,7 +105,10 @@ class Run implements RunHandle {
   private pausedSince: number | null = null;
   private pausedTotal = 0;
   private readonly checkpoints: CheckpointPolicy;
-  private lastBestWrite = 0;
+  // Fields that will hold Date.now() values or byte offsets start as such numbers (not as 0): a
+  // field given a small integer first and a larger number later changes the object's hidden
+  // class mid-run, and V8 then discards and recompiles the run loop's optimised code.
+  private lastBestWrite = Number.NEGATIVE_INFINITY;
   private bestWritten = -1;
   /** generations.jsonl: σ, axis ratio, mean, stds and axis lengths per generation, for the plots. */
   private readonly generationLog: GenerationLogWriter;
@@ -115,7 +118,7 @@ class Run implements RunHandle {
   private graceTimer: NodeJS.Timeout | undefined;
   private graceDeadline = Number.POSITIVE_INFINITY;
   /** Where the journal lines of the generation being evaluated begin (for a checkpoint taken mid-generation). */
-  private pendingFrom = 0;
+  private pendingFrom: number;
   private notEvaluated = 0;
 
   constructor(
@@ -136,6 +139,7 @@ class Run implements RunHandle {
       problem.parameters.map((p) => p.name),
       callbacks.binaryParamsFrom,
     );
+    this.pendingFrom = this.journal.bytes;
     this.done = this.loop();
   }
 
@@ -368,7 +372,8 @@ class Run implements RunHandle {
           break;
         }
         const records = evaluated as JournalRecord[];
-        const outcomes: EvaluationOutcome[] = records.map((r) => ({ fitness: r.fitness, error: r.error }));
+        const outcomes: EvaluationOutcome[] = []; // pushed, so always packed (see Optimizer.tell)
+        for (const r of records) outcomes.push({ fitness: r.fitness, error: r.error });
         const summary = this.optimizer.tell(outcomes);
         this.forgetReplayBelow(this.optimizer.evaluations);
         this.journal.flush();

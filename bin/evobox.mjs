@@ -10,18 +10,18 @@ import { nodeBuildDir, nodeBuildIsFresh } from '../scripts/node-build-state.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const argv = process.argv.slice(2);
-// `evobox run`: its pool threads boot while the CLI loads (engine/node/evaluation/warm-pool.ts).
-const prestart = async (load) => argv[0] === 'run' && (await load()).prestartPool(argv);
+// `evobox run` and `resume`: their pool threads boot while the CLI loads (engine/node/cli/prestart.ts).
+const prestart = async (load) => ['run', 'resume'].includes(argv[0]) && (await load()).prestartPool(argv);
 let main;
 let extraCommands;
 if (process.env.EVOBOX_FROM_SOURCES !== '1' && nodeBuildIsFresh(root)) {
   const built = (name) => import(pathToFileURL(join(nodeBuildDir(root), `${name}.js`)).href);
-  await prestart(() => built('warm-pool'));
+  await prestart(() => built('prestart'));
   [{ main }, { extraCommands }] = await Promise.all([built('cli'), built('commands')]);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  await prestart(() => import('../engine/node/evaluation/warm-pool.ts'));
+  await prestart(() => import('../engine/node/cli/prestart.ts'));
   ({ main } = await import('../engine/node/cli/main.ts'));
   ({ extraCommands } = await import('./commands.ts'));
 }

@@ -4,12 +4,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * The build's entry points: the CLI, the files the engine starts as worker threads, and the
- * pool threads `evobox run` starts before it loads the CLI (bin/evobox.mjs).
+ * The build's entry points: the CLI, what the launcher runs before it loads the CLI (the pool
+ * threads `evobox run` and `resume` start early, bin/evobox.mjs), and the files the engine
+ * starts as worker threads.
  */
 export const nodeEntries = {
   cli: 'engine/node/cli/main.ts',
-  'warm-pool': 'engine/node/evaluation/warm-pool.ts',
+  prestart: 'engine/node/cli/prestart.ts',
   commands: 'bin/commands.ts',
   worker: 'engine/node/evaluation/worker.ts',
   'run-worker': 'electron/backend/run-worker.ts',

@@ -3,18 +3,16 @@
  *
  * A pool thread takes ≈ 70 ms to boot and load evobox's worker modules; `evobox run` takes
  * ≈ 110 ms to load its own modules and validate the problem before it asks for the pool. The
- * one does not need the other, so the launcher (bin/evobox.mjs) calls `prestartPool` first:
- * from the problem file's raw JSON it guesses the pool's shape (the worker file, its Node
- * flags, the thread count) and starts those threads, which wait for their objective and
- * settings (init-channel.ts). createEvaluator then claims them: a pool of that shape adopts
- * them, anything else ends them. A wrong guess costs one thread start and nothing else, since
- * what the threads run comes from the validated problem either way.
+ * one does not need the other, so the launcher first guesses the pool's shape (the worker
+ * file, its Node flags, the thread count: cli/prestart.ts) and `startWarmPool` starts those
+ * threads, which wait for their objective and settings (init-channel.ts). createEvaluator
+ * then claims them: a pool of that shape adopts them, anything else ends them. A wrong guess
+ * costs one thread start and nothing else, since what the threads run comes from the
+ * validated problem either way.
  */
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Piscina } from 'piscina';
-import { problemDefaults, problemLimits } from '../../problem/limits';
 import { InitChannel } from './init-channel';
 import type { EvaluationResult } from './types';
 import type { WorkerData, WorkerInit, WorkerTask } from './worker';
@@ -115,66 +113,19 @@ export class WarmPool {
 
 let warm: WarmPool | undefined;
 
-/** The threads `prestartPool` started, if any, for the caller to adopt or end (once). */
+/**
+ * Starts `workers` threads of `location` for the next createEvaluator to claim; undefined when
+ * threads started so are already waiting.
+ */
+export function startWarmPool(location: WorkerLocation, workers: number): WarmPool | undefined {
+  if (warm) return undefined;
+  warm = new WarmPool(location, workers);
+  return warm;
+}
+
+/** The threads `startWarmPool` started, if any, for the caller to adopt or end (once). */
 export function claimWarmPool(): WarmPool | undefined {
   const claimed = warm;
   warm = undefined;
   return claimed;
-}
-
-type Json = Record<string, unknown>;
-const isRecord = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The value of `--name <v>` or `--name=<v>` in argv (the last one given), if any. */
-function flagValue(argv: readonly string[], name: string): string | undefined {
-  let value: string | undefined;
-  argv.forEach((arg, i) => {
-    if (arg === name) value = argv[i + 1];
-    else if (arg.startsWith(`${name}=`)) value = arg.slice(name.length + 1);
-  });
-  return value;
-}
-
-/**
- * The pool `evobox run <argv…>` will most likely ask for: a local JS-module objective run on
- * worker threads (not `inline`, no executor in the file or on the command line). Undefined for
- * anything else or anything unclear — the validated problem decides what really runs.
- */
-export function guessPoolShape(
-  argv: readonly string[],
-): { location: WorkerLocation; workers: number } | undefined {
-  if (argv[0] !== 'run' || flagValue(argv, '--executor') !== undefined) return undefined;
-  const file = argv.slice(1).find((arg) => !arg.startsWith('-'));
-  if (file === undefined || !file.endsWith('.json')) return undefined;
-  let problem: unknown;
-  try {
-    problem = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return undefined;
-  }
-  if (!isRecord(problem) || !isRecord(problem.objective) || problem.executor !== undefined) return undefined;
-  const objective = problem.objective;
-  if (typeof objective.module !== 'string' || objective.inline === true) return undefined;
-  const flag = flagValue(argv, '--workers');
-  const workers = flag !== undefined ? Number(flag) : (problem.workers ?? problemDefaults.workers);
-  const { min, max } = problemLimits.workers;
-  if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < min || workers > max)
-    return undefined;
-  return { location: workerLocation({ module: objective.module }), workers };
-}
-
-/**
- * Starts the pool threads `evobox run <argv…>` will most likely need (guessPoolShape), for
- * createEvaluator to claim. Never throws: without a guess there is simply no head start.
- */
-export function prestartPool(argv: readonly string[]): WarmPool | undefined {
-  try {
-    const shape = guessPoolShape(argv);
-    if (!shape || warm) return undefined;
-    warm = new WarmPool(shape.location, shape.workers);
-    return warm;
-  } catch {
-    return undefined;
-  }
 }

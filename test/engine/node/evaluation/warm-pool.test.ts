@@ -1,21 +1,17 @@
 /**
- * Pool threads started before the run knows its objective (warm-pool.ts): the launcher's
- * guess of the pool from the raw problem file, threads that wait for their objective and get
- * it (a replacement thread too), a pool of the guessed shape adopting them, any other ending
- * them, and `evobox run` through the launcher, which starts them.
+ * Pool threads started before the run knows its objective (evaluation/warm-pool.ts): the
+ * launcher's guess of the pool from the raw problem file (cli/prestart.ts), threads that wait
+ * for their objective and get it (a replacement thread too), a pool of the guessed shape
+ * adopting them, any other ending them, and `evobox run` / `resume` through the launcher,
+ * which starts them.
  */
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createEvaluator } from '../../../../engine/node/evaluation/pool';
 import type { EvaluatorOptions, ObjectiveConfig } from '../../../../engine/node/evaluation/types';
-import {
-  claimWarmPool,
-  guessPoolShape,
-  prestartPool,
-  WarmPool,
-  workerLocation,
-} from '../../../../engine/node/evaluation/warm-pool';
+import { guessPoolShape, prestartPool } from '../../../../engine/node/cli/prestart';
+import { claimWarmPool, WarmPool, workerLocation } from '../../../../engine/node/evaluation/warm-pool';
 import { evobox } from '../../../evobox-process';
 import { fixtures, settings, temporaryDirectory } from './helpers';
 
@@ -65,6 +61,12 @@ describe('guessPoolShape', () => {
       workerLocation({ module: 'a.ts' }).execArgv,
     );
     expect(workerLocation({ module: 'a.ts' }).execArgv).toContain('--import');
+    // resume: the run folder's copy of the problem (no --workers flag there).
+    const folder = join(dir.path, 'a-run');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'problem.json'), JSON.stringify(moduleProblem({ workers: 2 })));
+    expect(guessPoolShape(['resume', folder, '--json'])).toEqual({ location: js, workers: 2 });
+    expect(guessPoolShape(['resume', folder, '--executor', 'bullmq'])).toBeUndefined();
   });
 
   it('guesses nothing where the run will not ask for module threads, or where it is unclear', () => {
@@ -178,13 +180,16 @@ describe('warm threads', () => {
 });
 
 describe('evobox run through the launcher', () => {
-  it('runs a module objective on the threads it started, and a bad problem still fails at once', async () => {
+  it('runs and resumes a module objective on the threads it started, and a bad problem still fails at once', async () => {
     const out = join(dir.path, 'run');
     const file = problemFile('cli.json', moduleProblem({ workers: 2, seed: 5 }));
     const done = await evobox(['run', file, '--out', out, '--json', '--no-progress']);
     expect(done.code, done.stderr).toBe(0);
     const summary = JSON.parse(done.stdout) as { evaluations: number; failedEvaluations: number };
     expect(summary).toMatchObject({ evaluations: 12, failedEvaluations: 0 });
+    const resumed = await evobox(['resume', out, '--budget', '24', '--json', '--no-progress']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({ evaluations: 24, failedEvaluations: 0 });
 
     const bad = problemFile('bad.json', moduleProblem({ strategy: { name: 'no-such-strategy' } }));
     const started = Date.now();

@@ -59,7 +59,7 @@ export function guessPoolShape(
   const { min, max } = problemLimits.workers;
   if (typeof workers !== 'number' || !Number.isInteger(workers) || workers < min || workers > max)
     return undefined;
-  return { location: workerLocation({ module: objective.module }), workers };
+  return { location: workerLocation(objective.module), workers };
 }
 
 /**

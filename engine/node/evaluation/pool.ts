@@ -204,18 +204,17 @@ class PoolEvaluator implements Evaluator {
     /** Threads started ahead of the run (warm-pool.ts): taken when they have this pool's shape. */
     warm: WarmPool | undefined,
   ) {
-    const location = workerLocation(isModuleObjective(objective) ? objective : {});
-    const init = { objective, settings };
-    const adopted = warm?.adopt(location, settings.workers, init);
-    if (adopted && warm) {
-      this.control = new WorkerControl(warm.control);
+    const location = workerLocation(isModuleObjective(objective) ? objective.module : undefined);
+    const adopted = warm?.adopt(location, settings.workers, { objective, settings });
+    if (adopted) {
+      this.control = new WorkerControl(adopted.control);
       this.piscina = adopted.threads;
       this.releaseThreads = adopted.release;
-      this.poolError = warm.earlyError;
+      this.poolError = adopted.earlyError;
     } else {
       const control = WorkerControl.allocate(settings.workers);
       this.control = new WorkerControl(control);
-      this.piscina = startPoolThreads(location, settings.workers, { control, init });
+      this.piscina = startPoolThreads(location, settings.workers, { control, init: { objective, settings } });
     }
     // An error outside a task (e.g. the worker file failing to load) must not crash the host.
     this.piscina.on('error', (error: Error) => (this.poolError = error));

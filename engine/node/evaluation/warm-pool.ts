@@ -24,15 +24,15 @@ export interface WorkerLocation {
 }
 
 /**
- * The worker file next to this one. From the TypeScript sources it is loaded through tsx; from
- * the build (out/node/worker.js) too when the objective is a TypeScript module, which only tsx
- * can import.
+ * The worker file next to this one, for an objective module at `modulePath` (none for other
+ * objectives). From the TypeScript sources it is loaded through tsx; from the build
+ * (out/node/worker.js) too when the objective is a TypeScript module, which only tsx can import.
  */
-export function workerLocation(objective: { module?: string }): WorkerLocation {
+export function workerLocation(modulePath: string | undefined): WorkerLocation {
   const here = import.meta.url;
   const extension = here.endsWith('.ts') ? '.ts' : '.js';
   const filename = fileURLToPath(new URL(`./worker${extension}`, here));
-  const typeScriptModule = typeof objective.module === 'string' && /\.[mc]?ts$/.test(objective.module);
+  const typeScriptModule = modulePath !== undefined && /\.[mc]?ts$/.test(modulePath);
   if (extension === '.js' && !typeScriptModule) return { filename, execArgv: [] };
   // An absolute loader URL, so it resolves whatever the process's working directory.
   const tsx = pathToFileURL(createRequire(here).resolve('tsx')).href;
@@ -62,15 +62,25 @@ export function startPoolThreads(
 const sameLocation = (a: WorkerLocation, b: WorkerLocation) =>
   a.filename === b.filename && a.execArgv.join('\0') === b.execArgv.join('\0');
 
+/** What a pool takes over from adopted threads. */
+export interface AdoptedThreads {
+  threads: PoolThreads;
+  /** The control block the threads were started with (worker-control.ts). */
+  control: SharedArrayBuffer;
+  /** An error the threads raised before the pool took them (a worker file that fails to load). */
+  earlyError: Error | undefined;
+  /** Closes the init channel: once the pool is destroyed. */
+  release: () => void;
+}
+
 /** Threads started ahead of their pool, waiting for its objective. */
 export class WarmPool {
-  readonly control: SharedArrayBuffer;
+  private readonly control: SharedArrayBuffer;
   private readonly channel = new InitChannel<WorkerInit>();
   private readonly threads: PoolThreads;
   /** Waiting for a pool, taken by one, or ended (nobody took them). */
   outcome: 'waiting' | 'adopted' | 'ended' = 'waiting';
-  /** An error the threads raised before a pool took them (a worker file that fails to load). */
-  earlyError: Error | undefined;
+  private earlyError: Error | undefined;
   private readonly onEarlyError = (error: Error) => (this.earlyError ??= error);
 
   constructor(
@@ -86,20 +96,21 @@ export class WarmPool {
   }
 
   /**
-   * These threads, given `init`, for a pool of this shape; undefined for any other shape (the
-   * threads are ended then). `release` closes the init channel once the pool is destroyed.
+   * These threads, sent `init`, for a pool of this shape; undefined for any other shape (and
+   * once adopted or ended). Threads nobody adopts are ended by `endUnlessAdopted`.
    */
-  adopt(
-    location: WorkerLocation,
-    workers: number,
-    init: WorkerInit,
-  ): { threads: PoolThreads; release: () => void } | undefined {
+  adopt(location: WorkerLocation, workers: number, init: WorkerInit): AdoptedThreads | undefined {
     if (this.outcome !== 'waiting' || !sameLocation(location, this.location) || workers !== this.workers)
       return undefined;
     this.outcome = 'adopted';
     this.threads.off('error', this.onEarlyError);
     this.channel.deliver(init);
-    return { threads: this.threads, release: () => this.channel.close() };
+    return {
+      threads: this.threads,
+      control: this.control,
+      earlyError: this.earlyError,
+      release: () => this.channel.close(),
+    };
   }
 
   /** Ends the threads unless a pool adopted them. */

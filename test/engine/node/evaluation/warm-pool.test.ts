@@ -44,7 +44,7 @@ const options = (workers: number): EvaluatorOptions => ({
 });
 
 describe('guessPoolShape', () => {
-  const js = workerLocation({});
+  const js = workerLocation(undefined);
   it('guesses a module objective on worker threads, with the file’s or the flag’s thread count', () => {
     const file = problemFile('module.json', moduleProblem());
     expect(guessPoolShape(['run', file])).toEqual({ location: js, workers: 1 });
@@ -57,10 +57,8 @@ describe('guessPoolShape', () => {
       'ts.json',
       moduleProblem({ objective: { module: join(fixtures, 'objective.ts') } }),
     );
-    expect(guessPoolShape(['run', ts])?.location.execArgv).toEqual(
-      workerLocation({ module: 'a.ts' }).execArgv,
-    );
-    expect(workerLocation({ module: 'a.ts' }).execArgv).toContain('--import');
+    expect(guessPoolShape(['run', ts])?.location.execArgv).toEqual(workerLocation('a.ts').execArgv);
+    expect(workerLocation('a.ts').execArgv).toContain('--import');
     // resume: the run folder's copy of the problem (no --workers flag there).
     const folder = join(dir.path, 'a-run');
     mkdirSync(folder, { recursive: true });
@@ -97,7 +95,7 @@ describe('guessPoolShape', () => {
 
 describe('warm threads', () => {
   it('wait for their objective, get it when a pool of their shape adopts them, and evaluate', async () => {
-    const location = workerLocation({});
+    const location = workerLocation(undefined);
     const warm = new WarmPool(location, 2);
     const init = {
       objective: { module: join(fixtures, 'objective.mjs') },

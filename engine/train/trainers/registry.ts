@@ -9,20 +9,21 @@ import { fdBackprop } from './fd-backprop';
 import { oracle } from './oracle';
 import { reinforce } from './reinforce';
 import { surrogate } from './surrogate';
+import { trainerIds, type TrainerId } from './ids';
+
+export { trainerIds, type TrainerId };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each entry has its own state/options types
 type AnyTrainer = Trainer<any, any>;
 
+/** One entry per id in ids.ts, in its order (a missing or extra entry does not compile). */
 export const trainers = {
   'fd-backprop': fdBackprop,
   surrogate,
   reinforce,
   es,
   oracle,
-} satisfies Record<string, AnyTrainer>;
-
-export type TrainerId = keyof typeof trainers;
-export const trainerIds = Object.keys(trainers) as [TrainerId, ...TrainerId[]];
+} satisfies Record<TrainerId, AnyTrainer>;
 
 export function getTrainer(id: string): Trainer<unknown, Record<string, OptionValue>> {
   const trainer = (trainers as Record<string, AnyTrainer>)[id];

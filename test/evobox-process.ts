@@ -57,8 +57,9 @@ export function journalLines(runDir: string): number {
 
 /**
  * A problem whose evaluations sleep as long as `control` says (a python process and its
- * `sleep` child per evaluation). The sleep is a number no other process uses, so the scan
- * below finds exactly these programs.
+ * `sleep` child per evaluation): `seconds` for all of them, or `${seconds} from N` for those
+ * with index ≥ N only (sleeps-then-answers.py gets the index). The sleep is a number no other
+ * process uses, so the scan below finds exactly these programs.
  */
 export function sleepyProblem(
   dir: string,
@@ -74,7 +75,7 @@ export function sleepyProblem(
       name: 'sleepy',
       objective: {
         command: '/usr/bin/python3',
-        args: [join(root, 'test/fixtures/executables/sleeps-then-answers.py'), '{x}', '{y}', control],
+        args: [join(root, 'test/fixtures/executables/sleeps-then-answers.py'), '{x}', '{y}', control, '{id}'],
         protocol: 'args',
         timeoutSeconds: 300,
       },

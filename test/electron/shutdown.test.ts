@@ -10,7 +10,6 @@ import {
   evaluationProcesses,
   evobox,
   journalIndices,
-  journalLines,
   sleepyProblem,
   start,
   until,
@@ -43,9 +42,8 @@ describe('evobox serve', () => {
     const url = new URL(/evobox UI: (\S+)/.exec(printed)![1]);
 
     const draft = JSON.parse(readFileSync(sleepy.problem, 'utf8'));
+    writeFileSync(sleepy.control, `${sleepy.seconds} from 8`); // the third generation's sleep
     const { runDir } = (await invoke(url, 'run:start', { draft, baseDir: dir })) as { runDir: string };
-    await until(() => journalLines(runDir) >= 8, 60_000, 'two generations');
-    writeFileSync(sleepy.control, sleepy.seconds);
     await until(() => evaluationProcesses(sleepy.control, sleepy.seconds).length === 4, 30_000, 'sleepers');
 
     server.child.kill('SIGTERM');

@@ -2,7 +2,7 @@
  * The limits the problem schema (schema.ts) enforces, as plain data: the renderer checks its
  * form fields against them and the backend publishes them (JSON-safe: patterns are
  * regular-expression sources). Kept apart from the schema so that what needs only these
- * numbers (the launcher's guess of a run's pool, node/evaluation/warm-pool.ts) loads no zod.
+ * numbers (the launcher's guess of a run's pool, node/cli/prestart.ts) loads no zod.
  */
 export const problemLimits = {
   name: {

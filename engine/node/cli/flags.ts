@@ -3,6 +3,7 @@
  * InvalidArgumentError naming the flag, which the CLI turns into exit code 2.
  */
 import { InvalidArgumentError } from 'commander';
+import { executorFromFlag, type ExecutorConfig } from '../executors/index';
 
 export function positiveInteger(flag: string) {
   return (value: string): number => {
@@ -11,6 +12,24 @@ export function positiveInteger(flag: string) {
       throw new InvalidArgumentError(`${flag} expects a positive integer (got ${JSON.stringify(value)})`);
     return n;
   };
+}
+
+export function nonNegativeInteger(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0)
+      throw new InvalidArgumentError(`${flag} expects a non-negative integer (got ${JSON.stringify(value)})`);
+    return n;
+  };
+}
+
+/** `--executor <kind|url>`: executorFromFlag's config, its message on a bad value. */
+export function executorFlag(value: string): ExecutorConfig {
+  try {
+    return executorFromFlag(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }
 
 export function finiteNumber(flag: string) {

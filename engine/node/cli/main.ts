@@ -10,7 +10,7 @@ import { OptionError } from '../../core/strategy';
 import { describeStrategies } from '../../core/strategy-info';
 import { stopReasons } from '../../core/stop';
 import { strategies } from '../../strategies/registry';
-import { executorFromFlag, type ExecutorConfig } from '../executors/index';
+import type { ExecutorConfig } from '../executors/index';
 import { loadProblem, ProblemError, type Problem } from '../problem/schema';
 import { exportFormats, exportRun, type ExportFormat } from '../run/export';
 import { probeProblem } from '../run/probe';
@@ -25,19 +25,11 @@ import { registerWorkerCommand } from './worker';
 import { registerTrain, resumeTrainCommand } from './train';
 import { registerPredict } from './predict';
 import { isTrainRun } from '../train/run-files';
-import { positiveInteger, finiteNumber, collectOption } from './flags';
+import { positiveInteger, finiteNumber, collectOption, executorFlag, nonNegativeInteger } from './flags';
 
 class UsageError extends Error {}
 
 const exitCodes = { ok: 0, failure: 1, invalid: 2 } as const;
-
-function executorFlag(value: string): ExecutorConfig {
-  try {
-    return executorFromFlag(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
 
 interface RunFlags {
   strategy?: string;
@@ -295,12 +287,7 @@ export function buildProgram(
     .option('--budget <evaluations>', 'evaluation budget', positiveInteger('--budget'))
     .option('--seconds <s>', 'time budget in seconds', finiteNumber('--seconds'))
     .option('--target <f>', 'stop when the best fitness reaches this', finiteNumber('--target'))
-    .option('--seed <n>', 'random seed', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0)
-        throw new InvalidArgumentError(`--seed expects a non-negative integer (got ${JSON.stringify(v)})`);
-      return n;
-    })
+    .option('--seed <n>', 'random seed', nonNegativeInteger('--seed'))
     .option('--workers <n>', 'parallel evaluations', positiveInteger('--workers'))
     .option(
       '--executor <kind>',

@@ -3,10 +3,9 @@
  * the command's flags live here; what it does (train-commands.ts, the trainers) is loaded when
  * it runs, so `evobox run` and `--help` do not load it.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { trainerIds } from '../../train/trainers/ids';
-import { executorFromFlag } from '../executors/index';
-import { positiveInteger, collectOption } from './flags';
+import { collectOption, executorFlag, nonNegativeInteger, positiveInteger } from './flags';
 import type { TrainFlags } from './train-commands';
 
 /** `evobox resume <runDir>` for a training run folder (main.ts dispatches here). */
@@ -28,22 +27,11 @@ export function registerTrain(program: Command, setExit: (code: number) => void)
     .option('--option <name=value>', 'trainer option, repeatable', collectOption, {})
     .option('--steps <n>', 'step budget', positiveInteger('--steps'))
     .option('--f-calls <n>', 'budget of training calls of F', positiveInteger('--f-calls'))
-    .option('--seed <n>', 'random seed', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 0)
-        throw new InvalidArgumentError(`--seed expects a non-negative integer (got ${JSON.stringify(v)})`);
-      return n;
-    })
+    .option('--seed <n>', 'random seed', nonNegativeInteger('--seed'))
     .option(
       '--executor <kind|url>',
       "where F runs: local, bullmq, or redis://host:port for the bullmq executor (default: the problem's executor, else local)",
-      (value: string) => {
-        try {
-          return executorFromFlag(value);
-        } catch (error) {
-          throw new InvalidArgumentError((error as Error).message);
-        }
-      },
+      executorFlag,
     )
     .option('--out <dir>', 'run folder to create (default runs/<time>-<name>)')
     .option('--runs-dir <dir>', 'parent folder for run folders', 'runs')
